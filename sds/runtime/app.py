@@ -1,0 +1,184 @@
+"""The composition root every service uses: one call builds a service app with the runtime.
+
+``create_service_app`` wires settings, database, bus, outbox relay, event consumers, errors,
+auth, tracing, metrics and health into a FastAPI app. Service code adds only its routers and
+event handlers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.routing import Route
+
+from contracts.envelope import CloudEvent
+from sds.runtime.bus import Bus
+from sds.runtime.consumer import EventConsumer
+from sds.runtime.db import Database
+from sds.runtime.errors import install_error_handlers
+from sds.runtime.health import router as health_router
+from sds.runtime.idempotency import IdempotencyMiddleware
+from sds.runtime.logging import configure_logging
+from sds.runtime.metrics import metrics_endpoint
+from sds.runtime.middleware import RequestContextMiddleware
+from sds.runtime.outbox import OutboxRelay, record_event
+from sds.runtime.settings import ServiceSettings
+from sds.runtime.tracing import current_traceparent
+
+log = logging.getLogger("sds.app")
+
+EventHandler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A durable consumer of this service: one per (service, purpose)."""
+
+    purpose: str
+    subjects: Sequence[str]
+    handler: EventHandler
+
+
+@dataclass(frozen=True)
+class Api:
+    """One API the service serves under a prefix, e.g. ``/zaken/api/v1``."""
+
+    prefix: str
+    title: str
+    version: str
+    router: APIRouter
+    description: str = ""
+
+
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    metadata: MetaData,
+    apis: Sequence[Api],
+    subscriptions: Sequence[Subscription] = (),
+) -> FastAPI:
+    configure_logging(settings.service, settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.db = Database(settings.database_url)
+        app.state.bus = None
+        tasks: list[asyncio.Task[None]] = []
+        workers: list[Any] = []
+
+        async def start_bus() -> None:
+            bus = await Bus.connect(settings.nats_url, name=settings.service)
+            await bus.ensure_stream(settings.stream, ["sds.>"])
+            app.state.bus = bus
+            relay = OutboxRelay(app.state.db, metadata, bus, batch=settings.outbox_batch,
+                                poll_interval=settings.outbox_poll_interval)
+            app.state.relay = relay
+            workers.append(relay)
+            tasks.append(asyncio.create_task(relay.run(), name=f"{settings.service}-relay"))
+            for sub in subscriptions:
+                consumer = EventConsumer(app.state.db, metadata, bus, durable=f"{settings.service}-{sub.purpose}",
+                                         subjects=list(sub.subjects), handler=sub.handler,
+                                         max_deliver=settings.consumer_max_deliver)
+                workers.append(consumer)
+                tasks.append(asyncio.create_task(consumer.run(), name=f"{settings.service}-{sub.purpose}"))
+
+        # The service answers (and reports "not ready") while NATS is still unreachable.
+        starter = asyncio.create_task(start_bus())
+        try:
+            yield
+        finally:
+            starter.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await starter
+            for worker in workers:
+                await worker.stop()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if app.state.bus is not None:
+                await app.state.bus.close()
+            await app.state.db.dispose()
+
+    app = FastAPI(title=settings.service, lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None,
+                  redirect_slashes=False)
+    app.state.settings = settings
+    app.state.metadata = metadata
+    app.state.relay = None
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.router.routes.append(Route("/metrics", metrics_endpoint, include_in_schema=False))
+
+    public_paths = {"/health/live", "/health/ready", "/metrics"}
+    for api in apis:
+        app.include_router(api.router, prefix=api.prefix)
+        public_paths.add(f"{api.prefix}/openapi.json")
+        _add_openapi_route(app, api)
+
+    app.add_middleware(IdempotencyMiddleware, db_getter=lambda scope: scope["app"].state.db)
+    app.add_middleware(RequestContextMiddleware, service=settings.service, api_version=settings.api_version,
+                       internal_secret=settings.internal_secret, is_public=public_paths.__contains__)
+    return app
+
+
+def _add_openapi_route(app: FastAPI, api: Api) -> None:
+    cache: dict[str, Any] = {}
+
+    async def openapi(_request: Request) -> JSONResponse:
+        if "doc" not in cache:
+            routes = [r for r in app.routes if getattr(r, "path", "").startswith(api.prefix + "/")]
+            doc = get_openapi(title=api.title, version=api.version, description=api.description, routes=routes)
+            doc["servers"] = [{"url": app.state.settings.public_base_url.rstrip("/")}]
+            cache["doc"] = doc
+        return JSONResponse(cache["doc"])
+
+    app.router.routes.append(Route(f"{api.prefix}/openapi.json", openapi, include_in_schema=False))
+
+
+class UnitOfWork:
+    """One transaction of a request; events recorded in it are published after the commit."""
+
+    def __init__(self, request: Request) -> None:
+        self._app = request.app
+        self._events = 0
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._cm = self._app.state.db.transaction()
+        self._session = await self._cm.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self._cm.__aexit__(*exc)
+        relay = self._app.state.relay
+        if exc[0] is None and self._events and relay is not None:
+            relay.wake()
+
+    @property
+    def session(self) -> AsyncSession:
+        assert self._session is not None, "use 'async with uow:'"
+        return self._session
+
+    async def record(self, event: CloudEvent) -> None:
+        """Write an event to the outbox in this transaction, with the request's trace context."""
+        if event.traceparent is None:
+            event = event.model_copy(update={"traceparent": current_traceparent()})
+        await record_event(self.session, event)
+        self._events += 1
+
+
+def unit_of_work(request: Request) -> UnitOfWork:
+    return UnitOfWork(request)
+
+
+Uow = Annotated[UnitOfWork, Depends(unit_of_work)]

@@ -1,0 +1,106 @@
+"""The request pipeline every service shares, as plain ASGI (no per-request task switching).
+
+Per request: request id and trace context in, auth context verified, ``API-Version``,
+``X-Request-ID`` and ``traceparent`` on the response, one metrics sample and one JSON log line.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sds.runtime.auth import AUTH_HEADER, verify_auth_context
+from sds.runtime.errors import PROBLEM_JSON, ApiError, problem_body
+from sds.runtime.metrics import HTTP_DURATION, HTTP_REQUESTS
+from sds.runtime.tracing import REQUEST_ID_HEADER, incoming, request_id_var, trace_var
+
+log = logging.getLogger("sds.http")
+
+
+def header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+async def send_problem(send: Send, status: int, detail: str, *, request_id: str | None = None,
+                       code: str | None = None, extra_headers: Iterable[tuple[bytes, bytes]] = ()) -> None:
+    import json
+
+    body = json.dumps(problem_body(status, detail, code=code,
+                                   instance=f"urn:uuid:{request_id}" if request_id else None)).encode()
+    await send({
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode()),
+                    *extra_headers],
+    })
+    await send({"type": "http.response.body", "body": body})
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, *, service: str, api_version: str, internal_secret: str,
+                 is_public: Callable[[str], bool]) -> None:
+        self.app = app
+        self.service = service
+        self.api_version = api_version.encode()
+        self.secret = internal_secret
+        self.is_public = is_public
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id, trace = incoming(header(scope, b"x-request-id"), header(scope, b"traceparent"))
+        rid_token = request_id_var.set(request_id)
+        trace_token = trace_var.set(trace)
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        started = time.perf_counter()
+        status_holder = {"status": 500}
+        extra = [
+            (b"api-version", self.api_version),
+            (REQUEST_ID_HEADER.encode(), request_id.encode()),
+            (b"traceparent", trace.traceparent.encode()),
+        ]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        try:
+            path = scope["path"]
+            if not self.is_public(path):
+                token = header(scope, AUTH_HEADER.encode())
+                if not token:
+                    await send_problem(send_with_headers, 401, "Authenticatiegegevens ontbreken.",
+                                       request_id=request_id)
+                    return
+                try:
+                    state["auth"] = verify_auth_context(token, self.secret)
+                except ApiError as exc:
+                    await send_problem(send_with_headers, 401, exc.detail, request_id=request_id)
+                    return
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            status = status_holder["status"]
+            HTTP_REQUESTS.labels(self.service, scope["method"], template, str(status)).inc()
+            HTTP_DURATION.labels(self.service, scope["method"], template).observe(elapsed)
+            auth: Any = state.get("auth")
+            # The path template, never the raw path or query string: no personal data in logs.
+            log.info("%s %s %s", scope["method"], template, status, extra={
+                "method": scope["method"], "route": template, "status": status,
+                "durationMs": round(elapsed * 1000, 2), "clientId": auth.client_id if auth else None,
+            })
+            request_id_var.reset(rid_token)
+            trace_var.reset(trace_token)

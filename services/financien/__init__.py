@@ -1,0 +1,1 @@
+"""Financien: aanbieders, contracten, budgetten, toewijzingen and declaraties."""

@@ -1,0 +1,5 @@
+"""HTTP routes of the Financien API."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

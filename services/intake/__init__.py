@@ -1,0 +1,1 @@
+"""Intake: aanvragen, signalen (vroegsignalering) and triage by the archetype profile."""

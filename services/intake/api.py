@@ -1,0 +1,5 @@
+"""HTTP routes of the Intake API."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

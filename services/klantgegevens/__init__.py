@@ -1,0 +1,1 @@
+"""Klantgegevens: personen, huishoudens, contactmomenten, toestemmingen and the verwerkingenlog."""

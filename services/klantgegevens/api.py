@@ -1,0 +1,5 @@
+"""HTTP routes of the Klantgegevens API."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,18 @@
+"""Composition root of the zaken service: ``uvicorn --factory services.zaken.app:create_app``."""
+
+from fastapi import FastAPI
+
+from sds.runtime.app import Api, create_service_app
+from sds.runtime.settings import ServiceSettings
+from services.zaken import api
+from services.zaken.models import metadata
+
+SERVICE = "zaken"
+
+
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    settings = settings or ServiceSettings(service=SERVICE)
+    return create_service_app(settings, metadata=metadata, apis=[
+        Api(prefix="/zaken/api/v1", title="Zaken API", version="1.5.1", router=api.zaken_router),
+        Api(prefix="/catalogi/api/v1", title="Catalogi API", version="1.3.1", router=api.catalogi_router),
+    ])
