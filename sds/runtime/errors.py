@@ -7,7 +7,6 @@ Every service raises the exceptions below (or lets FastAPI/pydantic raise theirs
 
 from __future__ import annotations
 
-import logging
 import uuid
 from typing import Any
 
@@ -18,7 +17,6 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
-log = logging.getLogger("sds.errors")
 
 # pydantic error types -> ZGW error codes (as Open Zaak and DRF name them)
 _PYDANTIC_CODES = {
@@ -250,8 +248,3 @@ def install_error_handlers(app: FastAPI) -> None:
             detail = f"Methode '{request.method}' niet toegestaan."
         return problem_response(exc.status_code, detail, request=request,
                                 headers=getattr(exc, "headers", None))
-
-    @app.exception_handler(Exception)
-    async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"path": request.url.path})
-        return problem_response(500, "Er is een onverwachte fout opgetreden.", request=request)

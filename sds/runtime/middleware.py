@@ -62,7 +62,7 @@ class RequestContextMiddleware:
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         started = time.perf_counter()
-        status_holder = {"status": 500}
+        status_holder: dict[str, Any] = {"status": 500}
         extra = [
             (b"api-version", self.api_version),
             (REQUEST_ID_HEADER.encode(), request_id.encode()),
@@ -72,6 +72,7 @@ class RequestContextMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
+                status_holder["started"] = True
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
@@ -88,7 +89,14 @@ class RequestContextMiddleware:
                 except ApiError as exc:
                     await send_problem(send_with_headers, 401, exc.detail, request_id=request_id)
                     return
-            await self.app(scope, receive, send_with_headers)
+            try:
+                await self.app(scope, receive, send_with_headers)
+            except Exception:
+                # Answer here, inside the pipeline, so a 500 too carries API-Version and the ids.
+                log.exception("unhandled error", extra={"route": getattr(scope.get("route"), "path", None)})
+                if not status_holder.get("started"):
+                    await send_problem(send_with_headers, 500, "Er is een onverwachte fout opgetreden.",
+                                       request_id=request_id)
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("route")

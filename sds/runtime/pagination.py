@@ -35,7 +35,7 @@ class PageParams:
 
 def page_params(
     request: Request,
-    page: Annotated[int, Query(ge=1, le=10_000_000, description="Een pagina binnen de gepagineerde set resultaten.")] = 1,
+    page: Annotated[int, Query(ge=1, le=10_000_000, description="Een pagina binnen de gepagineerde set.")] = 1,
     page_size: Annotated[
         int | None, Query(alias="pageSize", ge=1, description="Aantal resultaten per pagina (begrensd).")
     ] = None,
@@ -63,7 +63,8 @@ async def paginate(
 ) -> dict[str, Any]:
     """Run one count and one page query for ``statement``; a page past the end is 404 (as ZGW)."""
     count = (await session.execute(select(func.count()).select_from(statement.order_by(None).subquery()))).scalar_one()
-    rows: Sequence[Any] = (await session.execute(statement.limit(params.page_size).offset(params.offset))).scalars().all()
+    page_stmt = statement.limit(params.page_size).offset(params.offset)
+    rows: Sequence[Any] = (await session.execute(page_stmt)).all()
     if params.page > 1 and not rows:
         raise NotFound("Ongeldige pagina.", code="not_found")
     return {
