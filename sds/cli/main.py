@@ -1,0 +1,90 @@
+"""The `sds` command: `sds up`, `sds migrate`, `sds status`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sds.cli.errors import UsageError
+from sds.cli.suite import SERVICES
+
+DEFAULT_DATA_DIR = Path(".sds")
+
+
+def _port(text: str) -> int:
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a TCP port")
+    return port
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sds", description="Run and manage the Sociaal Domein Suite.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    up = commands.add_parser(
+        "up", help="start nats-server, every service and the gateway; stop them all on Ctrl-C",
+        description="Start the whole suite on this machine and supervise it until Ctrl-C or SIGTERM. "
+                    "Without --database-url and --nats-url (the embedded default) it uses SQLite files and "
+                    "its own nats-server in the data directory and the built-in development secrets; "
+                    "otherwise SDS_INTERNAL_SECRET, SDS_BOOTSTRAP_CLIENT_ID and SDS_BOOTSTRAP_SECRET must "
+                    "be set in the environment.")
+    up.add_argument("--archetype", help="profile name or file, passed to every process as SDS_ARCHETYPE")
+    up.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR,
+                    help="databases, JetStream store, logs and state file (default: ./.sds)")
+    up.add_argument("--port", type=_port, default=8000,
+                    help="gateway port; services take the five after it when free (default: 8000)")
+    up.add_argument("--host", default="127.0.0.1", help="address the gateway and services listen on")
+    up.add_argument("--database-url",
+                    help="PostgreSQL server and database name prefix, e.g. postgresql://postgres@127.0.0.1/sds "
+                         "gives databases sds_intake, sds_zaken, ... (created when missing)")
+    up.add_argument("--nats-url", help="use this NATS server (with JetStream) instead of starting one")
+    up.add_argument("--nats-port", type=_port, default=None,
+                    help="port of the nats-server it starts (default: any free port)")
+    up.add_argument("--timeout", type=float, default=60.0,
+                    help="seconds each part may take to become ready (default: 60)")
+    up.add_argument("--grace", type=float, default=10.0,
+                    help="seconds a part gets to stop after SIGTERM before SIGKILL (default: 10)")
+
+    migrate = commands.add_parser(
+        "migrate", help="apply the migrations of every service (or one)",
+        description="Bring each service's database to the latest revision, creating a PostgreSQL database "
+                    "when missing. Without --database-url: with --service and SDS_DATABASE_URL set, that URL "
+                    "(the service's own database); otherwise SQLite files in the data directory.")
+    migrate.add_argument("--service", choices=SERVICES, help="only this service")
+    migrate.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR,
+                         help="where the SQLite databases are (default: ./.sds)")
+    migrate.add_argument("--database-url", help="the suite's database URL, as for `sds up`")
+
+    status = commands.add_parser("status", help="health of each part of a running `sds up`; exit 0 when all up")
+    status.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR,
+                        help="data directory of the `sds up` to ask (default: ./.sds)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "up":
+            from sds.cli.up import UpOptions, run_up
+
+            return run_up(UpOptions(
+                data_dir=args.data_dir, port=args.port, host=args.host, archetype=args.archetype,
+                database_url=args.database_url, nats_url=args.nats_url, nats_port=args.nats_port,
+                timeout=args.timeout, grace=args.grace,
+            ))
+        if args.command == "migrate":
+            from sds.cli.migrate import run_migrate
+
+            return run_migrate(args.service, args.data_dir, args.database_url)
+        from sds.cli.status import run_status
+
+        return run_status(args.data_dir)
+    except UsageError as exc:
+        print(f"sds {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
