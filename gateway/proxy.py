@@ -1,0 +1,248 @@
+"""The reverse proxy: every service prefix, as plain ASGI in front of the gateway's own routes.
+
+Per request: request id and trace context in, JWT-ZGW token resolved to a signed auth context,
+request streamed to the upstream over the shared connection pool, response streamed back
+unchanged (minus hop-by-hop headers). Nothing is buffered and redirects are passed on, not
+followed. Transport failures become problem+json: 502 when the upstream cannot be reached or
+breaks the protocol, 504 when it is too slow, 503 when the gateway's own pool is exhausted.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+
+import httpx
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.authn import TokenVerifier
+from gateway.metrics import REJECTED, UPSTREAM_DURATION, UPSTREAM_ERRORS, UPSTREAM_REQUESTS
+from gateway.routing import PUBLIC_PATHS, Upstream
+from sds.runtime.errors import ApiError
+from sds.runtime.middleware import send_problem
+from sds.runtime.tracing import incoming, outgoing_headers, request_id_var, trace_var
+
+log = logging.getLogger("sds.gateway")
+
+# RFC 9110 7.6.1: meaningful for one connection only, never forwarded.
+HOP_BY_HOP = frozenset({
+    b"connection", b"keep-alive", b"proxy-authenticate", b"proxy-authorization", b"proxy-connection",
+    b"te", b"trailer", b"transfer-encoding", b"upgrade",
+})
+# Replaced by the gateway: the client must not choose its own auth context, and the token for
+# the gateway is not the services' business. Host comes from the upstream url.
+_REPLACED = frozenset({b"host", b"authorization", b"x-sds-auth", b"x-request-id", b"traceparent",
+                       b"x-forwarded-for", b"x-forwarded-proto", b"x-forwarded-host"})
+_DROP_REQUEST = HOP_BY_HOP | _REPLACED
+
+
+class ClientGone(Exception):
+    """The client went away while its request body was still being passed on."""
+
+
+class UpstreamPool:
+    """The one pooled httpx client, opened and closed by the app's lifespan."""
+
+    def __init__(self, limits: httpx.Limits) -> None:
+        self.limits = limits
+        self._client: httpx.AsyncClient | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self._client is not None
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            raise RuntimeError("the upstream pool is not open (lifespan not run)")
+        return self._client
+
+    async def open(self) -> None:
+        # trust_env=False: an HTTP(S)_PROXY in the environment must not reroute service traffic.
+        self._client = httpx.AsyncClient(limits=self.limits, follow_redirects=False, trust_env=False,
+                                         http1=True, http2=False)
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+
+class ProxyMiddleware:
+    def __init__(self, app: ASGIApp, *, routes: dict[str, Upstream], verifier: TokenVerifier,
+                 pool: UpstreamPool, api_version: str) -> None:
+        self.app = app
+        self.routes = routes
+        self.verifier = verifier
+        self.pool = pool
+        self.api_version = api_version.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            upstream = self.routes.get(scope["path"][1:].partition("/")[0])
+            if upstream is not None:
+                await self._proxy(scope, receive, send, upstream)
+                return
+        await self.app(scope, receive, send)
+
+    async def _proxy(self, scope: Scope, receive: Receive, send: Send, upstream: Upstream) -> None:
+        started = time.perf_counter()
+        headers: list[tuple[bytes, bytes]] = []
+        authorization = rid_in = traceparent_in = forwarded_for = None
+        connection_tokens: set[bytes] = set()
+        host = b""
+        has_body = False
+        for key, value in scope["headers"]:
+            if key not in _DROP_REQUEST:
+                headers.append((key, value))
+                if key == b"content-length":
+                    has_body = value != b"0"
+                continue
+            if key == b"authorization":
+                authorization = value.decode("latin-1")
+            elif key == b"x-request-id":
+                rid_in = value.decode("latin-1")
+            elif key == b"traceparent":
+                traceparent_in = value.decode("latin-1")
+            elif key == b"host":
+                host = value
+            elif key == b"x-forwarded-for":
+                forwarded_for = value
+            elif key == b"transfer-encoding":
+                has_body = True
+            elif key == b"connection":
+                connection_tokens.update(t.strip().lower() for t in value.split(b","))
+        if connection_tokens:
+            headers = [(k, v) for k, v in headers if k not in connection_tokens]
+
+        request_id, trace = incoming(rid_in, traceparent_in)
+        rid_token = request_id_var.set(request_id)
+        trace_token = trace_var.set(trace)
+        own_headers = [(b"api-version", self.api_version), (b"x-request-id", request_id.encode())]
+        status = 500
+        client_id = None
+        try:
+            if scope["path"] not in PUBLIC_PATHS:
+                try:
+                    resolved = await self.verifier.resolve(authorization)
+                except ApiError as exc:
+                    status = exc.status
+                    REJECTED.labels(upstream.name, "not_authenticated").inc()
+                    challenge = (b"www-authenticate", b'Bearer realm="sds"')
+                    await send_problem(send, exc.status, exc.detail, request_id=request_id, code=exc.code,
+                                       extra_headers=[challenge, *own_headers])
+                    return
+                client_id = resolved.ctx.client_id
+                headers.append((b"x-sds-auth", resolved.header))
+            for name, value in outgoing_headers().items():
+                headers.append((name.encode(), value.encode()))
+            client = scope.get("client")
+            if client:
+                ip = client[0].encode()
+                headers.append((b"x-forwarded-for", forwarded_for + b", " + ip if forwarded_for else ip))
+            headers.append((b"x-forwarded-proto", scope.get("scheme", "http").encode()))
+            if host:
+                headers.append((b"x-forwarded-host", host))
+
+            url = upstream.url(scope.get("raw_path") or scope["path"].encode(), scope["query_string"])
+            request = httpx.Request(
+                scope["method"], url,
+                headers=headers, content=_request_body(receive) if has_body else None,
+                extensions={"timeout": upstream.timeout},
+            )
+            status = await self._exchange(request, send, upstream, own_headers)
+        finally:
+            elapsed = time.perf_counter() - started
+            UPSTREAM_REQUESTS.labels(upstream.name, scope["method"], str(status)).inc()
+            UPSTREAM_DURATION.labels(upstream.name).observe(elapsed)
+            # The first segment only: paths and query strings may carry personal data; the service
+            # logs its route template under the same request id.
+            log.info("%s /%s %s", scope["method"], upstream.name, status, extra={
+                "method": scope["method"], "upstream": upstream.name, "status": status,
+                "durationMs": round(elapsed * 1000, 2), "clientId": client_id,
+            })
+            request_id_var.reset(rid_token)
+            trace_var.reset(trace_token)
+
+    async def _exchange(self, request: httpx.Request, send: Send, upstream: Upstream,
+                        own_headers: list[tuple[bytes, bytes]]) -> int:
+        """Send the request and stream the answer back; returns the status the client got."""
+        request_id = own_headers[1][1].decode()
+        try:
+            response = await self.pool.client.send(request, stream=True)
+        except ClientGone:
+            return 499
+        except httpx.TimeoutException as exc:
+            pool_exhausted = isinstance(exc, httpx.PoolTimeout)
+            kind = "pool" if pool_exhausted else "timeout"
+            UPSTREAM_ERRORS.labels(upstream.name, kind).inc()
+            log.warning("upstream %s: %s", upstream.name, type(exc).__name__,
+                        extra={"upstream": upstream.name})
+            status = 503 if pool_exhausted else 504
+            detail = (f"De gateway heeft geen verbinding vrij naar '{upstream.name}'." if pool_exhausted
+                      else f"De dienst '{upstream.name}' antwoordde niet op tijd.")
+            await send_problem(send, status, detail, request_id=request_id, extra_headers=own_headers)
+            return status
+        except httpx.TransportError as exc:
+            UPSTREAM_ERRORS.labels(upstream.name, "connect" if isinstance(exc, httpx.ConnectError)
+                                   else "protocol").inc()
+            log.warning("upstream %s: %s", upstream.name, type(exc).__name__,
+                        extra={"upstream": upstream.name})
+            await send_problem(send, 502, f"De dienst '{upstream.name}' is niet bereikbaar.",
+                               request_id=request_id, extra_headers=own_headers)
+            return 502
+
+        try:
+            out: list[tuple[bytes, bytes]] = []
+            has_version = False
+            connection_tokens: list[bytes] = []
+            for key, value in response.headers.raw:
+                key = key.lower()
+                if key in HOP_BY_HOP:
+                    if key == b"connection":
+                        connection_tokens.extend(t.strip().lower() for t in value.split(b","))
+                    continue
+                if key == b"api-version":
+                    has_version = True
+                out.append((key, value))
+            if connection_tokens:
+                out = [(k, v) for k, v in out if k not in connection_tokens]
+            if not has_version:
+                out.append(own_headers[0])
+            await send({"type": "http.response.start", "status": response.status_code, "headers": out})
+            await _stream_body(response, send, upstream)
+            return response.status_code
+        finally:
+            await response.aclose()
+
+
+async def _request_body(receive: Receive) -> AsyncIterator[bytes]:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGone()
+        chunk = message.get("body", b"")
+        if chunk:
+            yield chunk
+        if not message.get("more_body", False):
+            return
+
+
+async def _stream_body(response: httpx.Response, send: Send, upstream: Upstream) -> None:
+    # One chunk held back, so the last one goes out with more_body=False: a small answer is one
+    # send instead of two. aiter_raw keeps the upstream's content-encoding as it is.
+    pending: bytes | None = None
+    try:
+        async for chunk in response.aiter_raw():
+            if pending is not None:
+                await send({"type": "http.response.body", "body": pending, "more_body": True})
+            pending = chunk
+    except httpx.TransportError as exc:
+        # Headers are out: the only honest signal left is a broken connection, so re-raise.
+        UPSTREAM_ERRORS.labels(upstream.name, "stream").inc()
+        log.warning("upstream %s broke off its answer: %s", upstream.name, type(exc).__name__,
+                    extra={"upstream": upstream.name})
+        raise
+    last: Message = {"type": "http.response.body", "body": pending or b"", "more_body": False}
+    await send(last)

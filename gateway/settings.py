@@ -1,0 +1,105 @@
+"""Settings of the gateway process, read from its environment (prefix ``SDS_``).
+
+``SDS_UPSTREAM_ZAKEN=http://127.0.0.1:8002`` and so on name the service behind each part of the
+public URL space. The development secrets of the shared runtime are accepted only with
+``SDS_ENV=dev``: a gateway that would sign with a published secret refuses to start.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from sds.runtime.settings import DEV_BOOTSTRAP_CLIENT_ID, DEV_BOOTSTRAP_SECRET, DEV_INTERNAL_SECRET
+
+UPSTREAMS = ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo")
+_MIN_SECRET_LENGTH = 16
+
+
+class GatewaySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SDS_", extra="ignore")
+
+    env: str = Field(default="production", description="'dev' allows the built-in development secrets")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    api_version: str = Field(default="1.0.0", description="API-Version on answers the gateway gives itself")
+
+    upstream_intake: str = "http://127.0.0.1:8001"
+    upstream_zaken: str = "http://127.0.0.1:8002"
+    upstream_klantgegevens: str = "http://127.0.0.1:8003"
+    upstream_financien: str = "http://127.0.0.1:8004"
+    upstream_beleidsinfo: str = "http://127.0.0.1:8005"
+
+    internal_secret: str = DEV_INTERNAL_SECRET
+    bootstrap_client_id: str = DEV_BOOTSTRAP_CLIENT_ID
+    bootstrap_secret: str = DEV_BOOTSTRAP_SECRET
+
+    jwt_max_age_seconds: int = Field(default=3600, gt=0,
+                                     description="a token older than this (by its iat) is refused")
+    jwt_leeway_seconds: int = Field(default=30, ge=0,
+                                    description="clock skew allowed between client and gateway")
+    token_cache_size: int = Field(default=10_000, ge=0,
+                                  description="verified tokens kept; 0 turns the cache off")
+    token_cache_seconds: float = Field(
+        default=60.0, ge=0,
+        description="how long a verified token is trusted before it is checked against the store again",
+    )
+
+    connect_timeout: float = Field(default=2.0, gt=0)
+    read_timeout: float = Field(default=30.0, gt=0,
+                                description="longest wait for the next bytes from an upstream")
+    write_timeout: float = Field(default=30.0, gt=0)
+    pool_timeout: float = Field(default=5.0, gt=0, description="longest wait for a free upstream connection")
+    # Per-upstream read timeouts, e.g. SDS_UPSTREAM_READ_TIMEOUTS='{"beleidsinfo": 120}'.
+    upstream_read_timeouts: dict[str, float] = Field(default_factory=dict)
+    health_timeout: float = Field(default=2.0, gt=0)
+
+    max_connections: int = Field(default=512, gt=0,
+                                 description="upstream connections open at once, all upstreams")
+    max_keepalive_connections: int = Field(default=256, ge=0)
+    keepalive_expiry: float = Field(default=30.0, ge=0)
+
+    @field_validator("upstream_intake", "upstream_zaken", "upstream_klantgegevens", "upstream_financien",
+                     "upstream_beleidsinfo")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"upstream url must start with http:// or https://, got {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("upstream_read_timeouts")
+    @classmethod
+    def _known_upstreams(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(UPSTREAMS))
+        if unknown:
+            raise ValueError(
+                f"SDS_UPSTREAM_READ_TIMEOUTS names unknown upstreams {unknown}; known: {UPSTREAMS}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _no_dev_secrets_outside_dev(self) -> GatewaySettings:
+        if self.env != "dev":
+            placeholders = [
+                name for name, value, dev_value in (
+                    ("SDS_INTERNAL_SECRET", self.internal_secret, DEV_INTERNAL_SECRET),
+                    ("SDS_BOOTSTRAP_CLIENT_ID", self.bootstrap_client_id, DEV_BOOTSTRAP_CLIENT_ID),
+                    ("SDS_BOOTSTRAP_SECRET", self.bootstrap_secret, DEV_BOOTSTRAP_SECRET),
+                ) if value == dev_value
+            ]
+            if placeholders:
+                raise ValueError(
+                    f"{', '.join(placeholders)} still {'has' if len(placeholders) == 1 else 'have'} the "
+                    "development value; set values of your own (or SDS_ENV=dev for a local run)"
+                )
+        for name, value in (("SDS_INTERNAL_SECRET", self.internal_secret),
+                            ("SDS_BOOTSTRAP_SECRET", self.bootstrap_secret)):
+            if len(value) < _MIN_SECRET_LENGTH:
+                raise ValueError(f"{name} must be at least {_MIN_SECRET_LENGTH} characters")
+        if not self.bootstrap_client_id.strip():
+            raise ValueError("SDS_BOOTSTRAP_CLIENT_ID must not be empty")
+        return self
+
+    def upstream_urls(self) -> dict[str, str]:
+        return {name: getattr(self, f"upstream_{name}") for name in UPSTREAMS}
