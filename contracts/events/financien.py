@@ -1,0 +1,99 @@
+"""Events of the financien service: toewijzingen, care started/stopped, declaraties and budgets."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from contracts.events.fields import Bedrag, Code, Datum, EventData, Kolom, Omvang, Product, Url
+
+
+class ToewijzingAfgegeven(EventData):
+    """An allocation to a provider (iJw/iWmo 301) and the money it commits."""
+
+    toewijzing: Url
+    zaak: Url
+    huishouden: Url
+    kolom: Kolom
+    cluster: Code | None = None
+    aanbieder: Url
+    contract: Url
+    product: Product
+    omvang: Omvang
+    begindatum: Datum
+    einddatum: Datum | None = None
+    verplichting: Bedrag = Field(description="the amount committed over the whole period, in eurocent")
+
+
+class ToewijzingAfgewezen(EventData):
+    """A toekenning could not be turned into a toewijzing; the zaak needs someone to act."""
+
+    toewijzing: Url
+    zaak: Url
+    huishouden: Url
+    kolom: Kolom
+    aanbieder: Url | None = None
+    product: Product
+    omvang: Omvang
+    redenen: list[Literal["geen-contract", "product-niet-gecontracteerd", "aanbieder-onbekend",
+                          "budget-ontoereikend", "periode-buiten-contract"]] = Field(min_length=1)
+
+
+class ZorgGestart(EventData):
+    """The provider reported the start of care (iJw/iWmo 305)."""
+
+    toewijzing: Url
+    aanbieder: Url
+    kolom: Kolom
+    begindatum: Datum
+
+
+class ZorgGestopt(EventData):
+    """The provider reported the end of care (iJw/iWmo 307)."""
+
+    toewijzing: Url
+    aanbieder: Url
+    kolom: Kolom
+    einddatum: Datum
+    reden_beeindiging: str = Field(pattern=r"^[0-9]{2}$", description="iStandaard code RedenBeeindiging")
+
+
+class DeclaratieKolom(EventData):
+    kolom: Kolom
+    cluster: Code | None = None
+    aantal_goedgekeurd: int = Field(ge=0)
+    aantal_afgekeurd: int = Field(ge=0)
+    goedgekeurd_bedrag: Bedrag
+    afgekeurd_bedrag: Bedrag
+
+
+class Afkeurreden(EventData):
+    code: str = Field(pattern=r"^[0-9A-Z]{4}$", description="iStandaard retourcode")
+    aantal: int = Field(ge=1)
+
+
+class DeclaratieVerwerkt(EventData):
+    """A provider's claim (iJw/iWmo 323) was checked and answered (325); lines are summed, not listed."""
+
+    declaratie: Url
+    aanbieder: Url
+    begindatum: Datum = Field(description="first day of the declared period")
+    einddatum: Datum = Field(description="last day of the declared period")
+    aantal_regels: int = Field(ge=0)
+    ingediend_bedrag: Bedrag
+    goedgekeurd_bedrag: Bedrag
+    afgekeurd_bedrag: Bedrag
+    per_kolom: list[DeclaratieKolom]
+    afkeurredenen: list[Afkeurreden]
+
+
+class BudgetDrempelBereikt(EventData):
+    budget: Url
+    kolom: Kolom | None = Field(None, description="absent for a budget per cluster")
+    cluster: Code | None = Field(None, description="absent for a budget per kolom")
+    jaar: int = Field(ge=2015, le=2100)
+    drempel_percentage: int = Field(ge=1, le=1000)
+    budget_bedrag: Bedrag
+    verplicht_bedrag: Bedrag
+    gerealiseerd_bedrag: Bedrag

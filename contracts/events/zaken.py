@@ -1,0 +1,103 @@
+"""Events of the zaken service. The ZGW ones keep Open Zaak's names so ZGW consumers understand them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from contracts.events.fields import (
+    Code,
+    Datum,
+    EventData,
+    Kolom,
+    Kolommen,
+    Omvang,
+    Product,
+    Reden,
+    Tijdstip,
+    Url,
+    Vertrouwelijkheidaanduiding,
+)
+
+
+class ZaakGeopend(EventData):
+    aanvraag: Url | None = Field(None, description="absent for a zaak opened without an aanvraag")
+    zaak: Url
+    zaaktype: Url
+    catalogus: Url
+    kolommen: Kolommen
+    cluster: Code | None = Field(None, description="absent for an integral zaak across clusters")
+    integraal: bool
+    huishouden: Url
+    hoofdzaak: Url | None = None
+    vertrouwelijkheidaanduiding: Vertrouwelijkheidaanduiding
+    registratiedatum: Datum
+    startdatum: Datum
+
+
+class StatusGezet(EventData):
+    zaak: Url
+    zaaktype: Url
+    status: Url
+    statustype: Url
+    datum_status_gezet: Tijdstip
+    is_eindstatus: bool
+
+
+class Toekenning(EventData):
+    """What a toekenning grants: enough for financien to make the toewijzing without calling back."""
+
+    product: Product
+    omvang: Omvang
+    begindatum: Datum
+    einddatum: Datum | None = Field(None, description="absent for an open-ended toekenning")
+    aanbieder: Url | None = Field(None, description="absent while the resident has not chosen a provider")
+
+
+class ResultaatVastgesteld(EventData):
+    zaak: Url
+    zaaktype: Url
+    huishouden: Url
+    kolom: Kolom = Field(description="the law the decision is taken under")
+    resultaat: Url
+    resultaattype: Url
+    uitkomst: Literal["toegekend", "gedeeltelijk-toegekend", "afgewezen", "ingetrokken", "buiten-behandeling"]
+    toekenningen: list[Toekenning] = Field(description="empty unless something was granted")
+
+
+class ZaakAfgesloten(EventData):
+    zaak: Url
+    zaaktype: Url
+    huishouden: Url
+    kolommen: Kolommen
+    resultaattype: Url
+    einddatum: Datum
+
+
+class PlanGewijzigd(EventData):
+    """The household plan (one household, one plan) was made, revised or closed."""
+
+    plan: Url
+    huishouden: Url
+    wijziging: Literal["aangemaakt", "bijgesteld", "afgesloten"]
+    zaken: list[Url] = Field(description="the zaken the plan covers")
+    regisseur: Url | None = Field(None, description="the rol of the regisseur, absent when there is none")
+
+
+class RegisseurGewijzigd(EventData):
+    zaak: Url = Field(description="the zaak that holds the regisseur rol")
+    huishouden: Url
+    plan: Url | None = None
+    regisseur: Url | None = Field(description="the new regisseur rol; null when the rol ended")
+    vorige_regisseur: Url | None = None
+
+
+class ZaakGeescaleerd(EventData):
+    """A kolom zaak moved under an integral hoofdzaak (integraal in tweede instantie)."""
+
+    zaak: Url
+    kolom: Kolom
+    hoofdzaak: Url
+    huishouden: Url
+    redenen: list[Reden] = Field(min_length=1)
