@@ -150,6 +150,15 @@ def describe_exit(returncode: int) -> str:
     return f"exited with code {returncode}"
 
 
+def describe_stop(returncode: int) -> str:
+    # uvicorn re-raises SIGTERM on itself after a graceful shutdown, so that is a clean stop too.
+    if returncode in (0, -signal.SIGTERM):
+        return "stopped"
+    if returncode == -signal.SIGKILL:
+        return "killed"
+    return describe_exit(returncode)
+
+
 def plan_ports(host: str, gateway_port: int) -> dict[str, int]:
     """The gateway on ``gateway_port``, services on the ports after it when free, else on any free port."""
     if gateway_port == 0:
@@ -443,7 +452,7 @@ class Up:
             self.supervisor.stop_all()
             remove_state(self.data_dir, os.getpid())
             if children:
-                _out("stopped: " + ", ".join(f"{c.name} ({describe_exit(c.returncode() or 0)})" for c in children))
+                _out("stopped: " + ", ".join(f"{c.name} ({describe_stop(c.returncode() or 0)})" for c in children))
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
 
