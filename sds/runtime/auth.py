@@ -34,30 +34,47 @@ VERTROUWELIJKHEID = (
 )
 
 
+class Autorisatie(BaseModel):
+    """One grant of an applicatie, in the ZGW Autorisaties API shape, extended with the kolom.
+
+    Without ``zaaktype``, ``catalogus`` or ``kolom`` it holds for the whole component; with one of
+    them only for what belongs to it (ZGW: per zaaktype, or per catalogus — in this suite a
+    catalogus per kolom).
+    """
+
+    component: str  # "zaken", "catalogi", "intake", "klantgegevens", "financien", "beleidsinfo", "autorisaties"
+    scopes: list[str] = Field(default_factory=list)
+    zaaktype: str | None = None
+    catalogus: str | None = None
+    kolom: str | None = None
+    max_vertrouwelijkheidaanduiding: str | None = None
+
+
 class AuthContext(BaseModel):
     client_id: str
     user_id: str = ""
     user_representation: str = ""
-    # component -> scopes, e.g. {"zaken": ["zaken.lezen", "zaken.aanmaken"]}
-    scopes: dict[str, list[str]] = Field(default_factory=dict)
+    heeft_alle_autorisaties: bool = False
+    autorisaties: list[Autorisatie] = Field(default_factory=list)
+    # The kolommen and clusters the applicatie serves (an external party: its own cluster only).
     kolommen: list[str] = Field(default_factory=list)
     clusters: list[str] = Field(default_factory=list)
-    max_vertrouwelijkheidaanduiding: str = "openbaar"
-    heeft_alle_autorisaties: bool = False
+
+    def grants(self, component: str, scope: str) -> list[Autorisatie]:
+        """The grants that give ``scope`` on ``component``; a service narrows its queries by them."""
+        return [a for a in self.autorisaties if a.component == component and scope in a.scopes]
 
     def has_scope(self, component: str, scope: str) -> bool:
-        return self.heeft_alle_autorisaties or scope in self.scopes.get(component, [])
+        return self.heeft_alle_autorisaties or bool(self.grants(component, scope))
 
     def require_scope(self, component: str, scope: str) -> None:
         if not self.has_scope(component, scope):
-            raise PermissionDenied(f"Deze applicatie heeft de scope '{scope}' niet.")
+            raise PermissionDenied(f"Deze applicatie heeft de scope '{scope}' niet.", code="permission_denied")
 
-    def may_see_vertrouwelijkheid(self, aanduiding: str) -> bool:
-        if self.heeft_alle_autorisaties:
-            return True
-        return VERTROUWELIJKHEID.index(aanduiding) <= VERTROUWELIJKHEID.index(
-            self.max_vertrouwelijkheidaanduiding
-        )
+
+def vertrouwelijkheid_rank(aanduiding: str) -> int:
+    """Position on the ZGW scale, openbaar (0) to zeer_geheim (7), for comparisons in queries."""
+    return VERTROUWELIJKHEID.index(aanduiding)
 
 
 def sign_auth_context(ctx: AuthContext, secret: str, *, now: float | None = None) -> str:
