@@ -9,10 +9,10 @@ replace the in-memory one without touching authentication.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
-from sds.runtime.auth import AuthContext
+from sds.runtime.auth import AuthContext, Autorisatie
 
 
 @dataclass(frozen=True)
@@ -21,22 +21,19 @@ class Applicatie:
     secret: str
     label: str = ""
     heeft_alle_autorisaties: bool = False
-    # component -> scopes, e.g. {"zaken": ("zaken.lezen",)}
-    scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    autorisaties: tuple[Autorisatie, ...] = ()
     kolommen: tuple[str, ...] = ()
     clusters: tuple[str, ...] = ()
-    max_vertrouwelijkheidaanduiding: str = "openbaar"
 
     def auth_context(self, *, user_id: str = "", user_representation: str = "") -> AuthContext:
         return AuthContext(
             client_id=self.client_id,
             user_id=user_id,
             user_representation=user_representation,
-            scopes={component: list(scopes) for component, scopes in self.scopes.items()},
+            heeft_alle_autorisaties=self.heeft_alle_autorisaties,
+            autorisaties=list(self.autorisaties),
             kolommen=list(self.kolommen),
             clusters=list(self.clusters),
-            max_vertrouwelijkheidaanduiding=self.max_vertrouwelijkheidaanduiding,
-            heeft_alle_autorisaties=self.heeft_alle_autorisaties,
         )
 
 
@@ -57,4 +54,4 @@ class InMemoryApplicatieStore:
 
 def bootstrap_applicatie(client_id: str, secret: str) -> Applicatie:
     return Applicatie(client_id=client_id, secret=secret, label="Bootstrap-applicatie",
-                      heeft_alle_autorisaties=True, max_vertrouwelijkheidaanduiding="zeer_geheim")
+                      heeft_alle_autorisaties=True)

@@ -82,7 +82,17 @@ class ProxyMiddleware:
         if scope["type"] == "http":
             upstream = self.routes.get(scope["path"][1:].partition("/")[0])
             if upstream is not None:
-                await self._proxy(scope, receive, send, upstream)
+                try:
+                    await self._proxy(scope, receive, send, upstream)
+                except Exception:
+                    # The proxy sits outside FastAPI's error handling (that is what keeps it fast),
+                    # so it answers an unexpected failure itself, in the same Fout shape.
+                    log.exception("proxy failure", extra={"upstream": upstream.name})
+                    try:
+                        await send_problem(send, 500, "Er is een onverwachte fout opgetreden.",
+                                           request_id=request_id_var.get())
+                    except Exception:
+                        raise  # the answer had started: only a broken connection tells the client
                 return
         await self.app(scope, receive, send)
 

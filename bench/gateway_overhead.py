@@ -1,0 +1,317 @@
+"""What the gateway costs: the same authenticated GET, direct to a service and through the gateway.
+
+    .venv/bin/python -m bench.gateway_overhead [--seconds 10] [--rounds 3] [--write]
+
+One upstream process (uvicorn, one worker) and one gateway process in front of it; the load
+comes from a separate process (``wrk`` when installed, otherwise an httpx load generator in a
+subprocess). Direct calls carry an ``x-sds-auth`` context signed with the internal secret, calls
+through the gateway a JWT-ZGW token, so the service verifies an auth context either way. Rounds
+alternate direct/gateway so drift on a noisy machine hits both sides alike; the median round
+counts. ``--write`` puts the result under "## Gateway overhead" in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+
+from sds.runtime.auth import Auth, AuthContext, sign_auth_context
+from sds.runtime.errors import install_error_handlers
+from sds.runtime.jwt_zgw import encode_jwt_zgw
+from sds.runtime.logging import configure_logging
+from sds.runtime.middleware import RequestContextMiddleware
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "benchmarks.md"
+HEADING = "## Gateway overhead"
+PATH = "/intake/api/v1/metingen/1"
+CLIENT_ID = "bench"
+TARGET_RATIO = 0.80
+TARGET_ADDED_P50_MS = 2.0
+
+
+def create_upstream() -> FastAPI:
+    """The upstream: the services' own request pipeline (auth verification, tracing, metrics,
+    JSON log line) in front of one small authenticated GET.
+
+    Not ``create_service_app``: that also needs a database and NATS, which a GET that reads
+    neither would only add noise to; the per-request path is the same middleware.
+    """
+    configure_logging("bench-upstream", os.environ.get("SDS_LOG_LEVEL", "INFO"))
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, redirect_slashes=False)
+    install_error_handlers(app)
+
+    @app.get("/health/live")
+    async def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/intake/api/v1/metingen/{nummer}")
+    async def meting(nummer: int, auth: Auth) -> dict[str, object]:
+        return {"url": f"http://127.0.0.1:8000{PATH}", "nummer": nummer, "clientId": auth.client_id,
+                "omschrijving": "een kleine resource, zoals een zaak of een aanvraag"}
+
+    app.add_middleware(RequestContextMiddleware, service="bench-upstream", api_version="1.0.0",
+                       internal_secret=os.environ["SDS_INTERNAL_SECRET"],
+                       is_public={"/health/live"}.__contains__)
+    return app
+
+
+@dataclass
+class Result:
+    label: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def process(args: list[str], env: dict[str, str], log: Path,
+            ready_url: str) -> Iterator[subprocess.Popen[bytes]]:
+    with log.open("wb") as out:
+        proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{args} exited: {log.read_text()[-2000:]}")
+                try:
+                    if httpx.get(ready_url, timeout=1, trust_env=False).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{ready_url} did not answer")
+                time.sleep(0.1)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def uvicorn_args(factory: str, port: int) -> list[str]:
+    return [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1", "--port", str(port),
+            "--workers", "1", "--loop", "uvloop", "--http", "httptools", "--no-access-log",
+            "--log-level", "warning"]
+
+
+_WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _wrk_ms(text: str, label: str) -> float:
+    match = re.search(rf"^\s+{re.escape(label)}\s+([\d.]+)(us|ms|s)\s*$", text, re.MULTILINE)
+    if not match:
+        raise RuntimeError(f"no {label} in wrk output:\n{text}")
+    return float(match.group(1)) * _WRK_UNITS[match.group(2)]
+
+
+def run_wrk(label: str, url: str, headers: dict[str, str], connections: int, seconds: float) -> Result:
+    args = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "10s"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    text = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    done = re.search(r"(\d+) requests in ([\d.]+)(ms|s)", text)
+    if not done:
+        raise RuntimeError(f"unexpected wrk output:\n{text}")
+    elapsed = float(done.group(2)) / (1000 if done.group(3) == "ms" else 1)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    return Result(label, int(done.group(1)), elapsed, _wrk_ms(text, "50%"), _wrk_ms(text, "99%"), errors)
+
+
+def run_httpx(label: str, url: str, headers: dict[str, str], connections: int, seconds: float) -> Result:
+    """Fallback without wrk: the load generator in a process of its own, so it does not share the
+    event loop (or the GIL) with anything it measures."""
+    spec = json.dumps({"url": url, "headers": headers, "connections": connections, "seconds": seconds})
+    out = subprocess.run([sys.executable, "-m", "bench.gateway_overhead", "--load", spec],
+                         capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    data = json.loads(out)
+    return Result(label, data["requests"], data["seconds"], data["p50_ms"], data["p99_ms"], data["errors"])
+
+
+async def _load(spec: dict) -> dict:
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=spec["connections"], max_keepalive_connections=spec["connections"])
+    async with httpx.AsyncClient(limits=limits, headers=spec["headers"], trust_env=False,
+                                 timeout=10) as client:
+        deadline = time.perf_counter() + spec["seconds"]
+
+        async def worker() -> None:
+            nonlocal errors
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                response = await client.get(spec["url"])
+                latencies.append((time.perf_counter() - started) * 1000)
+                if response.status_code != 200:
+                    errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(spec["connections"])))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {"requests": len(latencies), "seconds": elapsed, "errors": errors,
+            "p50_ms": latencies[len(latencies) // 2], "p99_ms": latencies[int(len(latencies) * 0.99)]}
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown cpu")
+    mem_kib = int(Path("/proc/meminfo").read_text().split()[1])
+    return (f"{os.cpu_count()} cores ({cpu}), {mem_kib / 2**20:.0f} GiB, shared and noisy; "
+            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+
+
+def median_result(results: list[Result]) -> Result:
+    return Result(results[0].label, sum(r.requests for r in results), sum(r.seconds for r in results),
+                  statistics.median(r.p50_ms for r in results), statistics.median(r.p99_ms for r in results),
+                  sum(r.errors for r in results))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of one measured round")
+    parser.add_argument("--rounds", type=int, default=3, help="measured rounds each way, alternating")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--loader", choices=["auto", "wrk", "httpx"], default="auto")
+    parser.add_argument("--write", action="store_true", help=f"write the result to {DOC.relative_to(ROOT)}")
+    parser.add_argument("--load", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.load:
+        print(json.dumps(asyncio.run(_load(json.loads(args.load)))))
+        return
+
+    loader = args.loader if args.loader != "auto" else ("wrk" if shutil.which("wrk") else "httpx")
+    run = run_wrk if loader == "wrk" else run_httpx
+    internal_secret, client_secret = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    up_port, gw_port = free_port(), free_port()
+    env = {**os.environ, "SDS_ENV": "bench", "SDS_INTERNAL_SECRET": internal_secret,
+           "SDS_BOOTSTRAP_CLIENT_ID": CLIENT_ID, "SDS_BOOTSTRAP_SECRET": client_secret,
+           "SDS_UPSTREAM_INTAKE": f"http://127.0.0.1:{up_port}", "SDS_LOG_LEVEL": "INFO",
+           "PYTHONPATH": str(ROOT)}
+    direct_url, gateway_url = f"http://127.0.0.1:{up_port}{PATH}", f"http://127.0.0.1:{gw_port}{PATH}"
+
+    def direct_headers() -> dict[str, str]:
+        # The signed context lives 120 s: sign it afresh for every round.
+        ctx = AuthContext(client_id=CLIENT_ID, heeft_alle_autorisaties=True)
+        return {"x-sds-auth": sign_auth_context(ctx, internal_secret)}
+
+    def gateway_headers() -> dict[str, str]:
+        return {"authorization": f"Bearer {encode_jwt_zgw(CLIENT_ID, client_secret)}"}
+
+    with tempfile.TemporaryDirectory(prefix="sds-bench-") as tmp, \
+            process(uvicorn_args("bench.gateway_overhead:create_upstream", up_port), env,
+                    Path(tmp) / "upstream.log", f"http://127.0.0.1:{up_port}/health/live"), \
+            process(uvicorn_args("gateway.app:create_app", gw_port), env, Path(tmp) / "gateway.log",
+                    f"http://127.0.0.1:{gw_port}/health/live"):
+        for url, headers in ((direct_url, direct_headers()), (gateway_url, gateway_headers())):
+            check = httpx.get(url, headers=headers, trust_env=False)
+            if check.status_code != 200 or check.json()["clientId"] != CLIENT_ID:
+                raise RuntimeError(f"{url} answered {check.status_code}: {check.text}")
+        print(f"loader: {loader}; {args.connections} connections; "
+              f"{args.rounds} x {args.seconds:g} s each way", file=sys.stderr)
+        run("warm-up", direct_url, direct_headers(), args.connections, 2)
+        run("warm-up", gateway_url, gateway_headers(), args.connections, 2)
+        direct, via = [], []
+        for index in range(args.rounds):
+            direct.append(run("direct", direct_url, direct_headers(), args.connections, args.seconds))
+            via.append(run("gateway", gateway_url, gateway_headers(), args.connections, args.seconds))
+            print(f"round {index + 1}: direct {direct[-1].rps:.0f} req/s p50 {direct[-1].p50_ms:.2f} ms; "
+                  f"gateway {via[-1].rps:.0f} req/s p50 {via[-1].p50_ms:.2f} ms", file=sys.stderr)
+        # One connection: the latency a single caller adds, without queueing behind others.
+        single_direct = run("direct", direct_url, direct_headers(), 1, max(args.seconds / 2, 2))
+        single_via = run("gateway", gateway_url, gateway_headers(), 1, max(args.seconds / 2, 2))
+
+    d, g = median_result(direct), median_result(via)
+    d_rps = statistics.median(r.rps for r in direct)
+    g_rps = statistics.median(r.rps for r in via)
+    ratio = g_rps / d_rps
+    added_p50 = g.p50_ms - d.p50_ms
+    errors = d.errors + g.errors + single_direct.errors + single_via.errors
+    ratio_met = "met" if ratio >= TARGET_RATIO else "missed"
+    p50_met = "met" if added_p50 <= TARGET_ADDED_P50_MS else "missed"
+    verdict = (f"throughput {ratio:.0%} of direct (target ≥ {TARGET_RATIO:.0%}): {ratio_met}; "
+               f"added p50 {added_p50:.2f} ms (target ≤ {TARGET_ADDED_P50_MS:g} ms): {p50_met}")
+    def row(r: Result, connections: int, rps: float) -> str:
+        return (f"| {r.label} | {connections} | {rps:.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | "
+                f"{r.requests} | {r.errors} |")
+
+    table = "\n".join([
+        "| path | connections | req/s | p50 ms | p99 ms | requests | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        row(d, args.connections, d_rps),
+        row(g, args.connections, g_rps),
+        row(single_direct, 1, single_direct.rps),
+        row(single_via, 1, single_via.rps),
+    ])
+    report = (
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}.\n"
+        f"Load: {loader}, {args.rounds} alternating rounds of {args.seconds:g} s each way after a warm-up; "
+        f"GET `{PATH}` (small JSON) on one uvicorn worker (uvloop, httptools) running the services' request "
+        f"pipeline; gateway: one uvicorn worker.\n\n{table}\n\n"
+        f"Ratio gateway/direct at {args.connections} connections: {ratio:.2f}. "
+        f"Added latency at one connection: p50 {single_via.p50_ms - single_direct.p50_ms:.2f} ms.\n"
+        f"Result: {verdict}.\n"
+    )
+    print(report)
+    if errors:
+        raise SystemExit(f"{errors} requests failed; the numbers above do not count")
+    if args.write:
+        write_section(report)
+        print(f"written to {DOC.relative_to(ROOT)}", file=sys.stderr)
+
+
+def write_section(report: str) -> None:
+    """Replace only this benchmark's section; the other sections belong to other benchmarks."""
+    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    section = f"{HEADING}\n\nCommand: `.venv/bin/python -m bench.gateway_overhead --write`\n\n{report}"
+    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: section + "\n", text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text(text.rstrip("\n") + "\n")
+
+
+if __name__ == "__main__":
+    main()
