@@ -32,11 +32,14 @@ test-sqlite: $(STAMP)
 
 test-postgres: $(STAMP)
 	@if $(BIN)/python -m sds.cli.pgcheck "$(PG_URL)"; then \
-		SDS_TEST_DATABASE=postgres SDS_TEST_POSTGRES_URL="$(PG_URL)" $(BIN)/pytest -m "not sqlite_only"; \
+		SDS_TEST_DATABASE=postgres SDS_TEST_POSTGRES_URL="$(PG_URL)" $(BIN)/pytest; \
 	else echo "PostgreSQL does not answer at $(PG_URL): PostgreSQL run left out"; fi
 
+## Benchmarks (not part of the tests; results go to docs/benchmarks.md)
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench.event_path --db postgres
+	$(BIN)/python -m bench.gateway_overhead
+	$(BIN)/python -m bench.memory
 
 clean:
 	rm -rf $(VENV) .sds .pytest_cache .mypy_cache .ruff_cache
