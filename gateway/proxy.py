@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gateway.authn import TokenVerifier
 from gateway.metrics import REJECTED, UPSTREAM_DURATION, UPSTREAM_ERRORS, UPSTREAM_REQUESTS
 from gateway.routing import PUBLIC_PATHS, Upstream
+from gateway.transport import UpstreamTransport
 from sds.runtime.errors import ApiError
 from sds.runtime.middleware import send_problem
 from sds.runtime.tracing import incoming, outgoing_headers, request_id_var, trace_var
@@ -60,8 +61,9 @@ class UpstreamPool:
 
     async def open(self) -> None:
         # trust_env=False: an HTTP(S)_PROXY in the environment must not reroute service traffic.
-        self._client = httpx.AsyncClient(limits=self.limits, follow_redirects=False, trust_env=False,
-                                         http1=True, http2=False)
+        # The transport replaces httpcore (see gateway.transport), so the limits go to it.
+        self._client = httpx.AsyncClient(transport=UpstreamTransport(self.limits), follow_redirects=False,
+                                         trust_env=False)
 
     async def close(self) -> None:
         if self._client is not None:
