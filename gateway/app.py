@@ -17,6 +17,7 @@ import httpx
 from fastapi import FastAPI
 from starlette.routing import Route
 
+from gateway.accesslog import AccessLog
 from gateway.applicaties import ApplicatieStore, InMemoryApplicatieStore, bootstrap_applicatie
 from gateway.authn import TokenVerifier
 from gateway.health import router as health_router
@@ -50,6 +51,8 @@ def create_app(settings: GatewaySettings | None = None, *,
                                      max_keepalive_connections=settings.max_keepalive_connections,
                                      keepalive_expiry=settings.keepalive_expiry))
 
+    access_log = AccessLog(SERVICE, log)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await pool.open()
@@ -57,6 +60,7 @@ def create_app(settings: GatewaySettings | None = None, *,
             yield
         finally:
             await pool.close()
+            access_log.flush()
 
     app = FastAPI(title="Sociaal Domein Suite gateway", lifespan=lifespan, openapi_url=None, docs_url=None,
                   redoc_url=None, redirect_slashes=False)
@@ -77,4 +81,4 @@ def create_app(settings: GatewaySettings | None = None, *,
     app.add_middleware(RequestContextMiddleware, service=SERVICE, api_version=settings.api_version,
                        internal_secret=settings.internal_secret, is_public=lambda _path: True)
     return ProxyMiddleware(app, routes=routes(app.state.upstreams), verifier=verifier, pool=pool,
-                           api_version=settings.api_version)
+                           api_version=settings.api_version, access_log=access_log)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import Counter, Histogram
 
 UPSTREAM_REQUESTS = Counter(
@@ -21,3 +23,39 @@ REJECTED = Counter(
     "sds_gateway_rejected_total", "Requests refused by the gateway before reaching an upstream",
     ["upstream", "reason"],
 )
+
+
+class UpstreamMetrics:
+    """The labelled children of one upstream, looked up once instead of on every request.
+
+    ``Counter.labels()`` takes a lock and builds a label tuple each call; with a few methods and
+    statuses per upstream, a dict of children is the same series for a fraction of the cost.
+    """
+
+    __slots__ = ("name", "duration", "_requests", "_errors", "_rejected")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.duration = UPSTREAM_DURATION.labels(name)
+        self._requests: dict[tuple[str, int], Any] = {}
+        self._errors: dict[str, Any] = {}
+        self._rejected: dict[str, Any] = {}
+
+    def request(self, method: str, status: int) -> Any:
+        child = self._requests.get((method, status))
+        if child is None:
+            # Bounded: a method outside HTTP's known set never gets here (the server refuses it).
+            child = self._requests[(method, status)] = UPSTREAM_REQUESTS.labels(self.name, method, str(status))
+        return child
+
+    def error(self, kind: str) -> Any:
+        child = self._errors.get(kind)
+        if child is None:
+            child = self._errors[kind] = UPSTREAM_ERRORS.labels(self.name, kind)
+        return child
+
+    def rejected(self, reason: str) -> Any:
+        child = self._rejected.get(reason)
+        if child is None:
+            child = self._rejected[reason] = REJECTED.labels(self.name, reason)
+        return child

@@ -16,13 +16,14 @@ from collections.abc import AsyncIterator
 import httpx
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.accesslog import AccessLog
 from gateway.authn import TokenVerifier
-from gateway.metrics import REJECTED, UPSTREAM_DURATION, UPSTREAM_ERRORS, UPSTREAM_REQUESTS
+from gateway.metrics import UpstreamMetrics
 from gateway.routing import PUBLIC_PATHS, Upstream
 from gateway.transport import UpstreamTransport
 from sds.runtime.errors import ApiError
 from sds.runtime.middleware import send_problem
-from sds.runtime.tracing import incoming, outgoing_headers, request_id_var, trace_var
+from sds.runtime.tracing import incoming, request_id_var, trace_var
 
 log = logging.getLogger("sds.gateway")
 
@@ -36,6 +37,21 @@ HOP_BY_HOP = frozenset({
 _REPLACED = frozenset({b"host", b"authorization", b"x-sds-auth", b"x-request-id", b"traceparent",
                        b"x-forwarded-for", b"x-forwarded-proto", b"x-forwarded-host"})
 _DROP_REQUEST = HOP_BY_HOP | _REPLACED
+
+
+class DiscardedCookies(httpx.Cookies):
+    """The client's cookie jar, which keeps nothing.
+
+    A Set-Cookie from a service is meant for the gateway's caller and reaches it with the other
+    headers; kept in the one shared client it would hold one caller's session in the gateway
+    (and httpx parses it into the jar on every response, ~6 % of the gateway's CPU).
+    """
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+    def set_cookie_header(self, request: httpx.Request) -> None:
+        return None
 
 
 class ClientGone(Exception):
@@ -62,8 +78,12 @@ class UpstreamPool:
     async def open(self) -> None:
         # trust_env=False: an HTTP(S)_PROXY in the environment must not reroute service traffic.
         # The transport replaces httpcore (see gateway.transport), so the limits go to it.
-        self._client = httpx.AsyncClient(transport=UpstreamTransport(self.limits), follow_redirects=False,
-                                         trust_env=False)
+        client = httpx.AsyncClient(transport=UpstreamTransport(self.limits), follow_redirects=False,
+                                   trust_env=False)
+        # httpx offers no public way to replace the jar's type (its cookies setter copies into a
+        # plain jar); tests/gateway/test_proxy.py fails should the attribute ever move.
+        client._cookies = DiscardedCookies()
+        self._client = client
 
     async def close(self) -> None:
         if self._client is not None:
@@ -73,12 +93,14 @@ class UpstreamPool:
 
 class ProxyMiddleware:
     def __init__(self, app: ASGIApp, *, routes: dict[str, Upstream], verifier: TokenVerifier,
-                 pool: UpstreamPool, api_version: str) -> None:
+                 pool: UpstreamPool, api_version: str, access_log: AccessLog) -> None:
         self.app = app
         self.routes = routes
         self.verifier = verifier
         self.pool = pool
         self.api_version = api_version.encode()
+        self.access_log = access_log
+        self.metrics = {upstream.name: UpstreamMetrics(upstream.name) for upstream in routes.values()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -131,7 +153,9 @@ class ProxyMiddleware:
         request_id, trace = incoming(rid_in, traceparent_in)
         rid_token = request_id_var.set(request_id)
         trace_token = trace_var.set(trace)
-        own_headers = [(b"api-version", self.api_version), (b"x-request-id", request_id.encode())]
+        rid_header = (b"x-request-id", request_id.encode())
+        own_headers = [(b"api-version", self.api_version), rid_header]
+        metrics = self.metrics[upstream.name]
         status = 500
         client_id = None
         try:
@@ -140,15 +164,16 @@ class ProxyMiddleware:
                     resolved = await self.verifier.resolve(authorization)
                 except ApiError as exc:
                     status = exc.status
-                    REJECTED.labels(upstream.name, "not_authenticated").inc()
+                    metrics.rejected("not_authenticated").inc()
                     challenge = (b"www-authenticate", b'Bearer realm="sds"')
                     await send_problem(send, exc.status, exc.detail, request_id=request_id, code=exc.code,
                                        extra_headers=[challenge, *own_headers])
                     return
                 client_id = resolved.ctx.client_id
                 headers.append((b"x-sds-auth", resolved.header))
-            for name, value in outgoing_headers().items():
-                headers.append((name.encode(), value.encode()))
+            # What sds.runtime.tracing.outgoing_headers() gives, without a dict and two encodes a header.
+            headers.append(rid_header)
+            headers.append((b"traceparent", trace.child().traceparent.encode()))
             client = scope.get("client")
             if client:
                 ip = client[0].encode()
@@ -163,21 +188,16 @@ class ProxyMiddleware:
                 headers=headers, content=_request_body(receive) if has_body else None,
                 extensions={"timeout": upstream.timeout},
             )
-            status = await self._exchange(request, send, upstream, own_headers)
+            status = await self._exchange(request, send, upstream, metrics, own_headers)
         finally:
             elapsed = time.perf_counter() - started
-            UPSTREAM_REQUESTS.labels(upstream.name, scope["method"], str(status)).inc()
-            UPSTREAM_DURATION.labels(upstream.name).observe(elapsed)
-            # The first segment only: paths and query strings may carry personal data; the service
-            # logs its route template under the same request id.
-            log.info("%s /%s %s", scope["method"], upstream.name, status, extra={
-                "method": scope["method"], "upstream": upstream.name, "status": status,
-                "durationMs": round(elapsed * 1000, 2), "clientId": client_id,
-            })
+            metrics.request(scope["method"], status).inc()
+            metrics.duration.observe(elapsed)
+            self.access_log.write(scope["method"], upstream.name, status, elapsed, client_id, request_id, trace)
             request_id_var.reset(rid_token)
             trace_var.reset(trace_token)
 
-    async def _exchange(self, request: httpx.Request, send: Send, upstream: Upstream,
+    async def _exchange(self, request: httpx.Request, send: Send, upstream: Upstream, metrics: UpstreamMetrics,
                         own_headers: list[tuple[bytes, bytes]]) -> int:
         """Send the request and stream the answer back; returns the status the client got."""
         request_id = own_headers[1][1].decode()
@@ -188,7 +208,7 @@ class ProxyMiddleware:
         except httpx.TimeoutException as exc:
             pool_exhausted = isinstance(exc, httpx.PoolTimeout)
             kind = "pool" if pool_exhausted else "timeout"
-            UPSTREAM_ERRORS.labels(upstream.name, kind).inc()
+            metrics.error(kind).inc()
             log.warning("upstream %s: %s", upstream.name, type(exc).__name__,
                         extra={"upstream": upstream.name})
             status = 503 if pool_exhausted else 504
@@ -197,8 +217,7 @@ class ProxyMiddleware:
             await send_problem(send, status, detail, request_id=request_id, extra_headers=own_headers)
             return status
         except httpx.TransportError as exc:
-            UPSTREAM_ERRORS.labels(upstream.name, "connect" if isinstance(exc, httpx.ConnectError)
-                                   else "protocol").inc()
+            metrics.error("connect" if isinstance(exc, httpx.ConnectError) else "protocol").inc()
             log.warning("upstream %s: %s", upstream.name, type(exc).__name__,
                         extra={"upstream": upstream.name})
             await send_problem(send, 502, f"De dienst '{upstream.name}' is niet bereikbaar.",
@@ -223,7 +242,7 @@ class ProxyMiddleware:
             if not has_version:
                 out.append(own_headers[0])
             await send({"type": "http.response.start", "status": response.status_code, "headers": out})
-            await _stream_body(response, send, upstream)
+            await _stream_body(response, send, upstream, metrics)
             return response.status_code
         finally:
             await response.aclose()
@@ -241,7 +260,7 @@ async def _request_body(receive: Receive) -> AsyncIterator[bytes]:
             return
 
 
-async def _stream_body(response: httpx.Response, send: Send, upstream: Upstream) -> None:
+async def _stream_body(response: httpx.Response, send: Send, upstream: Upstream, metrics: UpstreamMetrics) -> None:
     # One chunk held back, so the last one goes out with more_body=False: a small answer is one
     # send instead of two. aiter_raw keeps the upstream's content-encoding as it is.
     pending: bytes | None = None
@@ -252,7 +271,7 @@ async def _stream_body(response: httpx.Response, send: Send, upstream: Upstream)
             pending = chunk
     except httpx.TransportError as exc:
         # Headers are out: the only honest signal left is a broken connection, so re-raise.
-        UPSTREAM_ERRORS.labels(upstream.name, "stream").inc()
+        metrics.error("stream").inc()
         log.warning("upstream %s broke off its answer: %s", upstream.name, type(exc).__name__,
                     extra={"upstream": upstream.name})
         raise

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
+import json
+import logging
 import re
 import time
 import uuid
 
 import httpx
 
+from gateway.accesslog import AccessLog
+from gateway.app import create_app
+from gateway.proxy import DiscardedCookies
 from sds.runtime.tracing import parse_traceparent
 from tests.gateway import upstream
-from tests.gateway.conftest import SLOW_UPSTREAM_TIMEOUT, bearer
+from tests.gateway.conftest import CLIENT_ID, SLOW_UPSTREAM_TIMEOUT, bearer, closed_port, gateway_settings, serve
 
 
 def _seen(response: httpx.Response) -> dict:
@@ -176,3 +182,45 @@ async def test_metrics_count_per_upstream(client: httpx.AsyncClient) -> None:
     assert re.search(ok_zaken, text)
     assert re.search(r'sds_gateway_upstream_errors_total\{kind="connect",upstream="financien"\} [1-9]', text)
     assert re.search(r'sds_gateway_upstream_duration_seconds_count\{upstream="zaken"\} [1-9]', text)
+
+
+async def test_a_services_cookie_goes_to_the_caller_and_stays_out_of_the_shared_client(upstream_url: str) -> None:
+    proxy = create_app(gateway_settings(upstream_url))
+    with serve(proxy) as url:
+        async with httpx.AsyncClient(base_url=url, trust_env=False) as caller:
+            response = await caller.get("/zaken/api/v1/koekje", headers=bearer())
+        async with httpx.AsyncClient(base_url=url, trust_env=False) as other_caller:
+            again = await other_caller.get("/zaken/api/v1/zaken", headers=bearer())
+        shared = proxy.pool.client
+        assert isinstance(shared.cookies, DiscardedCookies)
+        assert list(shared.cookies.jar) == []
+    assert response.status_code == 200
+    assert response.headers["set-cookie"].startswith("sessie=van-een-gebruiker")
+    # The next caller's request carries no cookie the gateway picked up along the way.
+    assert _header(_seen(again), "cookie") == []
+
+
+async def test_one_json_line_per_proxied_request_without_path_or_query(upstream_url: str) -> None:
+    proxy = create_app(gateway_settings(upstream_url, upstream_financien=f"http://127.0.0.1:{closed_port()}"))
+    lines = io.StringIO()
+    proxy.access_log = AccessLog("gateway", logging.getLogger("sds.gateway"), stream=lines)
+    with serve(proxy) as url:
+        async with httpx.AsyncClient(base_url=url, trust_env=False) as caller:
+            ok = await caller.get("/zaken/api/v1/zaken/geheim-bsn?bsn=123456782",
+                                  headers={**bearer(), "traceparent": f"00-{'a' * 32}-{'b' * 16}-01"})
+            down = await caller.get("/financien/api/v1/budgetten", headers=bearer())
+            refused = await caller.get("/intake/api/v1/aanvragen")
+    proxy.access_log.flush()
+    entries = [json.loads(line) for line in lines.getvalue().splitlines()]
+    assert [(e["upstream"], e["status"]) for e in entries] == [("zaken", 200), ("financien", 502), ("intake", 401)]
+    first = entries[0]
+    assert first["requestId"] == ok.headers["x-request-id"]
+    assert first["traceId"] == "a" * 32
+    assert first["clientId"] == CLIENT_ID
+    assert first["message"] == "GET /zaken 200"
+    assert first["level"] == "INFO" and first["service"] == "gateway" and first["logger"] == "sds.gateway"
+    assert isinstance(first["durationMs"], float)
+    assert "geheim" not in lines.getvalue() and "123456782" not in lines.getvalue()
+    assert entries[1]["requestId"] == down.headers["x-request-id"]
+    assert entries[2]["requestId"] == refused.headers["x-request-id"]
+    assert entries[2]["clientId"] is None

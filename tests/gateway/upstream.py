@@ -98,6 +98,12 @@ def create_upstream(internal_secret: str) -> FastAPI:
             size += len(part)
         return _record(request, size=size, sha256=digest.hexdigest())
 
+    @app.get("/{segment}/api/v1/koekje")
+    async def cookie(request: Request) -> JSONResponse:
+        response = JSONResponse(_record(request))
+        response.set_cookie("sessie", "van-een-gebruiker", httponly=True)
+        return response
+
     @app.api_route("/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     async def echo(request: Request, status: int = 200) -> JSONResponse:
         body = await request.body()
