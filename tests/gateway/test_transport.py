@@ -471,7 +471,9 @@ def test_a_full_pool_makes_room_by_closing_an_idle_connection_to_another_upstrea
             await writer.drain()
 
     async def scenario() -> None:
-        async with RawServer(handler) as one, RawServer(handler) as two, client(max_connections=1) as c:
+        # A pool timeout shorter than the keep-alive expiry: only eviction can make room in time.
+        limits = {"max_connections": 1, "keepalive_expiry": 30, "timeout": httpx.Timeout(5.0, pool=0.5)}
+        async with RawServer(handler) as one, RawServer(handler) as two, client(**limits) as c:
             assert (await c.get(one.url)).text == "ok"
             assert (await c.get(two.url)).text == "ok"
             for _ in range(100):
