@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.routing import Route
@@ -32,7 +33,7 @@ from sds.runtime.idempotency import IdempotencyMiddleware
 from sds.runtime.logging import configure_logging
 from sds.runtime.metrics import metrics_endpoint
 from sds.runtime.middleware import RequestContextMiddleware
-from sds.runtime.outbox import OutboxRelay, record_event
+from sds.runtime.outbox import PENDING_EVENTS_KEY, OutboxRelay, record_event
 from sds.runtime.settings import ServiceSettings
 from sds.runtime.tracing import current_traceparent
 
@@ -81,15 +82,16 @@ def create_service_app(
             bus = await Bus.connect(settings.nats_url, name=settings.service)
             await bus.ensure_stream(settings.stream, ["sds.>"])
             app.state.bus = bus
-            relay = OutboxRelay(app.state.db, metadata, bus, batch=settings.outbox_batch,
+            relay = OutboxRelay(app.state.db, bus, batch=settings.outbox_batch,
                                 poll_interval=settings.outbox_poll_interval)
             app.state.relay = relay
             workers.append(relay)
             tasks.append(asyncio.create_task(relay.run(), name=f"{settings.service}-relay"))
             for sub in subscriptions:
-                consumer = EventConsumer(app.state.db, metadata, bus, durable=f"{settings.service}-{sub.purpose}",
+                consumer = EventConsumer(app.state.db, bus, durable=f"{settings.service}-{sub.purpose}",
                                          subjects=list(sub.subjects), handler=sub.handler,
-                                         max_deliver=settings.consumer_max_deliver)
+                                         max_deliver=settings.consumer_max_deliver,
+                                         on_events_recorded=relay.wake, stream=settings.stream)
                 workers.append(consumer)
                 tasks.append(asyncio.create_task(consumer.run(), name=f"{settings.service}-{sub.purpose}"))
 
@@ -136,7 +138,8 @@ def _add_openapi_route(app: FastAPI, api: Api) -> None:
 
     async def openapi(_request: Request) -> JSONResponse:
         if "doc" not in cache:
-            routes = [r for r in app.routes if getattr(r, "path", "").startswith(api.prefix + "/")]
+            # FastAPI includes routers lazily; iter_route_contexts sees the routes with their prefixes.
+            routes = [c for c in iter_route_contexts(app.routes) if c.path.startswith(api.prefix + "/")]
             doc = get_openapi(title=api.title, version=api.version, description=api.description, routes=routes)
             doc["servers"] = [{"url": app.state.settings.public_base_url.rstrip("/")}]
             cache["doc"] = doc
@@ -150,7 +153,6 @@ class UnitOfWork:
 
     def __init__(self, request: Request) -> None:
         self._app = request.app
-        self._events = 0
         self._session: AsyncSession | None = None
 
     async def __aenter__(self) -> UnitOfWork:
@@ -159,9 +161,11 @@ class UnitOfWork:
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
+        assert self._session is not None
+        recorded = self._session.info.pop(PENDING_EVENTS_KEY, 0)
         await self._cm.__aexit__(*exc)
         relay = self._app.state.relay
-        if exc[0] is None and self._events and relay is not None:
+        if exc[0] is None and recorded and relay is not None:
             relay.wake()
 
     @property
@@ -174,7 +178,6 @@ class UnitOfWork:
         if event.traceparent is None:
             event = event.model_copy(update={"traceparent": current_traceparent()})
         await record_event(self.session, event)
-        self._events += 1
 
 
 def unit_of_work(request: Request) -> UnitOfWork:

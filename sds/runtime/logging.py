@@ -52,5 +52,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         logger = logging.getLogger(name)
         logger.handlers[:] = []
         logger.propagate = True
+    # httpx logs every request at INFO with its full URL (query strings included): too much, and risky.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     # The access log repeats what the request middleware already logs, with query strings.
     logging.getLogger("uvicorn.access").disabled = True

@@ -43,6 +43,15 @@ async def send_problem(send: Send, status: int, detail: str, *, request_id: str 
     await send({"type": "http.response.body", "body": body})
 
 
+def route_template(scope: Scope) -> str:
+    """The matched route's path template with its router prefix (``/zaken/api/v1/zaken/{uuid}``)."""
+    # FastAPI includes routers lazily: the route in the scope knows only its own path; the
+    # effective context holds the prefixed one.
+    effective = scope.get("fastapi", {}).get("effective_route_context")
+    path = getattr(effective, "path", None) or getattr(scope.get("route"), "path", None)
+    return path or "unmatched"
+
+
 class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, *, service: str, api_version: str, internal_secret: str,
                  is_public: Callable[[str], bool]) -> None:
@@ -93,14 +102,13 @@ class RequestContextMiddleware:
                 await self.app(scope, receive, send_with_headers)
             except Exception:
                 # Answer here, inside the pipeline, so a 500 too carries API-Version and the ids.
-                log.exception("unhandled error", extra={"route": getattr(scope.get("route"), "path", None)})
+                log.exception("unhandled error", extra={"route": route_template(scope)})
                 if not status_holder.get("started"):
                     await send_problem(send_with_headers, 500, "Er is een onverwachte fout opgetreden.",
                                        request_id=request_id)
         finally:
             elapsed = time.perf_counter() - started
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
+            template = route_template(scope)
             status = status_holder["status"]
             HTTP_REQUESTS.labels(self.service, scope["method"], template, str(status)).inc()
             HTTP_DURATION.labels(self.service, scope["method"], template).observe(elapsed)

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from sds.runtime.db import create_engine
 from sds.runtime.settings import ServiceSettings
@@ -35,13 +35,14 @@ def _factory(name: str) -> Any:
 
 async def _requests(app: FastAPI) -> list[tuple[str, str, dict[str, Any]]]:
     out = []
-    for route in app.routes:
-        if not isinstance(route, APIRoute):
-            continue
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute) or not route.include_in_schema:
+            continue  # health and metrics take no input (and /health/ready is 503 here on purpose)
         query_names = [p.alias for p in route.dependant.query_params]
-        for method in route.methods:
+        for method in context.methods or ():
             for value in GARBAGE_PATH:
-                path = route.path_format
+                path = context.path_format
                 for param in route.dependant.path_params:
                     path = path.replace("{" + param.name + "}", value)
                 for qvalue in GARBAGE_QUERY:
@@ -77,6 +78,6 @@ async def test_garbage_to_every_route_is_a_4xx_problem(service: str, tmp_path) -
                     if response.status_code >= 400:
                         assert response.headers["content-type"] == "application/problem+json", (method, path)
                     if response.status_code == 400:
-                        assert response.json()["invalidParams"], (method, path, kwargs)
+                        assert response.json().get("invalidParams"), (method, path, kwargs, response.text)
         if service == "proef":
             assert seen_routes > 100  # the walk does reach the routes

@@ -1,0 +1,193 @@
+"""Durable pull consumers with an inbox: each event has its effect once, however often it arrives.
+
+Per fetched batch, one transaction; per message a savepoint holding the inbox row (consumer,
+event id) and the handler's effect. A redelivered event finds its inbox row and is skipped.
+After the commit the batch is acked; a handler that raised has its savepoint rolled back and its
+message nak'ed with a growing delay. Once a message has been delivered ``max_deliver`` times it
+is published to ``sds.dlq.<consumer>`` with the reason, terminated and counted, and the messages
+after it keep flowing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from nats.aio.msg import Msg
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from prometheus_client import Counter, Histogram
+from sqlalchemy import CursorResult, column, table
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.envelope import CloudEvent
+from sds.runtime.bus import STREAM, Bus
+from sds.runtime.db import Database
+from sds.runtime.faults import crash_point
+from sds.runtime.outbox import PENDING_EVENTS_KEY
+from sds.runtime.tracing import incoming, request_id_var, trace_var
+
+log = logging.getLogger("sds.consumer")
+
+_inbox = table("inbox", column("consumer"), column("event_id"), column("handled_at"))
+
+EVENTS_HANDLED = Counter("sds_events_handled_total", "Events whose effect was committed", ["consumer"])
+EVENTS_SKIPPED = Counter("sds_events_redelivered_skipped_total", "Redelivered events already handled",
+                         ["consumer"])
+EVENTS_FAILED = Counter("sds_events_failed_total", "Handler failures (nak'ed for redelivery)", ["consumer"])
+DEAD_LETTERED = Counter("sds_events_dead_lettered_total", "Events moved to the dead-letter subject", ["consumer"])
+HANDLE_SECONDS = Histogram("sds_event_handle_seconds", "Handler duration per event", ["consumer"],
+                           buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5))
+
+Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
+DEFAULT_BACKOFF = (0.2, 1.0, 5.0, 15.0)
+
+
+def dead_letter_subject(durable: str) -> str:
+    return f"sds.dlq.{durable}"
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        db: Database,
+        bus: Bus,
+        *,
+        durable: str,
+        subjects: Sequence[str],
+        handler: Handler,
+        max_deliver: int = 5,
+        backoff: Sequence[float] = DEFAULT_BACKOFF,
+        batch: int = 100,
+        ack_wait: float = 30.0,
+        on_events_recorded: Callable[[], None] | None = None,
+        stream: str = STREAM,
+    ) -> None:
+        self.db = db
+        self.bus = bus
+        self.durable = durable
+        self.subjects = list(subjects)
+        self.handler = handler
+        self.max_deliver = max_deliver
+        self.backoff = tuple(backoff)
+        self.batch = batch
+        self.ack_wait = ack_wait
+        self.on_events_recorded = on_events_recorded
+        self.stream = stream
+        self._stopping = False
+        dialect = db.engine.dialect.name
+        self._insert = pg_insert if dialect == "postgresql" else sqlite_insert
+
+    async def stop(self) -> None:
+        self._stopping = True
+
+    async def _subscribe(self) -> Any:
+        config = ConsumerConfig(
+            durable_name=self.durable,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_wait=self.ack_wait,
+            # This code decides when a message is dead; JetStream must keep redelivering until then.
+            max_deliver=-1,
+            max_ack_pending=10_000,
+            filter_subjects=self.subjects if len(self.subjects) > 1 else None,
+            filter_subject=self.subjects[0] if len(self.subjects) == 1 else None,
+        )
+        return await self.bus.js.pull_subscribe(self.subjects[0], durable=self.durable, stream=self.stream,
+                                                config=config)
+
+    async def run(self) -> None:
+        sub = None
+        while not self._stopping:
+            try:
+                if sub is None:
+                    sub = await self._subscribe()
+                try:
+                    msgs = await sub.fetch(self.batch, timeout=1.0)
+                except (NatsTimeoutError, TimeoutError):
+                    continue
+                await self.handle_batch(msgs)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # NATS away or database away: nothing was acked, try again
+                log.warning("consumer %s round failed (%s: %s); retrying", self.durable, type(exc).__name__, exc)
+                await asyncio.sleep(0.5)
+
+    async def handle_batch(self, msgs: list[Msg]) -> None:
+        parsed: list[tuple[Msg, CloudEvent]] = []
+        for msg in msgs:
+            try:
+                parsed.append((msg, CloudEvent.from_json(msg.data)))
+            except ValueError as exc:
+                await self._dead_letter(msg, f"unparseable event: {exc}")
+        done: list[Msg] = []
+        failed: list[tuple[Msg, BaseException]] = []
+        async with self.db.transaction() as session:
+            for msg, event in parsed:
+                try:
+                    async with session.begin_nested():
+                        await self._handle_one(session, event)
+                    done.append(msg)
+                except Exception as exc:  # the handler's effect is rolled back to the savepoint
+                    failed.append((msg, exc))
+            recorded = session.info.pop(PENDING_EVENTS_KEY, 0)
+        crash_point("consumer-after-commit")
+        if recorded and self.on_events_recorded is not None:
+            self.on_events_recorded()
+        for msg in done:
+            await msg.ack()
+        for msg, error in failed:
+            await self._failed(msg, error)
+
+    async def _handle_one(self, session: AsyncSession, event: CloudEvent) -> None:
+        stmt = self._insert(_inbox).values(consumer=self.durable, event_id=event.id,
+                                           handled_at=datetime.now(UTC)).on_conflict_do_nothing()
+        result = cast(CursorResult[Any], await session.execute(stmt))
+        if result.rowcount == 0:
+            EVENTS_SKIPPED.labels(self.durable).inc()
+            return
+        # The handler runs in the trace of the request that caused the event.
+        rid_token = request_id_var.set(f"event:{event.id}")
+        trace_token = trace_var.set(incoming(None, event.traceparent)[1])
+        started = time.perf_counter()
+        try:
+            await self.handler(session, event)
+        finally:
+            HANDLE_SECONDS.labels(self.durable).observe(time.perf_counter() - started)
+            request_id_var.reset(rid_token)
+            trace_var.reset(trace_token)
+        EVENTS_HANDLED.labels(self.durable).inc()
+
+    async def _failed(self, msg: Msg, exc: BaseException) -> None:
+        EVENTS_FAILED.labels(self.durable).inc()
+        delivered = msg.metadata.num_delivered
+        if delivered >= self.max_deliver:
+            await self._dead_letter(msg, f"{type(exc).__name__}: {exc}")
+            return
+        delay = self.backoff[min(delivered - 1, len(self.backoff) - 1)]
+        log.warning("event handler failed (delivery %d of %d), retry in %.1fs: %s",
+                    delivered, self.max_deliver, delay, type(exc).__name__)
+        await msg.nak(delay=delay)
+
+    async def _dead_letter(self, msg: Msg, reason: str) -> None:
+        headers = dict(msg.headers or {})
+        meta = msg.metadata
+        headers.update({
+            "Sds-Dlq-Consumer": self.durable,
+            "Sds-Dlq-Reason": reason[:500],
+            "Sds-Dlq-Deliveries": str(meta.num_delivered),
+            "Sds-Dlq-Subject": msg.subject,
+            # One dead letter per original message, even if this step itself is repeated.
+            "Nats-Msg-Id": f"dlq:{self.durable}:{meta.sequence.stream}",
+        })
+        await self.bus.js.publish(dead_letter_subject(self.durable), msg.data, headers=headers)
+        await msg.term()
+        DEAD_LETTERED.labels(self.durable).inc()
+        log.error("event moved to %s after %d deliveries: %s", dead_letter_subject(self.durable),
+                  meta.num_delivered, reason[:200])
