@@ -1,13 +1,19 @@
 """What the gateway costs: the same authenticated GET, direct to a service and through the gateway.
 
-    .venv/bin/python -m bench.gateway_overhead [--seconds 10] [--rounds 3] [--write]
+    .venv/bin/python -m bench.gateway_overhead [--seconds 10] [--rounds 3] [--pin-loader CPU] [--write]
 
 One upstream process (uvicorn, one worker) and one gateway process in front of it; the load
 comes from a separate process (``wrk`` when installed, otherwise an httpx load generator in a
 subprocess). Direct calls carry an ``x-sds-auth`` context signed with the internal secret, calls
 through the gateway a JWT-ZGW token, so the service verifies an auth context either way. Rounds
 alternate direct/gateway so drift on a noisy machine hits both sides alike; the median round
-counts. ``--write`` puts the result under "## Gateway overhead" in docs/benchmarks.md.
+counts. ``--pin-loader 1`` runs the load generator under ``taskset -c 1`` (the servers stay
+unpinned), to see how much of the figure is the load generator competing for the cores.
+``--write`` puts the result under "## Gateway overhead" in docs/benchmarks.md.
+
+The latency target (≤ 2 ms added at p50) is judged at one connection, where p50 is the time one
+request takes; at 16 connections p50 is mostly queueing (connections / throughput), so the
+difference there follows the throughput ratio and is reported alongside, not as the target.
 """
 
 from __future__ import annotations
@@ -140,8 +146,12 @@ def _wrk_ms(text: str, label: str) -> float:
     return float(match.group(1)) * _WRK_UNITS[match.group(2)]
 
 
+LOADER_PREFIX: list[str] = []
+
+
 def run_wrk(label: str, url: str, headers: dict[str, str], connections: int, seconds: float) -> Result:
-    args = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "10s"]
+    args = [*LOADER_PREFIX, "wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
+            "--timeout", "10s"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
     text = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
@@ -161,7 +171,7 @@ def run_httpx(label: str, url: str, headers: dict[str, str], connections: int, s
     """Fallback without wrk: the load generator in a process of its own, so it does not share the
     event loop (or the GIL) with anything it measures."""
     spec = json.dumps({"url": url, "headers": headers, "connections": connections, "seconds": seconds})
-    out = subprocess.run([sys.executable, "-m", "bench.gateway_overhead", "--load", spec],
+    out = subprocess.run([*LOADER_PREFIX, sys.executable, "-m", "bench.gateway_overhead", "--load", spec],
                          capture_output=True, text=True, check=True, cwd=ROOT).stdout
     data = json.loads(out)
     return Result(label, data["requests"], data["seconds"], data["p50_ms"], data["p99_ms"], data["errors"])
@@ -213,6 +223,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="measured rounds each way, alternating")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--loader", choices=["auto", "wrk", "httpx"], default="auto")
+    parser.add_argument("--pin-loader", metavar="CPUS", help="run the load generator under taskset -c CPUS")
     parser.add_argument("--write", action="store_true", help=f"write the result to {DOC.relative_to(ROOT)}")
     parser.add_argument("--load", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -221,6 +232,8 @@ def main() -> None:
         return
 
     loader = args.loader if args.loader != "auto" else ("wrk" if shutil.which("wrk") else "httpx")
+    if args.pin_loader:
+        LOADER_PREFIX[:] = ["taskset", "-c", args.pin_loader]
     run = run_wrk if loader == "wrk" else run_httpx
     internal_secret, client_secret = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     up_port, gw_port = free_port(), free_port()
@@ -265,12 +278,13 @@ def main() -> None:
     d_rps = statistics.median(r.rps for r in direct)
     g_rps = statistics.median(r.rps for r in via)
     ratio = g_rps / d_rps
-    added_p50 = g.p50_ms - d.p50_ms
+    added_p50 = single_via.p50_ms - single_direct.p50_ms
+    queued_p50 = g.p50_ms - d.p50_ms
     errors = d.errors + g.errors + single_direct.errors + single_via.errors
     ratio_met = "met" if ratio >= TARGET_RATIO else "missed"
     p50_met = "met" if added_p50 <= TARGET_ADDED_P50_MS else "missed"
     verdict = (f"throughput {ratio:.0%} of direct (target ≥ {TARGET_RATIO:.0%}): {ratio_met}; "
-               f"added p50 {added_p50:.2f} ms (target ≤ {TARGET_ADDED_P50_MS:g} ms): {p50_met}")
+               f"added p50 at one connection {added_p50:.2f} ms (target ≤ {TARGET_ADDED_P50_MS:g} ms): {p50_met}")
     def row(r: Result, connections: int, rps: float) -> str:
         return (f"| {r.label} | {connections} | {rps:.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | "
                 f"{r.requests} | {r.errors} |")
@@ -283,13 +297,15 @@ def main() -> None:
         row(single_direct, 1, single_direct.rps),
         row(single_via, 1, single_via.rps),
     ])
+    pinned = f" pinned to CPU {args.pin_loader} (taskset; servers unpinned)" if args.pin_loader else ""
     report = (
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}.\n"
-        f"Load: {loader}, {args.rounds} alternating rounds of {args.seconds:g} s each way after a warm-up; "
+        f"Load: {loader}{pinned}, {args.rounds} alternating rounds of {args.seconds:g} s each way after a warm-up; "
         f"GET `{PATH}` (small JSON) on one uvicorn worker (uvloop, httptools) running the services' request "
         f"pipeline; gateway: one uvicorn worker.\n\n{table}\n\n"
         f"Ratio gateway/direct at {args.connections} connections: {ratio:.2f}. "
-        f"Added latency at one connection: p50 {single_via.p50_ms - single_direct.p50_ms:.2f} ms.\n"
+        f"Added latency at one connection: p50 {added_p50:.2f} ms "
+        f"(at {args.connections} connections, queueing included: {queued_p50:.2f} ms).\n"
         f"Result: {verdict}.\n"
     )
     print(report)

@@ -40,6 +40,10 @@ def create_app(settings: GatewaySettings | None = None, *,
     # httpx logs every request at INFO with the full url (query strings can hold personal data),
     # and the proxy already logs each call once.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # configure_logging disables uvicorn.access but lets it propagate, and uvicorn decides by
+    # hasHandlers() whether to build the access line's arguments (client address, quoted path):
+    # work for a line that is then dropped, on every request. Not propagating makes uvicorn skip it.
+    logging.getLogger("uvicorn.access").propagate = False
     if importlib.util.find_spec("sniffio") is None:
         # httpcore tries `import sniffio` for every lock it makes; without it each failed import
         # searches sys.path again, which cost a third of the gateway's CPU in bench/gateway_overhead.

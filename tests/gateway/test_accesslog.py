@@ -80,3 +80,12 @@ async def test_lines_are_written_together_soon_after_or_when_the_buffer_is_full(
     # Flushed by size, before the timer.
     assert all(json.loads(line)["upstream"] == "zaken" for line in buffer.getvalue().splitlines())
     access_log.flush()
+
+
+def test_uvicorn_builds_no_access_line_of_its_own_in_the_gateway() -> None:
+    from gateway.app import create_app
+    from gateway.settings import GatewaySettings
+
+    create_app(GatewaySettings(env="dev"))
+    # uvicorn's httptools protocol formats its access line whenever this is True.
+    assert logging.getLogger("uvicorn.access").hasHandlers() is False
