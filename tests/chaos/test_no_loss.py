@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -87,10 +88,10 @@ async def test_ten_thousand_events_no_loss_no_double_effect_through_kills(tmp_pa
                 consumer_done = consumer_done or consumer.poll()
                 if not nats_restarted and await _scalar(consumer_db, select(func.count()).select_from(effects)) > 3000:
                     nats.kill()
-                    time.sleep(0.5)
+                    await asyncio.sleep(0.5)
                     nats.start()
                     nats_restarted = True
-                time.sleep(0.1)
+                await asyncio.sleep(0.1)
             assert nats_restarted
             assert producer.kills == 2 and consumer.kills == 2
             assert await _scalar(producer_db, select(func.count()).select_from(sent)) == TOTAL
