@@ -1,5 +1,11 @@
-"""The zaken service's tables: the runtime's outbox, inbox and idempotency keys so far."""
+"""The zaken service's tables, on one MetaData with the runtime's outbox, inbox and idempotency keys.
+
+The tables live beside the code that uses them (``catalogi``, ``zaken``, ``plannen``); importing them
+here puts every one on ``metadata`` for Alembic and the migration test.
+"""
 
 from sds.runtime.db import new_metadata
 
 metadata = new_metadata()
+
+from services.zaken.catalogi import models as _catalogi  # noqa: E402,F401

@@ -1,0 +1,270 @@
+"""HTTP routes of the Catalogi API 1.3.1: catalogussen, zaaktypen and the types under a zaaktype."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
+
+from sds.runtime.app import Uow
+from sds.runtime.auth import Auth, AuthContext
+from sds.runtime.errors import NotFound
+from sds.runtime.pagination import Pagination, paginate
+from services.zaken.catalogi import schemas, service
+from services.zaken.catalogi.models import catalogussen
+from services.zaken.common import CATALOGI_PREFIX, resource_url, split_csv
+
+router = APIRouter()
+
+PatchBody = Annotated[dict[str, Any], Body()]
+
+
+def _can_read(auth: Auth) -> AuthContext:
+    auth.require_scope("catalogi", "catalogi.lezen")
+    return auth
+
+
+def _can_write(auth: Auth) -> AuthContext:
+    auth.require_scope("catalogi", "catalogi.schrijven")
+    return auth
+
+
+Reader = Annotated[AuthContext, Depends(_can_read)]
+Writer = Annotated[AuthContext, Depends(_can_write)]
+StatusFilter = Annotated[str | None, Query(pattern="^(alles|concept|definitief)$",
+                                           description="alles, concept of definitief (standaard)")]
+UrlFilter = Annotated[str | None, Query(max_length=1000)]
+
+
+# --- catalogussen -------------------------------------------------------------------------------------
+
+
+@router.get("/catalogussen", tags=["catalogussen"])
+async def catalogus_list(
+    request: Request, uow: Uow, pagination: Pagination, _auth: Reader,
+    domein: Annotated[str | None, Query(max_length=5)] = None,
+    domein__in: Annotated[str | None, Query(max_length=1000)] = None,
+    rsin: Annotated[str | None, Query(max_length=9)] = None,
+    rsin__in: Annotated[str | None, Query(max_length=1000)] = None,
+) -> dict[str, Any]:
+    stmt = service.catalogus_query()
+    if domein is not None:
+        stmt = stmt.where(catalogussen.c.domein == domein)
+    if (values := split_csv(domein__in, "domein__in")) is not None:
+        stmt = stmt.where(catalogussen.c.domein.in_(values))
+    if rsin is not None:
+        stmt = stmt.where(catalogussen.c.rsin == rsin)
+    if (values := split_csv(rsin__in, "rsin__in")) is not None:
+        stmt = stmt.where(catalogussen.c.rsin.in_(values))
+    async with uow:
+        page = await paginate(uow.session, stmt, pagination, request, lambda row: row)
+        children = await service.catalogus_children(uow.session, [r.id for r in page["results"]])
+    page["results"] = [service.serialize_catalogus(request, r, children[r.id]) for r in page["results"]]
+    return page
+
+
+@router.post("/catalogussen", status_code=201, tags=["catalogussen"])
+async def catalogus_create(body: schemas.CatalogusIn, request: Request, response: Response, uow: Uow,
+                           _auth: Writer) -> dict[str, Any]:
+    async with uow:
+        new_uuid = await service.create_catalogus(uow.session, body)
+    out = await _catalogus(request, uow, new_uuid)
+    response.headers["Location"] = out["url"]
+    return out
+
+
+@router.get("/catalogussen/{uuid}", tags=["catalogussen"])
+async def catalogus_read(uuid: uuid.UUID, request: Request, uow: Uow, _auth: Reader) -> dict[str, Any]:
+    return await _catalogus(request, uow, str(uuid))
+
+
+async def _catalogus(request: Request, uow: Uow, catalogus_uuid: str) -> dict[str, Any]:
+    async with uow:
+        row = (await uow.session.execute(service.catalogus_query().where(
+            catalogussen.c.uuid == catalogus_uuid))).first()
+        if row is None:
+            raise NotFound()
+        children = await service.catalogus_children(uow.session, [row.id])
+    return service.serialize_catalogus(request, row, children[row.id])
+
+
+# --- zaaktypen ----------------------------------------------------------------------------------------
+
+
+@router.get("/zaaktypen", tags=["zaaktypen"])
+async def zaaktype_list(
+    request: Request, uow: Uow, pagination: Pagination, _auth: Reader,
+    catalogus: UrlFilter = None,
+    identificatie: Annotated[str | None, Query(max_length=50)] = None,
+    trefwoorden: Annotated[list[Annotated[str, Query(max_length=30)]] | None, Query(max_length=20)] = None,
+    status: StatusFilter = None,
+    datum_geldigheid: Annotated[date | None, Query(alias="datumGeldigheid")] = None,
+) -> dict[str, Any]:
+    stmt = service.zaaktype_list_query(request, catalogus=catalogus, identificatie=identificatie,
+                                       trefwoorden=trefwoorden, status=status, datum_geldigheid=datum_geldigheid)
+    async with uow:
+        page = await paginate(uow.session, stmt, pagination, request, lambda row: row)
+        children = await service.zaaktype_children(uow.session, [r.id for r in page["results"]])
+    page["results"] = [service.serialize_zaaktype(request, r, children[r.id]) for r in page["results"]]
+    return page
+
+
+@router.post("/zaaktypen", status_code=201, tags=["zaaktypen"])
+async def zaaktype_create(body: schemas.ZaakTypeIn, request: Request, response: Response, uow: Uow,
+                          _auth: Writer) -> dict[str, Any]:
+    async with uow:
+        new_uuid = await service.create_zaaktype(uow.session, request, body)
+    out = await _zaaktype(request, uow, new_uuid)
+    response.headers["Location"] = out["url"]
+    return out
+
+
+@router.get("/zaaktypen/{uuid}", tags=["zaaktypen"])
+async def zaaktype_read(uuid: uuid.UUID, request: Request, uow: Uow, _auth: Reader) -> dict[str, Any]:
+    return await _zaaktype(request, uow, str(uuid))
+
+
+@router.put("/zaaktypen/{uuid}", tags=["zaaktypen"])
+async def zaaktype_update(uuid: uuid.UUID, body: PatchBody, request: Request, uow: Uow,
+                          _auth: Writer) -> dict[str, Any]:
+    async with uow:
+        await service.update_zaaktype(uow.session, request, str(uuid), body, partial=False)
+    return await _zaaktype(request, uow, str(uuid))
+
+
+@router.patch("/zaaktypen/{uuid}", tags=["zaaktypen"])
+async def zaaktype_partial_update(uuid: uuid.UUID, body: PatchBody, request: Request, uow: Uow,
+                                  _auth: Writer) -> dict[str, Any]:
+    async with uow:
+        await service.update_zaaktype(uow.session, request, str(uuid), body, partial=True)
+    return await _zaaktype(request, uow, str(uuid))
+
+
+@router.delete("/zaaktypen/{uuid}", status_code=204, tags=["zaaktypen"])
+async def zaaktype_delete(uuid: uuid.UUID, uow: Uow, _auth: Writer) -> Response:
+    async with uow:
+        await service.delete_zaaktype(uow.session, str(uuid))
+    return Response(status_code=204)
+
+
+@router.post("/zaaktypen/{uuid}/publish", tags=["zaaktypen"])
+async def zaaktype_publish(uuid: uuid.UUID, request: Request, uow: Uow, _auth: Writer) -> dict[str, Any]:
+    async with uow:
+        await service.publish_zaaktype(uow.session, str(uuid))
+    return await _zaaktype(request, uow, str(uuid))
+
+
+async def _zaaktype(request: Request, uow: Uow, zaaktype_uuid: str) -> dict[str, Any]:
+    async with uow:
+        row = await service.get_zaaktype_row(uow.session, zaaktype_uuid)
+        children = await service.zaaktype_children(uow.session, [row.id])
+    return service.serialize_zaaktype(request, row, children[row.id])
+
+
+# --- statustypen, roltypen, resultaattypen, eigenschappen ------------------------------------------------
+
+
+def _add_subtype_routes(kind: service.SubType) -> None:
+    coll = kind.collection
+    model = kind.model
+
+    async def read_one(request: Request, uow: Uow, sub_uuid: str) -> dict[str, Any]:
+        async with uow:
+            row = await service.get_subtype_row(uow.session, kind, sub_uuid)
+        return service.serialize_subtype(request, kind, row)
+
+    async def list_(
+        request: Request, uow: Uow, pagination: Pagination, _auth: Reader,
+        zaaktype: UrlFilter = None,
+        zaaktype_identificatie: Annotated[str | None, Query(alias="zaaktypeIdentificatie", max_length=50)] = None,
+        status: StatusFilter = None,
+        datum_geldigheid: Annotated[date | None, Query(alias="datumGeldigheid")] = None,
+    ) -> dict[str, Any]:
+        stmt = service.subtype_list_query(request, kind, zaaktype=zaaktype,
+                                          zaaktype_identificatie=zaaktype_identificatie, status=status,
+                                          datum_geldigheid=datum_geldigheid)
+        async with uow:
+            return await paginate(uow.session, stmt, pagination, request,
+                                  lambda row: service.serialize_subtype(request, kind, row))
+
+    async def create(body: model, request: Request, response: Response, uow: Uow,  # type: ignore[valid-type]
+                     _auth: Writer) -> dict[str, Any]:
+        async with uow:
+            new_uuid = await service.create_subtype(uow.session, request, kind, body)
+        out = await read_one(request, uow, new_uuid)
+        response.headers["Location"] = resource_url(request, CATALOGI_PREFIX, coll, new_uuid)
+        return out
+
+    async def read(uuid: uuid.UUID, request: Request, uow: Uow, _auth: Reader) -> dict[str, Any]:
+        return await read_one(request, uow, str(uuid))
+
+    async def put(uuid: uuid.UUID, body: PatchBody, request: Request, uow: Uow, _auth: Writer) -> dict[str, Any]:
+        async with uow:
+            await service.update_subtype(uow.session, request, kind, str(uuid), body, partial=False)
+        return await read_one(request, uow, str(uuid))
+
+    async def patch(uuid: uuid.UUID, body: PatchBody, request: Request, uow: Uow, _auth: Writer) -> dict[str, Any]:
+        async with uow:
+            await service.update_subtype(uow.session, request, kind, str(uuid), body, partial=True)
+        return await read_one(request, uow, str(uuid))
+
+    async def remove(uuid: uuid.UUID, request: Request, uow: Uow, _auth: Writer) -> Response:
+        async with uow:
+            await service.delete_subtype(uow.session, request, kind, str(uuid))
+        return Response(status_code=204)
+
+    # Annotations are strings here (postponed evaluation); the body model is a closure variable, so hand
+    # FastAPI the class itself.
+    create.__annotations__["body"] = model
+
+    if coll == "roltypen":
+        # The spec's extra filter on roltypen, declared so it is validated and documented.
+        async def list_roltypen(
+            request: Request, uow: Uow, pagination: Pagination, _auth: Reader,
+            zaaktype: UrlFilter = None,
+            zaaktype_identificatie: Annotated[str | None, Query(alias="zaaktypeIdentificatie", max_length=50)] = None,
+            omschrijving_generiek: Annotated[schemas.OmschrijvingGeneriek | None,
+                                             Query(alias="omschrijvingGeneriek")] = None,
+            status: StatusFilter = None,
+            datum_geldigheid: Annotated[date | None, Query(alias="datumGeldigheid")] = None,
+        ) -> dict[str, Any]:
+            stmt = service.subtype_list_query(request, kind, zaaktype=zaaktype,
+                                              zaaktype_identificatie=zaaktype_identificatie, status=status,
+                                              datum_geldigheid=datum_geldigheid,
+                                              omschrijving_generiek=omschrijving_generiek)
+            async with uow:
+                return await paginate(uow.session, stmt, pagination, request,
+                                      lambda row: service.serialize_subtype(request, kind, row))
+
+        router.add_api_route(f"/{coll}", list_roltypen, methods=["GET"], tags=[coll], name=f"{coll}_list")
+    elif coll == "resultaattypen":
+        # Catalogi 1.3.1 spells these two filters in snake_case on resultaattypen only.
+        async def list_resultaattypen(
+            request: Request, uow: Uow, pagination: Pagination, _auth: Reader,
+            zaaktype: UrlFilter = None,
+            zaaktype_identificatie: Annotated[str | None, Query(max_length=50)] = None,
+            status: StatusFilter = None,
+            datum_geldigheid: date | None = None,
+        ) -> dict[str, Any]:
+            stmt = service.subtype_list_query(request, kind, zaaktype=zaaktype,
+                                              zaaktype_identificatie=zaaktype_identificatie, status=status,
+                                              datum_geldigheid=datum_geldigheid)
+            async with uow:
+                return await paginate(uow.session, stmt, pagination, request,
+                                      lambda row: service.serialize_subtype(request, kind, row))
+
+        router.add_api_route(f"/{coll}", list_resultaattypen, methods=["GET"], tags=[coll], name=f"{coll}_list")
+    else:
+        router.add_api_route(f"/{coll}", list_, methods=["GET"], tags=[coll], name=f"{coll}_list")
+    router.add_api_route(f"/{coll}", create, methods=["POST"], status_code=201, tags=[coll], name=f"{coll}_create")
+    router.add_api_route(f"/{coll}/{{uuid}}", read, methods=["GET"], tags=[coll], name=f"{coll}_read")
+    router.add_api_route(f"/{coll}/{{uuid}}", put, methods=["PUT"], tags=[coll], name=f"{coll}_update")
+    router.add_api_route(f"/{coll}/{{uuid}}", patch, methods=["PATCH"], tags=[coll], name=f"{coll}_partial_update")
+    router.add_api_route(f"/{coll}/{{uuid}}", remove, methods=["DELETE"], status_code=204, tags=[coll],
+                         name=f"{coll}_delete")
+
+
+for _kind in service.SUBTYPES.values():
+    _add_subtype_routes(_kind)

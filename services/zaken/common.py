@@ -1,0 +1,98 @@
+"""What the catalogi, zaken and plannen packages share: resource URLs, ZGW field checks, JSON columns."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Request
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+from sqlalchemy import JSON, BigInteger, Integer
+from sqlalchemy.dialects.postgresql import JSONB
+
+from sds.runtime.errors import ValidatieFout
+
+ZAKEN_PREFIX = "/zaken/api/v1"
+CATALOGI_PREFIX = "/catalogi/api/v1"
+SOURCE = "urn:nld:sociaal-domein:zaken"
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+KOLOMMEN = ("wmo", "jeugd", "participatie", "schuldhulp")
+INTEGRAAL = "integraal"
+
+Url = Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class ApiModel(BaseModel):
+    """Request bodies: camelCase as ZGW, unknown fields refused so a typo is a 400, not silently dropped."""
+
+    model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True, validate_by_alias=True,
+                              extra="forbid")
+
+
+def base_url(request: Request) -> str:
+    return request.app.state.settings.public_base_url.rstrip("/")
+
+
+def resource_url(request: Request, prefix: str, collection: str, resource_uuid: Any) -> str:
+    return f"{base_url(request)}{prefix}/{collection}/{resource_uuid}"
+
+
+_UUID = r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
+
+
+def uuid_from_url(request: Request, url: str, prefix: str, collection: str) -> str | None:
+    """The uuid in one of this service's resource URLs, or None for any other URL.
+
+    A reference must point at this suite's own resource (the way a client got it from us); a URL of
+    another host or another collection is not ours to resolve.
+    """
+    match = re.fullmatch(re.escape(f"{base_url(request)}{prefix}/{collection}/") + _UUID, url.strip())
+    return str(uuid.UUID(match.group(1))) if match else None
+
+
+def require_url(request: Request, url: str, prefix: str, collection: str, field: str) -> str:
+    found = uuid_from_url(request, url, prefix, collection)
+    if found is None:
+        raise ValidatieFout.single(field, "bad-url",
+                                   f"De URL '{url[:200]}' is geen {collection}-resource van deze API.")
+    return found
+
+
+def elfproef(value: str) -> bool:
+    """The 11-proef of a BSN or RSIN: 9 digits, weighted sum 9..2 and -1 divisible by 11."""
+    if not re.fullmatch(r"[0-9]{9}", value):
+        return False
+    digits = [int(c) for c in value]
+    total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
+    return total % 11 == 0
+
+
+def check_rsin(value: str, field: str) -> None:
+    if not elfproef(value):
+        raise ValidatieFout.single(field, "invalid", "Voer een geldig RSIN in (9 cijfers, 11-proef).")
+
+
+def iso_date(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def split_csv(value: str | None, field: str, *, allowed: tuple[str, ...] | None = None,
+              max_items: int = 100) -> list[str] | None:
+    """A ``__in`` filter: comma-separated values, each one checked when the field is an enum."""
+    if value is None:
+        return None
+    items = [v.strip() for v in value.split(",") if v.strip()]
+    if len(items) > max_items:
+        raise ValidatieFout.single(field, "max_items", f"Ten hoogste {max_items} waarden.")
+    if allowed is not None:
+        bad = [v for v in items if v not in allowed]
+        if bad:
+            raise ValidatieFout.single(field, "invalid_choice", f"Onbekende waarde(n): {', '.join(bad)[:200]}")
+    return items
