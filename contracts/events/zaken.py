@@ -101,3 +101,28 @@ class ZaakGeescaleerd(EventData):
     hoofdzaak: Url
     huishouden: Url
     redenen: list[Reden] = Field(min_length=1)
+
+
+class ZaakGemuteerd(EventData):
+    """A zaak's own fields changed or the zaak was deleted; the ZGW ``update``/``destroy`` notification."""
+
+    zaak: Url
+    zaaktype: Url
+    actie: Literal["bijgewerkt", "verwijderd"]
+    velden: list[str] = Field(description="the camelCase names of the fields that changed; empty on delete")
+    huishouden: Url | None = None
+
+
+class RolToegevoegd(EventData):
+    """A party got a role in a zaak (initiator, behandelaar, regisseur, ...); no personal data, only the rol."""
+
+    zaak: Url
+    zaaktype: Url
+    rol: Url
+    roltype: Url
+    omschrijving: str = Field(max_length=100, description="the roltype's omschrijving, e.g. Regisseur")
+    omschrijving_generiek: Literal["adviseur", "behandelaar", "belanghebbende", "beslisser", "initiator",
+                                   "klantcontacter", "zaakcoordinator", "mede_initiator"]
+    betrokkene_type: Literal["natuurlijk_persoon", "niet_natuurlijk_persoon", "vestiging",
+                             "organisatorische_eenheid", "medewerker"]
+    huishouden: Url | None = None

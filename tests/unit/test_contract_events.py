@@ -69,6 +69,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "nl.overheid.zaken.zaak-afgesloten": {
         "zaak": ZAAK, "zaaktype": ZAAKTYPE, "huishouden": HH, "kolommen": ["wmo"],
         "resultaattype": f"{BASE}/catalogi/api/v1/resultaattypen/1", "einddatum": "2026-11-20"},
+    "nl.overheid.zaken.zaak-gemuteerd": {
+        "zaak": ZAAK, "zaaktype": ZAAKTYPE, "actie": "bijgewerkt", "velden": ["omschrijving"], "huishouden": HH},
+    "nl.overheid.zaken.rol-toegevoegd": {
+        "zaak": ZAAK, "zaaktype": ZAAKTYPE, "rol": f"{BASE}/zaken/api/v1/rollen/1",
+        "roltype": f"{BASE}/catalogi/api/v1/roltypen/1", "omschrijving": "Regisseur",
+        "omschrijvingGeneriek": "zaakcoordinator", "betrokkeneType": "medewerker", "huishouden": HH},
     "nl.sociaal-domein.zaken.plan-gewijzigd": {
         "plan": f"{BASE}/zaken/api/v1/plannen/1", "huishouden": HH, "wijziging": "aangemaakt",
         "zaken": [ZAAK], "regisseur": f"{BASE}/zaken/api/v1/rollen/1"},
