@@ -9,3 +9,5 @@ from sds.runtime.db import new_metadata
 metadata = new_metadata()
 
 from services.zaken.catalogi import models as _catalogi  # noqa: E402,F401
+from services.zaken.plannen import models as _plannen  # noqa: E402,F401
+from services.zaken.zaken import models as _zaken  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Household plans with one regisseur (sociaal-domein extension)."""

@@ -1,0 +1,77 @@
+"""ZGW authorisation on zaken: a client's grants become part of the query.
+
+A grant gives scopes on the component ``zaken``, for all zaken or for one zaaktype, one catalogus or
+one kolom, up to a ``maxVertrouwelijkheidaanduiding``. Lists are filtered by that clause inside the
+query (so paging and counts hold), a detail outside it is 404 and a write outside it is 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
+
+from sds.runtime.auth import AuthContext, Autorisatie, vertrouwelijkheid_rank
+from sds.runtime.errors import PermissionDenied
+from services.zaken.catalogi.models import catalogussen, zaaktypen
+from services.zaken.common import CATALOGI_PREFIX, uuid_from_url
+from services.zaken.zaken.models import zaken
+
+COMPONENT = "zaken"
+
+
+def _rank(grant: Autorisatie) -> int | None:
+    value = grant.max_vertrouwelijkheidaanduiding
+    return vertrouwelijkheid_rank(value) if value else None
+
+
+def visible_clause(request: Request, auth: AuthContext, scope: str) -> ColumnElement[bool]:
+    """The zaken ``auth`` may act on with ``scope``, as a WHERE clause on ``zaken``."""
+    if auth.heeft_alle_autorisaties:
+        return true()
+    alternatives: list[ColumnElement[bool]] = []
+    for grant in auth.grants(COMPONENT, scope):
+        conditions: list[ColumnElement[bool]] = []
+        if grant.zaaktype:
+            found = uuid_from_url(request, grant.zaaktype, CATALOGI_PREFIX, "zaaktypen")
+            conditions.append(zaken.c.zaaktype_id == select(zaaktypen.c.id).where(zaaktypen.c.uuid == found)
+                              .scalar_subquery() if found else false())
+        if grant.catalogus:
+            found = uuid_from_url(request, grant.catalogus, CATALOGI_PREFIX, "catalogussen")
+            conditions.append(zaken.c.catalogus_id == select(catalogussen.c.id).where(catalogussen.c.uuid == found)
+                              .scalar_subquery() if found else false())
+        if grant.kolom:
+            conditions.append(zaken.c.kolom == grant.kolom)
+        rank = _rank(grant)
+        if rank is not None:
+            conditions.append(zaken.c.vertrouwelijkheid_rank <= rank)
+        alternatives.append(and_(true(), *conditions))
+    return or_(*alternatives) if alternatives else false()
+
+
+def may_create(request: Request, auth: AuthContext, *, zaaktype_uuid: str, catalogus_uuid: str, kolom: str | None,
+               vertrouwelijkheidaanduiding: str, scope: str = "zaken.aanmaken") -> bool:
+    """Whether a grant covers a zaak that does not exist yet (a create checks before it writes)."""
+    if auth.heeft_alle_autorisaties:
+        return True
+    rank = vertrouwelijkheid_rank(vertrouwelijkheidaanduiding)
+    for grant in auth.grants(COMPONENT, scope):
+        if grant.zaaktype and uuid_from_url(request, grant.zaaktype, CATALOGI_PREFIX, "zaaktypen") != zaaktype_uuid:
+            continue
+        if grant.catalogus and uuid_from_url(request, grant.catalogus, CATALOGI_PREFIX,
+                                             "catalogussen") != catalogus_uuid:
+            continue
+        if grant.kolom and grant.kolom != kolom:
+            continue
+        grant_rank = _rank(grant)
+        if grant_rank is not None and rank > grant_rank:
+            continue
+        return True
+    return False
+
+
+def require_create(request: Request, auth: AuthContext, **zaak: Any) -> None:
+    if not may_create(request, auth, **zaak):
+        raise PermissionDenied("Deze applicatie mag geen zaken van dit zaaktype of met deze "
+                               "vertrouwelijkheidaanduiding aanmaken.")

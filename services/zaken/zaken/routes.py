@@ -1,0 +1,471 @@
+"""HTTP routes of the Zaken API 1.5.1: zaken, statussen, rollen, resultaten, zaakobjecten, klantcontacten,
+zaakeigenschappen and the audittrail of a zaak."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
+from sqlalchemy import Select, select
+
+from sds.runtime.app import Uow
+from sds.runtime.auth import Auth
+from sds.runtime.errors import ApiError, NotFound
+from sds.runtime.pagination import Pagination, paginate
+from services.zaken.catalogi.models import resultaattypen, roltypen, statustypen
+from services.zaken.common import CATALOGI_PREFIX, split_csv, uuid_from_url
+from services.zaken.zaken import queries, schemas, service
+from services.zaken.zaken.models import (
+    audittrail,
+    klantcontacten,
+    resultaten,
+    rollen,
+    statussen,
+    zaakeigenschappen,
+    zaakobjecten,
+    zaken,
+)
+from services.zaken.zaken.service import Ctx
+
+router = APIRouter()
+
+PatchBody = Annotated[dict[str, Any], Body()]
+UrlQuery = Annotated[str | None, Query(max_length=1000)]
+CRS = "EPSG:4326"
+
+
+def crs(accept_crs: Annotated[str | None, Header(alias="Accept-Crs", max_length=50)] = None,
+        content_crs: Annotated[str | None, Header(alias="Content-Crs", max_length=50)] = None) -> None:
+    """Geometry is WGS84 only (EPSG:4326), as the spec offers; another CRS is refused, not converted."""
+    if accept_crs is not None and accept_crs != CRS:
+        raise ApiError(f"CRS '{accept_crs[:50]}' wordt niet ondersteund; gebruik {CRS}.", status=406,
+                       code="not_acceptable")
+    if content_crs is not None and content_crs != CRS:
+        raise ApiError(f"CRS '{content_crs[:50]}' wordt niet ondersteund; gebruik {CRS}.", status=415,
+                       code="unsupported_media_type")
+
+
+Crs = Annotated[None, Depends(crs)]
+
+
+def context(request: Request, auth: Auth, uow: Uow) -> Ctx:
+    return Ctx(request=request, auth=auth, uow=uow)
+
+
+Context = Annotated[Ctx, Depends(context)]
+
+
+def _crs_header(response: Response) -> None:
+    response.headers["Content-Crs"] = CRS
+
+
+def _require(ctx: Ctx, *scopes: str) -> None:
+    """The scope check before any query: a client without it gets 403 on writes, whatever the zaak."""
+    if not any(ctx.auth.has_scope("zaken", s) for s in scopes):
+        ctx.auth.require_scope("zaken", scopes[0])
+
+
+# --- zaken --------------------------------------------------------------------------------------------------
+
+
+async def _zaak_page(ctx: Ctx, stmt: Select[Any], pagination: Any) -> dict[str, Any]:
+    async with ctx.uow:
+        page = await paginate(ctx.session, stmt, pagination, ctx.request, lambda row: row)
+        children = await service.zaak_children(ctx.session, [r.id for r in page["results"]])
+    page["results"] = [service.serialize_zaak(ctx, r, children[r.id]) for r in page["results"]]
+    return page
+
+
+@router.get("/zaken", tags=["zaken"])
+async def zaak_list(
+    ctx: Context, pagination: Pagination, response: Response, _crs: Crs,
+    identificatie: Annotated[str | None, Query(max_length=40)] = None,
+    bronorganisatie: Annotated[str | None, Query(max_length=9)] = None,
+    bronorganisatie__in: Annotated[str | None, Query(max_length=1000)] = None,
+    zaaktype: UrlQuery = None,
+    archiefnominatie: schemas.Archiefnominatie | None = None,
+    archiefnominatie__in: Annotated[str | None, Query(max_length=200)] = None,
+    archiefactiedatum: date | None = None,
+    archiefactiedatum__lt: date | None = None,
+    archiefactiedatum__gt: date | None = None,
+    archiefactiedatum__isnull: bool | None = None,
+    archiefstatus: schemas.Archiefstatus | None = None,
+    archiefstatus__in: Annotated[str | None, Query(max_length=200)] = None,
+    startdatum: date | None = None,
+    startdatum__gt: date | None = None,
+    startdatum__gte: date | None = None,
+    startdatum__lt: date | None = None,
+    startdatum__lte: date | None = None,
+    registratiedatum: date | None = None,
+    registratiedatum__gt: date | None = None,
+    registratiedatum__lt: date | None = None,
+    einddatum: date | None = None,
+    einddatum__gt: date | None = None,
+    einddatum__lt: date | None = None,
+    einddatum__isnull: bool | None = None,
+    einddatum_gepland: Annotated[date | None, Query(alias="einddatumGepland")] = None,
+    einddatum_gepland__gt: Annotated[date | None, Query(alias="einddatumGepland__gt")] = None,
+    einddatum_gepland__lt: Annotated[date | None, Query(alias="einddatumGepland__lt")] = None,
+    uiterlijke_einddatum_afdoening: Annotated[date | None, Query(alias="uiterlijkeEinddatumAfdoening")] = None,
+    uiterlijke_einddatum_afdoening__gt: Annotated[date | None, Query(alias="uiterlijkeEinddatumAfdoening__gt")] = None,
+    uiterlijke_einddatum_afdoening__lt: Annotated[date | None, Query(alias="uiterlijkeEinddatumAfdoening__lt")] = None,
+    rol__betrokkene_type: Annotated[schemas.BetrokkeneType | None, Query(alias="rol__betrokkeneType")] = None,
+    rol__betrokkene: UrlQuery = None,
+    rol__omschrijving_generiek: Annotated[schemas.OmschrijvingGeneriek | None,
+                                          Query(alias="rol__omschrijvingGeneriek")] = None,
+    maximale_vertrouwelijkheidaanduiding: Annotated[
+        schemas.Vertrouwelijkheidaanduiding | None, Query(alias="maximaleVertrouwelijkheidaanduiding")] = None,
+    rol__medewerker: Annotated[str | None, Query(
+        alias="rol__betrokkeneIdentificatie__medewerker__identificatie", max_length=24)] = None,
+    ordering: Annotated[str | None, Query(max_length=200)] = None,
+) -> dict[str, Any]:
+    _require(ctx, "zaken.lezen")
+    filters = {
+        "identificatie": identificatie, "bronorganisatie": bronorganisatie,
+        "bronorganisatie__in": split_csv(bronorganisatie__in, "bronorganisatie__in"), "zaaktype": zaaktype,
+        "archiefnominatie": archiefnominatie,
+        "archiefnominatie__in": split_csv(archiefnominatie__in, "archiefnominatie__in",
+                                          allowed=("blijvend_bewaren", "vernietigen")),
+        "archiefactiedatum": archiefactiedatum, "archiefactiedatum__lt": archiefactiedatum__lt,
+        "archiefactiedatum__gt": archiefactiedatum__gt, "archiefactiedatum__isnull": archiefactiedatum__isnull,
+        "archiefstatus": archiefstatus,
+        "archiefstatus__in": split_csv(archiefstatus__in, "archiefstatus__in", allowed=(
+            "nog_te_archiveren", "gearchiveerd", "gearchiveerd_procestermijn_onbekend", "overgedragen")),
+        "startdatum": startdatum, "startdatum__gt": startdatum__gt, "startdatum__gte": startdatum__gte,
+        "startdatum__lt": startdatum__lt, "startdatum__lte": startdatum__lte, "registratiedatum": registratiedatum,
+        "registratiedatum__gt": registratiedatum__gt, "registratiedatum__lt": registratiedatum__lt,
+        "einddatum": einddatum, "einddatum__gt": einddatum__gt, "einddatum__lt": einddatum__lt,
+        "einddatum__isnull": einddatum__isnull, "einddatumGepland": einddatum_gepland,
+        "einddatumGepland__gt": einddatum_gepland__gt, "einddatumGepland__lt": einddatum_gepland__lt,
+        "uiterlijkeEinddatumAfdoening": uiterlijke_einddatum_afdoening,
+        "uiterlijkeEinddatumAfdoening__gt": uiterlijke_einddatum_afdoening__gt,
+        "uiterlijkeEinddatumAfdoening__lt": uiterlijke_einddatum_afdoening__lt,
+        "rol__betrokkeneType": rol__betrokkene_type, "rol__betrokkene": rol__betrokkene,
+        "rol__omschrijvingGeneriek": rol__omschrijving_generiek,
+        "maximaleVertrouwelijkheidaanduiding": maximale_vertrouwelijkheidaanduiding,
+        "rol__betrokkeneIdentificatie__medewerker__identificatie": rol__medewerker,
+    }
+    stmt = service.zaak_select().where(service.visible_zaak(ctx))
+    stmt = queries.apply_ordering(queries.apply_filters(ctx.request, stmt, filters), ordering)
+    _crs_header(response)
+    return await _zaak_page(ctx, stmt, pagination)
+
+
+@router.post("/zaken/_zoek", tags=["zaken"])
+async def zaak_search(body: schemas.ZaakZoek, ctx: Context, pagination: Pagination, response: Response,
+                      _crs: Crs) -> dict[str, Any]:
+    """Search in a POST body, so that a BSN never appears in a URL or an access log."""
+    _require(ctx, "zaken.lezen")
+    filters = body.model_dump(by_alias=True, exclude={"ordering", "expand", "zaakgeometrie"})
+    if body.zaakgeometrie is not None:
+        from sds.runtime.errors import ValidatieFout
+
+        raise ValidatieFout.single("zaakgeometrie", "invalid", "Zoeken op geometrie wordt niet ondersteund.")
+    stmt = service.zaak_select().where(service.visible_zaak(ctx))
+    stmt = queries.apply_ordering(queries.apply_filters(ctx.request, stmt, filters), body.ordering)
+    _crs_header(response)
+    return await _zaak_page(ctx, stmt, pagination)
+
+
+@router.post("/zaken", status_code=201, tags=["zaken"])
+async def zaak_create(body: schemas.ZaakIn, ctx: Context, response: Response, _crs: Crs) -> dict[str, Any]:
+    _require(ctx, "zaken.aanmaken")
+    async with ctx.uow:
+        new_uuid = await service.create_zaak(ctx, body)
+        out = await service.read_zaak(ctx, new_uuid, scope=None)
+    response.headers["Location"] = out["url"]
+    _crs_header(response)
+    return out
+
+
+@router.get("/zaken/{uuid}", tags=["zaken"])
+async def zaak_read(uuid: uuid.UUID, ctx: Context, response: Response, _crs: Crs) -> dict[str, Any]:
+    _require(ctx, "zaken.lezen")
+    async with ctx.uow:
+        out = await service.read_zaak(ctx, str(uuid))
+    _crs_header(response)
+    return out
+
+
+@router.put("/zaken/{uuid}", tags=["zaken"])
+async def zaak_update(uuid: uuid.UUID, body: PatchBody, ctx: Context, response: Response, _crs: Crs) -> dict[str, Any]:
+    _require(ctx, "zaken.bijwerken")
+    async with ctx.uow:
+        await service.update_zaak(ctx, str(uuid), body, partial=False)
+        out = await service.read_zaak(ctx, str(uuid), scope=None)
+    _crs_header(response)
+    return out
+
+
+@router.patch("/zaken/{uuid}", tags=["zaken"])
+async def zaak_partial_update(uuid: uuid.UUID, body: PatchBody, ctx: Context, response: Response,
+                              _crs: Crs) -> dict[str, Any]:
+    _require(ctx, "zaken.bijwerken")
+    async with ctx.uow:
+        await service.update_zaak(ctx, str(uuid), body, partial=True)
+        out = await service.read_zaak(ctx, str(uuid), scope=None)
+    _crs_header(response)
+    return out
+
+
+@router.delete("/zaken/{uuid}", status_code=204, tags=["zaken"])
+async def zaak_delete(uuid: uuid.UUID, ctx: Context) -> Response:
+    _require(ctx, "zaken.verwijderen")
+    async with ctx.uow:
+        await service.delete_zaak(ctx, str(uuid))
+    return Response(status_code=204)
+
+
+# --- the resources under a zaak ----------------------------------------------------------------------------
+
+
+async def _one(ctx: Ctx, stmt: Select[Any], serialize: Callable[[Ctx, Any], dict[str, Any]],
+               scope: str | None = "zaken.lezen") -> dict[str, Any]:
+    if scope is not None:
+        stmt = stmt.where(service.visible_zaak(ctx, scope))
+    async with ctx.uow:
+        row = (await ctx.session.execute(stmt)).first()
+    if row is None:
+        raise NotFound()
+    return serialize(ctx, row)
+
+
+async def _list(ctx: Ctx, stmt: Select[Any], pagination: Any,
+                serialize: Callable[[Ctx, Any], dict[str, Any]]) -> dict[str, Any]:
+    _require(ctx, "zaken.lezen")
+    stmt = stmt.where(service.visible_zaak(ctx))
+    async with ctx.uow:
+        return await paginate(ctx.session, stmt, pagination, ctx.request, lambda row: serialize(ctx, row))
+
+
+def _type_filter(request: Request, stmt: Select[Any], value: str | None, table: Any, collection: str) -> Select[Any]:
+    if value is None:
+        return stmt
+    found = uuid_from_url(request, value, CATALOGI_PREFIX, collection)
+    return stmt.where(table.c.uuid == found) if found else stmt.where(table.c.id.is_(None))
+
+
+@router.get("/statussen", tags=["statussen"])
+async def status_list(ctx: Context, pagination: Pagination, zaak: UrlQuery = None, statustype: UrlQuery = None,
+                      indicatie_laatst: Annotated[bool | None, Query(alias="indicatieLaatstGezetteStatus")] = None,
+                      ) -> dict[str, Any]:
+    stmt = queries.zaak_url_filter(ctx.request, zaak, zaken.c.uuid, service.status_select())
+    stmt = _type_filter(ctx.request, stmt, statustype, statustypen, "statustypen")
+    if indicatie_laatst is not None:
+        stmt = stmt.where(statussen.c.id == zaken.c.status_id if indicatie_laatst
+                          else (zaken.c.status_id != statussen.c.id))
+    return await _list(ctx, stmt.order_by(statussen.c.id), pagination, service.serialize_status)
+
+
+@router.post("/statussen", status_code=201, tags=["statussen"])
+async def status_create(body: schemas.StatusIn, ctx: Context, response: Response) -> dict[str, Any]:
+    _require(ctx, "zaken.statussen.toevoegen", "zaken.bijwerken", "zaken.aanmaken")
+    async with ctx.uow:
+        new_uuid = await service.create_status(ctx, body)
+        row = (await ctx.session.execute(service.status_select().where(statussen.c.uuid == new_uuid))).one()
+    out = service.serialize_status(ctx, row)
+    response.headers["Location"] = out["url"]
+    return out
+
+
+@router.get("/statussen/{uuid}", tags=["statussen"])
+async def status_read(uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
+    _require(ctx, "zaken.lezen")
+    return await _one(ctx, service.status_select().where(statussen.c.uuid == str(uuid)), service.serialize_status)
+
+
+@router.get("/rollen", tags=["rollen"])
+async def rol_list(
+    ctx: Context, pagination: Pagination, zaak: UrlQuery = None, betrokkene: UrlQuery = None,
+    betrokkene_type: Annotated[schemas.BetrokkeneType | None, Query(alias="betrokkeneType")] = None,
+    roltype: UrlQuery = None, omschrijving: Annotated[str | None, Query(max_length=100)] = None,
+    omschrijving_generiek: Annotated[schemas.OmschrijvingGeneriek | None, Query(alias="omschrijvingGeneriek")] = None,
+    medewerker: Annotated[str | None, Query(alias="betrokkeneIdentificatie__medewerker__identificatie",
+                                            max_length=24)] = None,
+) -> dict[str, Any]:
+    stmt = queries.zaak_url_filter(ctx.request, zaak, zaken.c.uuid, service.rol_select())
+    stmt = _type_filter(ctx.request, stmt, roltype, roltypen, "roltypen")
+    for value, column in ((betrokkene, rollen.c.betrokkene), (betrokkene_type, rollen.c.betrokkene_type),
+                          (omschrijving, rollen.c.omschrijving),
+                          (omschrijving_generiek, rollen.c.omschrijving_generiek),
+                          (medewerker, rollen.c.medewerker_identificatie)):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    return await _list(ctx, stmt.order_by(rollen.c.id), pagination, service.serialize_rol)
+
+
+@router.post("/rollen", status_code=201, tags=["rollen"])
+async def rol_create(body: schemas.RolIn, ctx: Context, response: Response) -> dict[str, Any]:
+    _require(ctx, "zaken.bijwerken", "zaken.aanmaken")
+    async with ctx.uow:
+        new_uuid = await service.create_rol(ctx, body)
+        row = (await ctx.session.execute(service.rol_select().where(rollen.c.uuid == new_uuid))).one()
+    out = service.serialize_rol(ctx, row)
+    response.headers["Location"] = out["url"]
+    return out
+
+
+@router.get("/rollen/{uuid}", tags=["rollen"])
+async def rol_read(uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
+    _require(ctx, "zaken.lezen")
+    return await _one(ctx, service.rol_select().where(rollen.c.uuid == str(uuid)), service.serialize_rol)
+
+
+@router.delete("/rollen/{uuid}", status_code=204, tags=["rollen"])
+async def rol_delete(uuid: uuid.UUID, ctx: Context) -> Response:
+    _require(ctx, "zaken.bijwerken")
+    async with ctx.uow:
+        await service.delete_rol(ctx, str(uuid))
+    return Response(status_code=204)
+
+
+@router.get("/resultaten", tags=["resultaten"])
+async def resultaat_list(ctx: Context, pagination: Pagination, zaak: UrlQuery = None,
+                         resultaattype: UrlQuery = None) -> dict[str, Any]:
+    stmt = queries.zaak_url_filter(ctx.request, zaak, zaken.c.uuid, service.resultaat_select())
+    stmt = _type_filter(ctx.request, stmt, resultaattype, resultaattypen, "resultaattypen")
+    return await _list(ctx, stmt.order_by(resultaten.c.id), pagination, service.serialize_resultaat)
+
+
+@router.post("/resultaten", status_code=201, tags=["resultaten"])
+async def resultaat_create(body: schemas.ResultaatIn, ctx: Context, response: Response) -> dict[str, Any]:
+    _require(ctx, "zaken.bijwerken")
+    async with ctx.uow:
+        new_uuid = await service.create_resultaat(ctx, body)
+        row = (await ctx.session.execute(service.resultaat_select().where(resultaten.c.uuid == new_uuid))).one()
+    out = service.serialize_resultaat(ctx, row)
+    response.headers["Location"] = out["url"]
+    return out
+
+
+@router.get("/resultaten/{uuid}", tags=["resultaten"])
+async def resultaat_read(uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
+    _require(ctx, "zaken.lezen")
+    return await _one(ctx, service.resultaat_select().where(resultaten.c.uuid == str(uuid)),
+                      service.serialize_resultaat)
+
+
+@router.delete("/resultaten/{uuid}", status_code=204, tags=["resultaten"])
+async def resultaat_delete(uuid: uuid.UUID, ctx: Context) -> Response:
+    _require(ctx, "zaken.bijwerken")
+    async with ctx.uow:
+        await service.delete_resultaat(ctx, str(uuid))
+    return Response(status_code=204)
+
+
+@router.get("/zaakobjecten", tags=["zaakobjecten"])
+async def zaakobject_list(ctx: Context, pagination: Pagination, zaak: UrlQuery = None, object: UrlQuery = None,
+                          object_type: Annotated[schemas.ObjectType | None, Query(alias="objectType")] = None,
+                          ) -> dict[str, Any]:
+    stmt = queries.zaak_url_filter(ctx.request, zaak, zaken.c.uuid, service.zaakobject_select())
+    if object is not None:
+        stmt = stmt.where(zaakobjecten.c.object == object)
+    if object_type is not None:
+        stmt = stmt.where(zaakobjecten.c.object_type == object_type)
+    return await _list(ctx, stmt.order_by(zaakobjecten.c.id), pagination, service.serialize_zaakobject)
+
+
+@router.post("/zaakobjecten", status_code=201, tags=["zaakobjecten"])
+async def zaakobject_create(body: schemas.ZaakObjectIn, ctx: Context, response: Response) -> dict[str, Any]:
+    _require(ctx, "zaken.bijwerken", "zaken.aanmaken")
+    async with ctx.uow:
+        new_uuid = await service.create_zaakobject(ctx, body)
+        row = (await ctx.session.execute(service.zaakobject_select().where(zaakobjecten.c.uuid == new_uuid))).one()
+    out = service.serialize_zaakobject(ctx, row)
+    response.headers["Location"] = out["url"]
+    return out
+
+
+@router.get("/zaakobjecten/{uuid}", tags=["zaakobjecten"])
+async def zaakobject_read(uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
+    _require(ctx, "zaken.lezen")
+    return await _one(ctx, service.zaakobject_select().where(zaakobjecten.c.uuid == str(uuid)),
+                      service.serialize_zaakobject)
+
+
+@router.delete("/zaakobjecten/{uuid}", status_code=204, tags=["zaakobjecten"])
+async def zaakobject_delete(uuid: uuid.UUID, ctx: Context) -> Response:
+    _require(ctx, "zaken.bijwerken")
+    async with ctx.uow:
+        await service.delete_zaakobject(ctx, str(uuid))
+    return Response(status_code=204)
+
+
+@router.get("/klantcontacten", tags=["klantcontacten"])
+async def klantcontact_list(ctx: Context, pagination: Pagination, zaak: UrlQuery = None) -> dict[str, Any]:
+    stmt = queries.zaak_url_filter(ctx.request, zaak, zaken.c.uuid, service.klantcontact_select())
+    return await _list(ctx, stmt.order_by(klantcontacten.c.id), pagination, service.serialize_klantcontact)
+
+
+@router.post("/klantcontacten", status_code=201, tags=["klantcontacten"])
+async def klantcontact_create(body: schemas.KlantContactIn, ctx: Context, response: Response) -> dict[str, Any]:
+    _require(ctx, "zaken.bijwerken", "zaken.aanmaken")
+    async with ctx.uow:
+        new_uuid = await service.create_klantcontact(ctx, body)
+        row = (await ctx.session.execute(service.klantcontact_select()
+                                         .where(klantcontacten.c.uuid == new_uuid))).one()
+    out = service.serialize_klantcontact(ctx, row)
+    response.headers["Location"] = out["url"]
+    return out
+
+
+@router.get("/klantcontacten/{uuid}", tags=["klantcontacten"])
+async def klantcontact_read(uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
+    _require(ctx, "zaken.lezen")
+    return await _one(ctx, service.klantcontact_select().where(klantcontacten.c.uuid == str(uuid)),
+                      service.serialize_klantcontact)
+
+
+@router.get("/zaken/{zaak_uuid}/zaakeigenschappen", tags=["zaken"])
+async def zaakeigenschap_list(zaak_uuid: uuid.UUID, ctx: Context) -> list[dict[str, Any]]:
+    _require(ctx, "zaken.lezen")
+    async with ctx.uow:
+        await service.read_zaak(ctx, str(zaak_uuid))
+        rows = (await ctx.session.execute(service.zaakeigenschap_select().where(
+            zaken.c.uuid == str(zaak_uuid)).order_by(zaakeigenschappen.c.id))).all()
+    return [service.serialize_zaakeigenschap(ctx, r) for r in rows]
+
+
+@router.post("/zaken/{zaak_uuid}/zaakeigenschappen", status_code=201, tags=["zaken"])
+async def zaakeigenschap_create(zaak_uuid: uuid.UUID, body: schemas.ZaakEigenschapIn, ctx: Context,
+                                response: Response) -> dict[str, Any]:
+    _require(ctx, "zaken.bijwerken")
+    async with ctx.uow:
+        new_uuid = await service.create_zaakeigenschap(ctx, str(zaak_uuid), body)
+        row = (await ctx.session.execute(service.zaakeigenschap_select()
+                                         .where(zaakeigenschappen.c.uuid == new_uuid))).one()
+    out = service.serialize_zaakeigenschap(ctx, row)
+    response.headers["Location"] = out["url"]
+    return out
+
+
+@router.get("/zaken/{zaak_uuid}/zaakeigenschappen/{uuid}", tags=["zaken"])
+async def zaakeigenschap_read(zaak_uuid: uuid.UUID, uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
+    _require(ctx, "zaken.lezen")
+    return await _one(ctx, service.zaakeigenschap_select().where(
+        zaken.c.uuid == str(zaak_uuid), zaakeigenschappen.c.uuid == str(uuid)), service.serialize_zaakeigenschap)
+
+
+@router.get("/zaken/{zaak_uuid}/audittrail", tags=["zaken"])
+async def audittrail_list(zaak_uuid: uuid.UUID, ctx: Context) -> list[dict[str, Any]]:
+    _require(ctx, "audittrails.lezen")
+    async with ctx.uow:
+        await service.read_zaak(ctx, str(zaak_uuid), scope="audittrails.lezen")
+        rows = (await ctx.session.execute(select(audittrail.c.gegevens).where(
+            audittrail.c.zaak_uuid == str(zaak_uuid)).order_by(audittrail.c.id))).all()
+    return [r.gegevens for r in rows]
+
+
+@router.get("/zaken/{zaak_uuid}/audittrail/{uuid}", tags=["zaken"])
+async def audittrail_read(zaak_uuid: uuid.UUID, uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
+    _require(ctx, "audittrails.lezen")
+    async with ctx.uow:
+        await service.read_zaak(ctx, str(zaak_uuid), scope="audittrails.lezen")
+        row = (await ctx.session.execute(select(audittrail.c.gegevens).where(
+            audittrail.c.zaak_uuid == str(zaak_uuid), audittrail.c.uuid == str(uuid)))).first()
+    if row is None:
+        raise NotFound()
+    return row.gegevens

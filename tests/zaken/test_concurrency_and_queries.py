@@ -1,0 +1,53 @@
+"""32 concurrent creates get 32 unique identificaties; a list page costs the same number of queries at any size."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import event
+
+from tests.zaken.conftest import ZAKEN, Suite, headers
+
+
+async def test_32_concurrent_creates_have_unique_identificatie(suite: Suite) -> None:
+    responses = await asyncio.gather(*(suite.zaak("WMO-HBH") for _ in range(32)))
+    assert [r.status_code for r in responses] == [201] * 32, [r.text for r in responses if r.status_code != 201]
+    identificaties = [r.json()["identificatie"] for r in responses]
+    assert len(set(identificaties)) == 32
+    numbers = sorted(int(i.rsplit("-", 1)[1]) for i in identificaties)
+    assert numbers == list(range(1, 33))  # one counter, no number skipped or shared
+
+
+def _count_statements(suite: Suite) -> tuple[list[str], Any]:
+    statements: list[str] = []
+    engine = suite.app.state.db.engine.sync_engine
+
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    return statements, lambda: event.remove(engine, "before_cursor_execute", before)
+
+
+async def test_list_queries_do_not_grow_with_page_size(suite: Suite) -> None:
+    types = await suite.types("WMO-HBH")
+    for _ in range(30):
+        zaak = await suite.open_zaak("WMO-HBH")
+        await suite.client.post(f"{ZAKEN}/rollen", headers=headers(), json={
+            "zaak": zaak["url"], "roltype": types["roltypen"]["Behandelaar"], "betrokkeneType": "medewerker",
+            "roltoelichting": "behandelaar", "betrokkeneIdentificatie": {"identificatie": "mw-1"}})
+        await suite.client.post(f"{ZAKEN}/statussen", headers=headers(), json={
+            "zaak": zaak["url"], "statustype": types["statustypen"][0], "datumStatusGezet": "2026-11-02T10:00:00Z"})
+    counts = {}
+    for size in (1, 10, 30):
+        statements, stop = _count_statements(suite)
+        try:
+            page = await suite.get_json(f"{ZAKEN}/zaken?zaaktype={suite.zaaktypen['WMO-HBH']}&pageSize={size}")
+        finally:
+            stop()
+        assert len(page["results"]) == size and all(z["rollen"] and z["status"] for z in page["results"])
+        counts[size] = len(statements)
+    assert counts[1] == counts[10] == counts[30], counts
+    assert counts[1] <= 6, counts  # count, page, rollen, eigenschappen, zaakobjecten, deelzaken
