@@ -7,6 +7,7 @@ what the municipality decided before the suite runs with it.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from itertools import combinations
 
 from sds.profiles.model import SERVICES, Profile
@@ -29,7 +30,7 @@ _CAPABILITY_WORDS = {
 }
 
 
-def _join(words: list[str]) -> str:
+def _join(words: Sequence[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
@@ -48,7 +49,7 @@ def _destination(p: Profile, cluster: str) -> str:
     return f"inside the municipality (zaken at {where})" if where else "inside the municipality"
 
 
-def _part(p: Profile, cluster: str, kolommen: list[str]) -> str:
+def _part(p: Profile, cluster: str, kolommen: Sequence[str]) -> str:
     """What happens to the questions of one aanvraag that fall in ``cluster``."""
     if p.clusters[cluster].toegang == "extern":
         return (f"the {_join(kolommen)} part is delegated to partij {p.clusters[cluster].partij} (cluster "
@@ -75,14 +76,14 @@ def _regie_clause(p: Profile, clusters: list[str]) -> str:
     return ""
 
 
-def _escalates_by_count(p: Profile, kolommen: list[str]) -> bool:
+def _escalates_by_count(p: Profile, kolommen: Sequence[str]) -> bool:
     if p.escalatie is None or p.escalatie.bij.kolommen_minimaal is None:
         return False
     units = {p.cluster_of(k) for k in kolommen} if p.eerste_toegang == "per-cluster" else set(kolommen)
     return len(kolommen) >= p.escalatie.bij.kolommen_minimaal and len(units) > 1
 
 
-def _route(p: Profile, kolommen: list[str]) -> str:
+def _route(p: Profile, kolommen: Sequence[str]) -> str:
     """The sentence for an aanvraag with questions in ``kolommen``."""
     clusters = list(dict.fromkeys(p.cluster_of(k) for k in kolommen))
     if p.eerste_toegang == "per-kolom":

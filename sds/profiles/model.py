@@ -12,7 +12,7 @@ The JSON Schema in ``contracts/archetype-profile.schema.json`` is generated from
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -96,7 +96,7 @@ CredentialsRef = Annotated[
 Days = Annotated[int, Field(ge=1, le=3650)]
 
 
-def _unique(description: str) -> dict[str, object]:
+def _unique(description: str) -> dict[str, Any]:
     return {"uniqueItems": True, "description": description}
 
 
