@@ -93,3 +93,17 @@ async def make_suite(tmp_path: Any, label: str = "zaken", **settings: Any) -> As
 async def suite(tmp_path) -> AsyncIterator[Suite]:  # type: ignore[no-untyped-def]
     async for s in make_suite(tmp_path):
         yield s
+
+
+async def outbox_events(suite: Suite, event_type: str | None = None) -> list[Any]:
+    """The events the service wrote to its outbox, oldest first (the relay publishes them after commit)."""
+    from sqlalchemy import select
+
+    from contracts.envelope import CloudEvent
+    from sds.runtime.db import outbox_table
+
+    table = outbox_table(suite.app.state.metadata)
+    async with suite.app.state.db.transaction() as session:
+        rows = (await session.execute(select(table.c.payload).order_by(table.c.seq))).scalars().all()
+    found = [CloudEvent.from_json(p) for p in rows]
+    return [e for e in found if event_type is None or e.type == event_type]
