@@ -278,6 +278,8 @@ def main() -> None:
     d_rps = statistics.median(r.rps for r in direct)
     g_rps = statistics.median(r.rps for r in via)
     ratio = g_rps / d_rps
+    # Each gateway round right after its direct round: the pair saw about the same machine.
+    round_ratios = [v.rps / x.rps for x, v in zip(direct, via, strict=True)]
     added_p50 = single_via.p50_ms - single_direct.p50_ms
     queued_p50 = g.p50_ms - d.p50_ms
     errors = d.errors + g.errors + single_direct.errors + single_via.errors
@@ -303,7 +305,8 @@ def main() -> None:
         f"Load: {loader}{pinned}, {args.rounds} alternating rounds of {args.seconds:g} s each way after a warm-up; "
         f"GET `{PATH}` (small JSON) on one uvicorn worker (uvloop, httptools) running the services' request "
         f"pipeline; gateway: one uvicorn worker.\n\n{table}\n\n"
-        f"Ratio gateway/direct at {args.connections} connections: {ratio:.2f}. "
+        f"Ratio gateway/direct at {args.connections} connections: {ratio:.2f} (per round: "
+        f"{', '.join(f'{r:.2f}' for r in round_ratios)}; median {statistics.median(round_ratios):.2f}). "
         f"Added latency at one connection: p50 {added_p50:.2f} ms "
         f"(at {args.connections} connections, queueing included: {queued_p50:.2f} ms).\n"
         f"Result: {verdict}.\n"

@@ -138,7 +138,11 @@ class _Connection(asyncio.Protocol):
     def eof_received(self) -> bool:
         if self.in_exchange and self.headers_done and self.until_eof and not self.message_done:
             self.message_done = True  # a body without length or chunking ends with the connection
+        # Closed from here on, not only once connection_lost runs (a loop iteration later): in
+        # between, this idle connection must not be handed out.
+        self.closed = True
         self._wake()
+        self.pool.forget(self)
         return False
 
     def connection_lost(self, exc: BaseException | None) -> None:
@@ -273,7 +277,11 @@ class _Connection(asyncio.Protocol):
         assert transport is not None
         read_timeout = timeouts.get("read")
         try:
-            if body.data is not None:
+            if transport.is_closing():
+                # The loop closes a reset connection at once and calls connection_lost an iteration
+                # later; a write in between would silently go nowhere. Lost now: retry at once.
+                self.closed = True
+            elif body.data is not None:
                 if chunked and body.data:
                     transport.write(b"".join((head, b"%x\r\n" % len(body.data), body.data, b"\r\n0\r\n\r\n")))
                 elif chunked:
@@ -292,6 +300,8 @@ class _Connection(asyncio.Protocol):
                     raise self._lost_before_answer(reused, body, method in _IDEMPOTENT)
                 if not await self._wait(read_timeout):
                     raise httpx.ReadTimeout(f"no answer from the upstream within {read_timeout:g} s")
+            if self.error is not None:  # e.g. a 101 the parser then refused as an upgrade
+                raise self.error
         except BaseException:
             # Half an exchange leaves the connection in an unknown state: never pool it.
             self.abort()
@@ -304,7 +314,8 @@ class _Connection(asyncio.Protocol):
         transport = self.transport
         assert transport is not None
         while True:
-            if self.closed:
+            if self.closed or transport.is_closing():
+                self.closed = True
                 return  # the answer (or the error) is read by the caller
             chunk = body.pending
             if chunk is None:
@@ -314,7 +325,8 @@ class _Connection(asyncio.Protocol):
                     break
                 if not chunk:
                     continue
-                if self.closed:
+                if self.closed or transport.is_closing():
+                    self.closed = True
                     body.pending = chunk  # pulled but not sent: a retry sends it
                     return
             body.pending = None
@@ -325,7 +337,7 @@ class _Connection(asyncio.Protocol):
             body.written += len(chunk)
             if self.write_paused:
                 await self._drain(write_timeout)
-        if chunked and not self.closed:
+        if chunked and not self.closed and not transport.is_closing():
             transport.write(b"0\r\n\r\n")
         self.request_complete = True
 
@@ -419,7 +431,9 @@ class _Pool:
             connection = idle.pop()
             self.idle_count -= 1
             connection.idle = False
-            if self.expiry is not None and time.monotonic() - connection.idle_since > self.expiry:
+            transport = connection.transport
+            if (connection.closed or (transport is not None and transport.is_closing())
+                    or (self.expiry is not None and time.monotonic() - connection.idle_since > self.expiry)):
                 connection.abort()
                 continue
             return connection

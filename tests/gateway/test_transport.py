@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import socket
+import struct
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from typing import Any
 
@@ -251,6 +253,49 @@ def test_an_idle_connection_the_server_closed_is_replaced(run: Any) -> None:
             assert c._transport._pool.idle_count == 0  # type: ignore[attr-defined]
             assert (await c.get(server.url)).text == "ok"
             assert server.accepted == 2
+
+    run(scenario())
+
+
+def test_an_idle_connection_reset_by_the_server_is_replaced(run: Any) -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, index: int) -> None:
+        await read_request(reader)
+        writer.write(ok(b"%d" % index))
+        await writer.drain()
+        if index == 0:
+            writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            writer.transport.abort()  # a reset, not a FIN
+            return
+        await reader.read()
+
+    async def scenario() -> None:
+        async with RawServer(handler) as server, client() as c:
+            assert (await c.get(server.url)).text == "0"
+            await asyncio.sleep(0.05)
+            assert (await c.get(server.url)).text == "1"
+            assert server.accepted == 2
+
+    run(scenario())
+
+
+def test_a_connection_the_loop_closed_but_not_yet_reported_lost_is_not_used(run: Any) -> None:
+    """On a reset the loop closes the transport at once and calls connection_lost an iteration
+    later. Closing the transport and asking again without yielding puts the next request exactly
+    in that window, where the connection still looks idle and alive."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, index: int) -> None:
+        while True:
+            await read_request(reader)
+            writer.write(ok(b"%d" % index))
+            await writer.drain()
+
+    async def scenario() -> None:
+        async with RawServer(handler) as server, client() as c:
+            assert (await c.get(server.url)).text == "0"
+            [connection] = c._transport._pool.connections  # type: ignore[attr-defined]
+            connection.transport.close()
+            assert not connection.closed  # connection_lost has not run yet
+            assert (await c.get(server.url)).text == "1"
 
     run(scenario())
 
