@@ -2,9 +2,9 @@
 
 from fastapi import FastAPI
 
-from sds.runtime.app import Api, create_service_app
+from sds.runtime.app import Api, Subscription, create_service_app
 from sds.runtime.settings import ServiceSettings
-from services.zaken import api
+from services.zaken import api, intake
 from services.zaken.models import metadata
 
 SERVICE = "zaken"
@@ -15,4 +15,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     return create_service_app(settings, metadata=metadata, apis=[
         Api(prefix="/zaken/api/v1", title="Zaken API", version="1.5.1", router=api.zaken_router),
         Api(prefix="/catalogi/api/v1", title="Catalogi API", version="1.3.1", router=api.catalogi_router),
+    ], subscriptions=[
+        Subscription(purpose="triage", subjects=[intake.SUBJECT], handler=intake.make_handler(settings)),
     ])

@@ -449,7 +449,8 @@ async def create_status(ctx: Ctx, body: schemas.StatusIn) -> str:
             raise PermissionDenied("Het heropenen van een afgesloten zaak vraagt de scope zaken.heropenen.")
     else:
         await authorise_write(ctx, zaak, scopes)
-    gezet = body.datum_status_gezet if body.datum_status_gezet.tzinfo else body.datum_status_gezet.replace(tzinfo=UTC)
+    # Stored in UTC: SQLite keeps a datetime's wall-clock time and drops its offset.
+    gezet = _aware(body.datum_status_gezet).astimezone(UTC)
     resultaat = None
     if is_eind:
         resultaat = (await ctx.session.execute(
@@ -479,7 +480,8 @@ async def create_status(ctx: Ctx, body: schemas.StatusIn) -> str:
     if becomes_current:
         changes["status_id"] = status_id
         if is_eind:
-            einddatum = gezet.date()
+            # The date as the client stated it, not the UTC date (a status at 00:30 CET is that day).
+            einddatum = _aware(body.datum_status_gezet).date()
             changes["einddatum"] = einddatum
             type_gegevens = resultaat.type_gegevens
             if zaak.archiefnominatie is None and resultaat.type_archiefnominatie:
@@ -716,7 +718,7 @@ async def create_klantcontact(ctx: Ctx, body: schemas.KlantContactIn) -> str:
     zaak = await _zaak_by_url(ctx, body.zaak, lock=True)
     await authorise_write(ctx, zaak, ("zaken.bijwerken", "zaken.aanmaken"))
     new_uuid = str(uuid.uuid4())
-    datumtijd = body.datumtijd if body.datumtijd.tzinfo else body.datumtijd.replace(tzinfo=UTC)
+    datumtijd = _aware(body.datumtijd).astimezone(UTC)
     identificatie = body.identificatie or f"KC-{new_uuid.replace('-', '')[:11].upper()}"
     gegevens = body.model_dump(mode="json", by_alias=True)
     gegevens.update(identificatie=identificatie, datumtijd=datumtijd.isoformat())

@@ -1,0 +1,114 @@
+"""Zaken opens the zaken that intake's triage decided: one consumer of ``aanvraag-getrieerd``.
+
+Exactly once per decision: the runtime's inbox skips a redelivered event, and each zaak also carries the
+decision it came from (event id and position) under a unique key, so even a decision handled twice by
+some other path opens its zaken once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.envelope import CloudEvent
+from contracts.events import parse_data
+from contracts.events.intake import AanvraagGetrieerd
+from sds.runtime.auth import AuthContext
+from sds.runtime.errors import ValidatieFout
+from sds.runtime.outbox import record_event
+from sds.runtime.settings import ServiceSettings
+from services.zaken.catalogi.models import catalogussen, zaaktypen
+from services.zaken.common import CATALOGI_PREFIX, uuid_from_url
+from services.zaken.plannen.models import plan_zaken, plannen
+from services.zaken.plannen.service import _plan_event
+from services.zaken.zaken import service
+from services.zaken.zaken.models import zaken
+from services.zaken.zaken.schemas import ZaakIn
+
+SUBJECT = "sds.intake.aanvraag.getrieerd"
+# The service acting on its own behalf: named so in the audittrail of every zaak it opens.
+SYSTEM = AuthContext(client_id="zaken-triage", user_representation="triage (intake)", heeft_alle_autorisaties=True)
+
+
+class _EventUnitOfWork:
+    """The consumer's transaction, seen as the unit of work the use cases write to (events to the same outbox)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def record(self, event: CloudEvent) -> None:
+        await record_event(self.session, event)
+
+
+def _origin(settings: ServiceSettings) -> Any:
+    """What the use cases read from a request (the public base URL, headers) for work an event started."""
+    return SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(settings=settings)), headers={})
+
+
+def make_handler(settings: ServiceSettings) -> Any:
+    async def handle(session: AsyncSession, event: CloudEvent) -> None:
+        await open_triaged_zaken(session, event, settings)
+
+    return handle
+
+
+async def open_triaged_zaken(session: AsyncSession, event: CloudEvent, settings: ServiceSettings) -> list[str]:
+    decision = parse_data(event)
+    assert isinstance(decision, AanvraagGetrieerd)
+    ctx = service.Ctx(request=_origin(settings), auth=SYSTEM, uow=_EventUnitOfWork(session))  # type: ignore[arg-type]
+    opened = []
+    for position, te_openen in enumerate(decision.zaken):
+        key = f"{event.id}:{position}"
+        existing = (await session.execute(select(zaken.c.uuid).where(zaken.c.bron_sleutel == key))).scalar()
+        if existing is not None:
+            opened.append(existing)
+            continue
+        found = uuid_from_url(ctx.request, te_openen.zaaktype, CATALOGI_PREFIX, "zaaktypen")
+        rsin = None
+        if found:
+            rsin = (await session.execute(select(catalogussen.c.rsin).join(
+                zaaktypen, zaaktypen.c.catalogus_id == catalogussen.c.id).where(zaaktypen.c.uuid == found))).scalar()
+        if rsin is None:
+            # Not transient: retrying will not make the zaaktype exist, so the message ends in the dead letters.
+            raise ValidatieFout.single("zaaktype", "bad-url",
+                                       f"triage noemt een onbekend zaaktype {te_openen.zaaktype}")
+        body = ZaakIn(bronorganisatie=rsin, verantwoordelijke_organisatie=rsin, zaaktype=te_openen.zaaktype,
+                      startdatum=event.time.astimezone(UTC).date(), huishouden=decision.huishouden,
+                      aanvraag=decision.aanvraag, omschrijving="Geopend na triage")
+        zaak_uuid = await service.create_zaak(ctx, body, service.Herkomst(
+            bron_sleutel=key, cluster=te_openen.cluster, kolommen=list(te_openen.kolommen)))
+        opened.append(zaak_uuid)
+        if te_openen.regisseur and decision.regie != "geen" and decision.huishouden:
+            await _link_to_plan(session, ctx, decision, te_openen.cluster if decision.regie == "per-cluster" else "",
+                                zaak_uuid)
+    return opened
+
+
+async def _link_to_plan(session: AsyncSession, ctx: service.Ctx, decision: AanvraagGetrieerd, cluster: str,
+                        zaak_uuid: str) -> None:
+    """Regie asked for: the zaak joins the household's open plan, which is made when there is none yet."""
+    plan = (await session.execute(select(plannen.c.id, plannen.c.uuid).where(
+        plannen.c.huishouden == decision.huishouden, plannen.c.cluster == cluster,
+        plannen.c.einddatum.is_(None)))).first()
+    wijziging = "bijgesteld"
+    if plan is None:
+        new_uuid = str(uuid.uuid4())
+        try:
+            async with session.begin_nested():
+                plan_id = (await session.execute(insert(plannen).values(
+                    uuid=new_uuid, huishouden=decision.huishouden, cluster=cluster,
+                    startdatum=datetime.now(UTC).date(), einddatum=None, gegevens={"toelichting": ""})
+                    .returning(plannen.c.id))).scalar_one()
+        except IntegrityError:
+            raise RuntimeError("another decision made this household's plan at the same time; retry") from None
+        plan = SimpleNamespace(id=plan_id, uuid=new_uuid)
+        wijziging = "aangemaakt"
+    zaak_id = (await session.execute(select(zaken.c.id).where(zaken.c.uuid == zaak_uuid))).scalar_one()
+    await session.execute(insert(plan_zaken).values(plan_id=plan.id, zaak_id=zaak_id))
+    await _plan_event(ctx, plan.uuid, wijziging)
