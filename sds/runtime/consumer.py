@@ -1,11 +1,12 @@
 """Durable pull consumers with an inbox: each event has its effect once, however often it arrives.
 
-Per fetched batch, one transaction; per message a savepoint holding the inbox row (consumer,
-event id) and the handler's effect. A redelivered event finds its inbox row and is skipped.
-After the commit the batch is acked; a handler that raised has its savepoint rolled back and its
-message nak'ed with a growing delay. Once a message has been delivered ``max_deliver`` times it
-is published to ``sds.dlq.<consumer>`` with the reason, terminated and counted, and the messages
-after it keep flowing.
+Per fetched batch, one transaction: one statement claims the batch's event ids in the inbox
+table (consumer, event id), the handler runs for the ids that were new, and one commit holds
+inbox rows and effects together. A redelivered event finds its inbox row and is skipped. After
+the commit the batch is acked. When a handler raises, the batch is redone one event per
+transaction, and the failing message is nak'ed with a growing delay. Once a message has been
+delivered ``max_deliver`` times it is published to ``sds.dlq.<consumer>`` with the reason,
+terminated and counted, and the messages after it keep flowing.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from prometheus_client import Counter, Histogram
-from sqlalchemy import CursorResult, column, table
+from sqlalchemy import column, table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,6 +48,12 @@ HANDLE_SECONDS = Histogram("sds_event_handle_seconds", "Handler duration per eve
 
 Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
 DEFAULT_BACKOFF = (0.2, 1.0, 5.0, 15.0)
+
+
+class HandlerFailed(Exception):
+    """A handler raised (its cause): counts towards dead-lettering. Database or NATS trouble
+    outside the handler does not: it fails the whole round, nothing is acked, and the messages
+    come back after the ack wait."""
 
 
 def dead_letter_subject(durable: str) -> str:
@@ -81,6 +88,9 @@ class EventConsumer:
         self.on_events_recorded = on_events_recorded
         self.stream = stream
         self._stopping = False
+        self._handled = EVENTS_HANDLED.labels(durable)
+        self._skipped = EVENTS_SKIPPED.labels(durable)
+        self._handle_seconds = HANDLE_SECONDS.labels(durable)
         dialect = db.engine.dialect.name
         self._insert = pg_insert if dialect == "postgresql" else sqlite_insert
 
@@ -108,10 +118,18 @@ class EventConsumer:
             try:
                 if sub is None:
                     sub = await self._subscribe()
+                # Long-poll for one message, then take what else is there without waiting: a single
+                # fetch of a whole batch would hold the first message until the batch fills or the
+                # fetch times out.
                 try:
-                    msgs = await sub.fetch(self.batch, timeout=1.0)
+                    msgs = await sub.fetch(1, timeout=1.0)
                 except (NatsTimeoutError, TimeoutError):
                     continue
+                if self.batch > 1:
+                    try:
+                        msgs += await sub.fetch(self.batch - 1, timeout=0.005)
+                    except (NatsTimeoutError, TimeoutError):
+                        pass
                 await self.handle_batch(msgs)
             except asyncio.CancelledError:
                 raise
@@ -126,17 +144,26 @@ class EventConsumer:
                 parsed.append((msg, CloudEvent.from_json(msg.data)))
             except ValueError as exc:
                 await self._dead_letter(msg, f"unparseable event: {exc}")
-        done: list[Msg] = []
+        if not parsed:
+            return
         failed: list[tuple[Msg, BaseException]] = []
-        async with self.db.transaction() as session:
+        try:
+            # The common case: the whole batch in one transaction, one inbox statement for all of it.
+            recorded = await self._in_transaction(parsed)
+            done = [msg for msg, _ in parsed]
+        except HandlerFailed as exc:
+            # One handler failed and the batch rolled back: redo one event per transaction, so
+            # only the failing ones are retried.
+            done, recorded = [], 0
+            if len(parsed) == 1:
+                failed.append((parsed[0][0], exc.__cause__ or exc))
+                parsed = []
             for msg, event in parsed:
                 try:
-                    async with session.begin_nested():
-                        await self._handle_one(session, event)
+                    recorded += await self._in_transaction([(msg, event)])
                     done.append(msg)
-                except Exception as exc:  # the handler's effect is rolled back to the savepoint
-                    failed.append((msg, exc))
-            recorded = session.info.pop(PENDING_EVENTS_KEY, 0)
+                except HandlerFailed as one:
+                    failed.append((msg, one.__cause__ or one))
         crash_point("consumer-after-commit")
         if recorded and self.on_events_recorded is not None:
             self.on_events_recorded()
@@ -145,24 +172,36 @@ class EventConsumer:
         for msg, error in failed:
             await self._failed(msg, error)
 
-    async def _handle_one(self, session: AsyncSession, event: CloudEvent) -> None:
-        stmt = self._insert(_inbox).values(consumer=self.durable, event_id=event.id,
-                                           handled_at=datetime.now(UTC)).on_conflict_do_nothing()
-        result = cast(CursorResult[Any], await session.execute(stmt))
-        if result.rowcount == 0:
-            EVENTS_SKIPPED.labels(self.durable).inc()
-            return
+    async def _in_transaction(self, batch: list[tuple[Msg, CloudEvent]]) -> int:
+        """Claim the batch's events in the inbox and run the handler for the new ones; one commit."""
+        async with self.db.transaction() as session:
+            ids = list(dict.fromkeys(event.id for _, event in batch))
+            now = datetime.now(UTC)
+            stmt = self._insert(_inbox).values([{"consumer": self.durable, "event_id": i, "handled_at": now}
+                                                for i in ids]).on_conflict_do_nothing()
+            claimed = set((await session.execute(stmt.returning(_inbox.c.event_id))).scalars())
+            for _, event in batch:
+                if event.id not in claimed:
+                    self._skipped.inc()
+                    continue
+                claimed.discard(event.id)  # the same event twice in one batch: its effect once
+                await self._run_handler(session, event)
+            return int(session.info.pop(PENDING_EVENTS_KEY, 0))
+
+    async def _run_handler(self, session: AsyncSession, event: CloudEvent) -> None:
         # The handler runs in the trace of the request that caused the event.
         rid_token = request_id_var.set(f"event:{event.id}")
         trace_token = trace_var.set(incoming(None, event.traceparent)[1])
         started = time.perf_counter()
         try:
             await self.handler(session, event)
+        except Exception as exc:
+            raise HandlerFailed(event.id) from exc
         finally:
-            HANDLE_SECONDS.labels(self.durable).observe(time.perf_counter() - started)
+            self._handle_seconds.observe(time.perf_counter() - started)
             request_id_var.reset(rid_token)
             trace_var.reset(trace_token)
-        EVENTS_HANDLED.labels(self.durable).inc()
+        self._handled.inc()
 
     async def _failed(self, msg: Msg, exc: BaseException) -> None:
         EVENTS_FAILED.labels(self.durable).inc()
