@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from sds.cli.errors import UsageError
+from sds.cli.profile import add_profile_parser, run_profile
 from sds.cli.suite import SERVICES
 
 DEFAULT_DATA_DIR = Path(".sds")
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="health of each part of a running `sds up`; exit 0 when all up")
     status.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR,
                         help="data directory of the `sds up` to ask (default: ./.sds)")
+    add_profile_parser(commands)
     return parser
 
 
@@ -74,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
                 database_url=args.database_url, nats_url=args.nats_url, nats_port=args.nats_port,
                 timeout=args.timeout, grace=args.grace,
             ))
+        if args.command == "profile":
+            return run_profile(args)
         if args.command == "migrate":
             from sds.cli.migrate import run_migrate
 

@@ -194,6 +194,21 @@ def _show_failure(message: str, logs: list[Path]) -> None:
             _err(f"    {line}")
 
 
+def checked_archetype(archetype: str | None) -> str | None:
+    """The profile every process gets, validated first: an invalid one stops start-up here."""
+    if archetype is None:
+        return None
+    from sds.profiles import ProfileError, load_profile
+
+    try:
+        load_profile(archetype)
+    except ProfileError as exc:
+        raise UsageError(f"the archetype profile does not validate:\n{exc}") from exc
+    path = Path(archetype)
+    # A file is passed on by absolute path: the children do not share this working directory's meaning.
+    return str(path.resolve()) if path.suffix in (".yaml", ".yml") or path.exists() else archetype
+
+
 class Up:
     def __init__(self, options: UpOptions, environ: Mapping[str, str]) -> None:
         self.options = options
@@ -202,7 +217,7 @@ class Up:
         self.log_dir = self.data_dir / "logs"
         self.supervisor = Supervisor(options.grace)
         self.secrets = resolve_secrets(options.embedded, environ)
-        self.archetype = options.archetype or environ.get("SDS_ARCHETYPE") or None
+        self.archetype = checked_archetype(options.archetype or environ.get("SDS_ARCHETYPE") or None)
         self.databases = {
             service: service_database_url(options.database_url, service) if options.database_url
             else default_database_url(self.data_dir, service)
@@ -266,6 +281,9 @@ class Up:
     def _uvicorn_argv(self, factory: str, port: int) -> list[str]:
         return [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", self.options.host,
                 "--port", str(port), "--lifespan", "on",
+                # Fail loudly rather than fall back to the pure-Python loop and parser (several times
+                # the CPU), and trust no X-Forwarded-For from whoever connects on loopback.
+                "--loop", "uvloop", "--http", "httptools", "--no-proxy-headers",
                 # Shorter than our grace period, so uvicorn stops by itself before we SIGKILL it.
                 "--timeout-graceful-shutdown", str(max(1, int(self.options.grace / 2)))]
 

@@ -48,11 +48,13 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         logger = logging.getLogger(name)
         logger.handlers[:] = []
         logger.propagate = True
     # httpx logs every request at INFO with its full URL (query strings included): too much, and risky.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # The access log repeats what the request middleware already logs, with query strings.
-    logging.getLogger("uvicorn.access").disabled = True
+    access = logging.getLogger("uvicorn.access")
+    access.disabled = True
+    access.propagate = False  # so uvicorn does not format a line that is then dropped

@@ -83,3 +83,13 @@ def test_outside_the_embedded_default_the_secrets_must_come_from_the_environment
     assert result.returncode == 2
     assert complaint in result.stderr
     assert not (tmp_path / "data").exists()
+
+
+def test_an_archetype_profile_that_does_not_validate_stops_start_up(tmp_path: Path) -> None:
+    profile = tmp_path / "eigen.yaml"
+    profile.write_text("archetype: eigen\nkolommen: [wmo, ouderen]\n")
+    result = sds("up", "--archetype", str(profile), "--data-dir", str(tmp_path / "data"),
+                 "--port", str(free_port()), env=embedded_env(), timeout=60)
+    assert result.returncode == 2
+    assert f"{profile}:2: kolommen[1]: 'ouderen' is not a kolom" in result.stderr
+    assert not (tmp_path / "data" / "sds-state.json").exists()
