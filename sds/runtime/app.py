@@ -139,7 +139,7 @@ def _add_openapi_route(app: FastAPI, api: Api) -> None:
     async def openapi(_request: Request) -> JSONResponse:
         if "doc" not in cache:
             # FastAPI includes routers lazily; iter_route_contexts sees the routes with their prefixes.
-            routes = [c for c in iter_route_contexts(app.routes) if c.path.startswith(api.prefix + "/")]
+            routes = [c for c in iter_route_contexts(app.routes) if (c.path or "").startswith(api.prefix + "/")]
             doc = get_openapi(title=api.title, version=api.version, description=api.description, routes=routes)
             doc["servers"] = [{"url": app.state.settings.public_base_url.rstrip("/")}]
             cache["doc"] = doc

@@ -248,7 +248,8 @@ def install_error_handlers(app: FastAPI) -> None:
             detail = f"Methode '{request.method}' niet toegestaan."
         if exc.status_code == 400:
             # FastAPI's own 400 (a body it cannot decode) gets the ValidatieFout shape too.
+            params = [{"name": "nonFieldErrors", "code": "parse_error", "reason": detail}]
             return problem_response(400, "Er is een validatiefout opgetreden.", request=request, code="parse_error",
-                                    invalid_params=[{"name": "nonFieldErrors", "code": "parse_error", "reason": detail}])
+                                    invalid_params=params)
         return problem_response(exc.status_code, detail, request=request,
                                 headers=getattr(exc, "headers", None))
