@@ -96,3 +96,11 @@ def split_csv(value: str | None, field: str, *, allowed: tuple[str, ...] | None 
         if bad:
             raise ValidatieFout.single(field, "invalid_choice", f"Onbekende waarde(n): {', '.join(bad)[:200]}")
     return items
+
+
+def without_blank(data: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """Leave out optional URL fields the client left empty: the spec types them as URIs, which "" is not."""
+    for key in keys:
+        if data.get(key) == "":
+            del data[key]
+    return data

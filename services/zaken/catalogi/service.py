@@ -50,7 +50,14 @@ from services.zaken.catalogi.models import (
     statustypen,
     zaaktypen,
 )
-from services.zaken.common import CATALOGI_PREFIX, check_rsin, iso_date, resource_url, uuid_from_url
+from services.zaken.common import (
+    CATALOGI_PREFIX,
+    check_rsin,
+    iso_date,
+    resource_url,
+    uuid_from_url,
+    without_blank,
+)
 
 # --- catalogussen -------------------------------------------------------------------------------------
 
@@ -91,7 +98,9 @@ async def catalogus_children(session: AsyncSession, ids: Sequence[int]) -> dict[
 
 
 def serialize_catalogus(request: Request, row: Any, zaaktype_uuids: list[str]) -> dict[str, Any]:
-    return {**row.gegevens, "url": catalogus_url(request, row.uuid), "uuid": row.uuid,
+    # An absent e-mail address is left out: the spec types the field as an address, which "" is not.
+    gegevens = {k: v for k, v in row.gegevens.items() if v != "" or k != "contactpersoonBeheerEmailadres"}
+    return {**gegevens, "url": catalogus_url(request, row.uuid), "uuid": row.uuid,
             "zaaktypen": [zaaktype_url(request, u) for u in zaaktype_uuids],
             "besluittypen": [], "informatieobjecttypen": []}
 
@@ -290,6 +299,9 @@ def serialize_zaaktype(request: Request, row: Any, children: dict[str, list[str]
     })
     for key in ("beginObject", "eindeObject", "servicenorm", "verlengingstermijn"):
         out.setdefault(key, None)
+    without_blank(out, "selectielijstProcestype")
+    if isinstance(out.get("referentieproces"), dict):
+        out["referentieproces"] = without_blank(dict(out["referentieproces"]), "link")
     return out
 
 
@@ -438,7 +450,7 @@ def serialize_subtype(request: Request, kind: SubType, row: Any) -> dict[str, An
         out.setdefault(key, None)
     if kind.collection == "statustypen":
         out["isEindstatus"] = row.volgnummer == row.hoogste_volgnummer
-        out["zaakobjecttype"] = ""
+        # No zaakobjecttype: this catalogue has no zaakobjecttypen, and an invented URL would mislead.
         out.setdefault("doorlooptijd", None)
         out.setdefault("toelichting", None)
     elif kind.collection == "resultaattypen":

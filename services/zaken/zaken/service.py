@@ -36,7 +36,15 @@ from services.zaken.catalogi.models import (
     zaaktypen,
 )
 from services.zaken.catalogi.service import uitkomst_of
-from services.zaken.common import CATALOGI_PREFIX, ZAKEN_PREFIX, check_rsin, iso_date, resource_url, uuid_from_url
+from services.zaken.common import (
+    CATALOGI_PREFIX,
+    ZAKEN_PREFIX,
+    check_rsin,
+    iso_date,
+    resource_url,
+    uuid_from_url,
+    without_blank,
+)
 from services.zaken.zaken import audit, authz, domain, schemas
 from services.zaken.zaken.models import (
     klantcontacten,
@@ -121,7 +129,7 @@ def serialize_zaak(ctx: Ctx, row: Any, children: dict[str, list[str]]) -> dict[s
         "betalingsindicatieWeergave": _BETALING.get(row.gegevens.get("betalingsindicatie") or "", ""),
         "huishouden": row.huishouden, "aanvraag": row.aanvraag,
     })
-    return out
+    return without_blank(out, "communicatiekanaal", "selectielijstklasse")
 
 
 _BETALING = {"nvt": "Er is geen sprake van te betalen, met de zaak gemoeide, kosten.",
@@ -518,7 +526,7 @@ def status_select() -> Select[Any]:
 
 
 def serialize_status(ctx: Ctx, row: Any) -> dict[str, Any]:
-    return {**row.gegevens, "url": ctx.url("statussen", row.uuid), "uuid": row.uuid,
+    return {**without_blank(dict(row.gegevens), "gezetdoor"), "url": ctx.url("statussen", row.uuid), "uuid": row.uuid,
             "zaak": ctx.url("zaken", row.zaak_uuid), "statustype": ctx.type_url("statustypen", row.statustype_uuid),
             "datumStatusGezet": _aware(row.datum_status_gezet).isoformat(),
             "indicatieLaatstGezetteStatus": row.id == row.huidige_status_id, "zaakinformatieobjecten": []}
@@ -594,7 +602,7 @@ def serialize_rol(ctx: Ctx, row: Any) -> dict[str, Any]:
                 "roltype": ctx.type_url("roltypen", row.roltype_uuid), "omschrijving": row.omschrijving,
                 "omschrijvingGeneriek": row.omschrijving_generiek,
                 "registratiedatum": _aware(row.registratiedatum).isoformat(), "statussen": []})
-    return out
+    return without_blank(out, "betrokkene")
 
 
 async def delete_rol(ctx: Ctx, rol_uuid: str) -> None:
@@ -699,7 +707,7 @@ def serialize_zaakobject(ctx: Ctx, row: Any) -> dict[str, Any]:
     if out.get("objectIdentificatie"):
         out["objectIdentificatie"] = {k: v for k, v in out["objectIdentificatie"].items() if v is not None}
     out.update({"url": ctx.url("zaakobjecten", row.uuid), "uuid": row.uuid, "zaak": ctx.url("zaken", row.zaak_uuid)})
-    return out
+    return without_blank(out, "object", "zaakobjecttype", "objectTypeOverige")
 
 
 async def delete_zaakobject(ctx: Ctx, zaakobject_uuid: str) -> None:
