@@ -67,9 +67,9 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
     if BACKEND == "postgres":
         prefix = f"sdscli_{uuid.uuid4().hex[:10]}"
         url = make_url(POSTGRES_URL).set(database=prefix).render_as_string(hide_password=False)
-        run = start_up(data_dir, "--database-url", url, "--archetype", "gemeente-klein", env=production_env())
+        run = start_up(data_dir, "--database-url", url, "--archetype", "geclusterd-integraal", env=production_env())
     else:
-        run = start_up(data_dir, "--archetype", "gemeente-klein")
+        run = start_up(data_dir, "--archetype", "geclusterd-integraal")
     try:
         state = run.wait_running()
         yield Suite(run, state, prefix)
@@ -117,7 +117,7 @@ def test_the_table_tells_where_everything_is(suite: Suite) -> None:
         assert any(part["name"] in line and part["url"] in line and str(part["pid"]) in line
                    for line in output.splitlines()), (part, output)
     assert suite.state["nats"]["url"] in output
-    assert "archetype: gemeente-klein" in output
+    assert "archetype: geclusterd-integraal" in output
     if suite.prefix is None:
         assert "sds-dev-secret-change-me" in output and "jwt.encode" in output
     else:
@@ -128,7 +128,7 @@ def test_the_table_tells_where_everything_is(suite: Suite) -> None:
 def test_the_processes_get_the_archetype_and_the_right_environment(suite: Suite) -> None:
     for part in suite.state["parts"]:
         env = psutil.Process(part["pid"]).environ()
-        assert env["SDS_ARCHETYPE"] == "gemeente-klein"
+        assert env["SDS_ARCHETYPE"] == "geclusterd-integraal"
         assert env["SDS_PUBLIC_BASE_URL"] == suite.part("gateway")["url"]
         assert env["SDS_NATS_URL"] == suite.state["nats"]["url"]
         assert env.get("SDS_ENV") == ("dev" if suite.prefix is None else None)
