@@ -7,10 +7,12 @@ import json
 import logging
 
 import httpx
+from fastapi import Request
 from sqlalchemy import func, select
 
 from contracts.envelope import CloudEvent
 from sds.runtime.db import outbox_table
+from sds.runtime.tracing import traced_client
 from tests.runtime.conftest import auth_headers
 from tests.support import sample_service
 
@@ -220,3 +222,25 @@ async def test_openapi_is_public_and_lists_the_api(client: httpx.AsyncClient) ->
     doc = (await client.get(f"{BASE}/openapi.json")).json()
     assert doc["info"]["title"] == "Proef API"
     assert f"{BASE}/notities" in doc["paths"]
+
+
+async def test_rest_calls_from_a_service_carry_its_request_id_and_trace(client, sample_app) -> None:  # type: ignore[no-untyped-def]
+    seen: dict[str, str] = {}
+
+    async def downstream(request: httpx.Request) -> httpx.Response:
+        seen.update(request.headers)
+        return httpx.Response(200, json={})
+
+    async def calls_another_service(request: Request) -> dict[str, str]:
+        async with traced_client(transport=httpx.MockTransport(downstream)) as other:
+            await other.get("http://klantgegevens.internal/klantgegevens/api/v1/huishoudens")
+        return {}
+
+    sample_app.router.add_api_route(f"{BASE}/doorgeven", calls_another_service)
+    trace_id = "0af7651916cd43dd8448eb211c80319c"
+    response = await client.get(f"{BASE}/doorgeven", headers={
+        **auth_headers(), "x-request-id": "keten-1", "traceparent": f"00-{trace_id}-b7ad6b7169203331-01"})
+    assert response.status_code == 200, response.text
+    assert seen["x-request-id"] == "keten-1"
+    assert seen["traceparent"].split("-")[1] == trace_id
+    assert seen["traceparent"].split("-")[2] != "b7ad6b7169203331"  # a span of its own
