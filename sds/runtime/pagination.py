@@ -60,9 +60,15 @@ async def paginate(
     params: PageParams,
     request: Request,
     serialize: Callable[[Any], Any],
+    count: int | None = None,
 ) -> dict[str, Any]:
-    """Run one count and one page query for ``statement``; a page past the end is 404 (as ZGW)."""
-    count = (await session.execute(select(func.count()).select_from(statement.order_by(None).subquery()))).scalar_one()
+    """Run one count and one page query for ``statement``; a page past the end is 404 (as ZGW).
+
+    ``count``: the number of rows when the caller knows it exactly without a query (a counter it keeps).
+    """
+    if count is None:
+        count = (await session.execute(
+            select(func.count()).select_from(statement.order_by(None).subquery()))).scalar_one()
     page_stmt = statement.limit(params.page_size).offset(params.offset)
     rows: Sequence[Any] = (await session.execute(page_stmt)).all()
     if params.page > 1 and not rows:

@@ -50,4 +50,21 @@ async def test_list_queries_do_not_grow_with_page_size(suite: Suite) -> None:
         assert len(page["results"]) == size and all(z["rollen"] and z["status"] for z in page["results"])
         counts[size] = len(statements)
     assert counts[1] == counts[10] == counts[30], counts
-    assert counts[1] <= 6, counts  # count, page, rollen, eigenschappen, zaakobjecten, deelzaken
+    assert counts[1] <= 7, counts  # count, page, references, rollen, eigenschappen, zaakobjecten, deelzaken
+
+
+async def test_the_kept_count_matches_the_counted_one(suite: Suite) -> None:
+    from sds.runtime.auth import Autorisatie
+    from tests.zaken.conftest import client_ctx
+
+    await asyncio.gather(*(suite.zaak("WMO-HBH") for _ in range(12)))
+    other = await suite.open_zaak("WMO-BEG")
+    zaaktype = suite.zaaktypen["WMO-HBH"]
+    alles = await suite.get_json(f"{ZAKEN}/zaken?zaaktype={zaaktype}&pageSize=5")  # from the kept counter
+    beperkt = client_ctx("wmo", Autorisatie(component="zaken", kolom="wmo", scopes=["zaken.lezen"],
+                                            max_vertrouwelijkheidaanduiding="zeer_geheim"))
+    counted = await suite.get_json(f"{ZAKEN}/zaken?zaaktype={zaaktype}&pageSize=5", beperkt)  # from a COUNT
+    assert alles["count"] == counted["count"] == 12
+    assert (await suite.get_json(f"{ZAKEN}/zaken"))["count"] == 13
+    assert (await suite.client.delete(other["url"], headers=headers())).status_code == 204
+    assert (await suite.get_json(f"{ZAKEN}/zaken"))["count"] == 12

@@ -71,9 +71,10 @@ def _require(ctx: Ctx, *scopes: str) -> None:
 # --- zaken --------------------------------------------------------------------------------------------------
 
 
-async def _zaak_page(ctx: Ctx, stmt: Select[Any], pagination: Any) -> dict[str, Any]:
+async def _zaak_page(ctx: Ctx, stmt: Select[Any], pagination: Any, filters: dict[str, Any]) -> dict[str, Any]:
     async with ctx.uow:
-        page = await paginate(ctx.session, stmt, pagination, ctx.request, lambda row: row)
+        count = await service.known_count(ctx.session, ctx.request, ctx.auth, filters)
+        page = await paginate(ctx.session, stmt, pagination, ctx.request, lambda row: row, count=count)
         children = await service.zaak_children(ctx.session, [r.id for r in page["results"]])
     page["results"] = [service.serialize_zaak(ctx, r, children[r.id]) for r in page["results"]]
     return page
@@ -151,7 +152,7 @@ async def zaak_list(
     stmt = service.zaak_select().where(service.visible_zaak(ctx))
     stmt = queries.apply_ordering(queries.apply_filters(ctx.request, stmt, filters), ordering)
     _crs_header(response)
-    return await _zaak_page(ctx, stmt, pagination)
+    return await _zaak_page(ctx, stmt, pagination, filters)
 
 
 @router.post("/zaken/_zoek", tags=["zaken"])
@@ -167,7 +168,7 @@ async def zaak_search(body: schemas.ZaakZoek, ctx: Context, pagination: Paginati
     stmt = service.zaak_select().where(service.visible_zaak(ctx))
     stmt = queries.apply_ordering(queries.apply_filters(ctx.request, stmt, filters), body.ordering)
     _crs_header(response)
-    return await _zaak_page(ctx, stmt, pagination)
+    return await _zaak_page(ctx, stmt, pagination, filters)
 
 
 @router.post("/zaken", status_code=201, tags=["zaken"])
@@ -175,6 +176,8 @@ async def zaak_create(body: schemas.ZaakIn, ctx: Context, response: Response, _c
     _require(ctx, "zaken.aanmaken")
     async with ctx.uow:
         new_uuid = await service.create_zaak(ctx, body)
+    # Read back after the commit, so the identificatie counter is not held while the answer is built.
+    async with ctx.uow:
         out = await service.read_zaak(ctx, new_uuid, scope=None)
     response.headers["Location"] = out["url"]
     _crs_header(response)

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from fastapi import Request
@@ -52,6 +53,7 @@ from services.zaken.zaken.models import (
     rollen,
     statussen,
     zaak_identificatie_tellers,
+    zaak_tellingen,
     zaakeigenschappen,
     zaakobjecten,
     zaken,
@@ -83,44 +85,87 @@ class Ctx:
 
 
 def zaak_select() -> Select[Any]:
-    return (select(zaken, zaaktypen.c.uuid.label("zaaktype_uuid"), hoofd.c.uuid.label("hoofdzaak_uuid"),
-                   statussen.c.uuid.label("status_uuid"), resultaten.c.uuid.label("resultaat_uuid"),
-                   resultaten.c.resultaattype_id.label("resultaattype_id"))
-            .join(zaaktypen, zaaktypen.c.id == zaken.c.zaaktype_id)
-            .outerjoin(hoofd, hoofd.c.id == zaken.c.hoofdzaak_id)
-            .outerjoin(statussen, statussen.c.id == zaken.c.status_id)
-            .outerjoin(resultaten, resultaten.c.zaak_id == zaken.c.id))
+    """The zaken table alone: lists filter, count and page on it, so the count is an index-only scan."""
+    return select(zaken)
 
 
-async def zaak_children(session: AsyncSession, ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
-    """The rollen, eigenschappen, zaakobjecten and deelzaken of a page of zaken: four queries for any page size."""
-    out: dict[int, dict[str, list[str]]] = {i: {"rollen": [], "eigenschappen": [], "zaakobjecten": [],
-                                                "deelzaken": []} for i in ids}
+async def zaak_children(session: AsyncSession, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """What a page of zaken refers to: one query for the single references (zaaktype, hoofdzaak, status,
+    resultaat) and one each for rollen, eigenschappen, zaakobjecten and deelzaken, for any page size."""
+    out: dict[int, dict[str, Any]] = {i: {"rollen": [], "eigenschappen": [], "zaakobjecten": [],
+                                          "deelzaken": []} for i in ids}
     if not ids:
         return out
+    refs = (await session.execute(
+        select(zaken.c.id, zaaktypen.c.uuid.label("zaaktype_uuid"), hoofd.c.uuid.label("hoofdzaak_uuid"),
+               statussen.c.uuid.label("status_uuid"), resultaten.c.uuid.label("resultaat_uuid"))
+        .join(zaaktypen, zaaktypen.c.id == zaken.c.zaaktype_id)
+        .outerjoin(hoofd, hoofd.c.id == zaken.c.hoofdzaak_id)
+        .outerjoin(statussen, statussen.c.id == zaken.c.status_id)
+        .outerjoin(resultaten, resultaten.c.zaak_id == zaken.c.id)
+        .where(ids_match(session, zaken.c.id, ids)))).all()
+    for ref in refs:
+        out[ref.id]["refs"] = ref
     for key, table, fk in (("rollen", rollen, rollen.c.zaak_id), ("eigenschappen", zaakeigenschappen,
                                                                     zaakeigenschappen.c.zaak_id),
                            ("zaakobjecten", zaakobjecten, zaakobjecten.c.zaak_id),
                            ("deelzaken", zaken, zaken.c.hoofdzaak_id)):
-        rows = (await session.execute(select(fk.label("parent"), table.c.uuid).where(fk.in_(ids))
+        rows = (await session.execute(select(fk.label("parent"), table.c.uuid).where(ids_match(session, fk, ids))
                                       .order_by(table.c.id))).all()
         for row in rows:
             out[row.parent][key].append(row.uuid)
     return out
 
 
-def serialize_zaak(ctx: Ctx, row: Any, children: dict[str, list[str]]) -> dict[str, Any]:
+def ids_match(session: AsyncSession, column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
+    """``column IN ids``; on PostgreSQL as ``= ANY(array)``, one bind instead of a hundred to render per query."""
+    if session.bind.dialect.name == "postgresql":
+        from sqlalchemy import BigInteger, any_, bindparam
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return column == any_(bindparam("ids", list(ids), type_=ARRAY(BigInteger)))
+    return column.in_(list(ids))
+
+
+async def known_count(session: AsyncSession, request: Request, auth: AuthContext,
+                      filters: dict[str, Any]) -> int | None:
+    """The exact count from the per-zaaktype counters, when the list is all zaken (of one zaaktype) the
+    client may see without restriction; None when the count needs a query."""
+    if not auth.heeft_alle_autorisaties or any(v is not None for k, v in filters.items() if k != "zaaktype"):
+        return None
+    stmt = select(func.coalesce(func.sum(zaak_tellingen.c.aantal), 0))
+    if filters.get("zaaktype") is not None:
+        found = uuid_from_url(request, filters["zaaktype"], CATALOGI_PREFIX, "zaaktypen")
+        if found is None:
+            return 0
+        stmt = stmt.where(zaak_tellingen.c.zaaktype_id == select(zaaktypen.c.id).where(
+            zaaktypen.c.uuid == found).scalar_subquery())
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def _tel(session: AsyncSession, zaaktype_id: int, delta: int) -> None:
+    table = zaak_tellingen
+    done = await session.execute(update(table).where(table.c.zaaktype_id == zaaktype_id)
+                                 .values(aantal=table.c.aantal + delta))
+    if done.rowcount == 0:
+        await session.execute(_insert_ignore(session, table).values(zaaktype_id=zaaktype_id, aantal=0))
+        await session.execute(update(table).where(table.c.zaaktype_id == zaaktype_id)
+                              .values(aantal=table.c.aantal + delta))
+
+
+def serialize_zaak(ctx: Ctx, row: Any, children: dict[str, Any]) -> dict[str, Any]:
+    refs = children["refs"]
     out = dict(row.gegevens)
     out.update({
         "url": ctx.url("zaken", row.uuid), "uuid": row.uuid, "identificatie": row.identificatie,
-        "zaaktype": ctx.type_url("zaaktypen", row.zaaktype_uuid),
+        "zaaktype": ctx.type_url("zaaktypen", refs.zaaktype_uuid),
         "registratiedatum": iso_date(row.registratiedatum), "startdatum": iso_date(row.startdatum),
         "einddatum": iso_date(row.einddatum), "vertrouwelijkheidaanduiding": row.vertrouwelijkheidaanduiding,
         "archiefnominatie": row.archiefnominatie, "archiefstatus": row.archiefstatus,
         "archiefactiedatum": iso_date(row.archiefactiedatum),
-        "hoofdzaak": ctx.url("zaken", row.hoofdzaak_uuid) if row.hoofdzaak_uuid else None,
-        "status": ctx.url("statussen", row.status_uuid) if row.status_uuid else None,
-        "resultaat": ctx.url("resultaten", row.resultaat_uuid) if row.resultaat_uuid else None,
+        "hoofdzaak": ctx.url("zaken", refs.hoofdzaak_uuid) if refs.hoofdzaak_uuid else None,
+        "status": ctx.url("statussen", refs.status_uuid) if refs.status_uuid else None,
+        "resultaat": ctx.url("resultaten", refs.resultaat_uuid) if refs.resultaat_uuid else None,
         "deelzaken": [ctx.url("zaken", u) for u in children["deelzaken"]],
         "rollen": [ctx.url("rollen", u) for u in children["rollen"]],
         "zaakobjecten": [ctx.url("zaakobjecten", u) for u in children["zaakobjecten"]],
@@ -210,8 +255,8 @@ async def _zaaktype_for_zaak(ctx: Ctx, url: str) -> Any:
     return row
 
 
-async def _check_zaak_body(ctx: Ctx, body: schemas.ZaakIn, zaaktype: Any, own_id: int | None = None) -> int | None:
-    """Rules that read the database; returns the id of the hoofdzaak, if any."""
+async def _check_zaak_body(ctx: Ctx, body: schemas.ZaakIn, zaaktype: Any, own_id: int | None = None) -> Any:
+    """Rules that read the database; returns the hoofdzaak row, if any."""
     check_rsin(body.bronorganisatie, "bronorganisatie")
     check_rsin(body.verantwoordelijke_organisatie, "verantwoordelijkeOrganisatie")
     if body.opdrachtgevende_organisatie:
@@ -241,7 +286,7 @@ async def _check_zaak_body(ctx: Ctx, body: schemas.ZaakIn, zaaktype: Any, own_id
             select(zaken.c.id).where(zaken.c.hoofdzaak_id == own_id).limit(1))).first():
         raise ValidatieFout.single("hoofdzaak", "deelzaak-als-hoofdzaak",
                                    "Een hoofdzaak met deelzaken kan zelf geen deelzaak worden.")
-    return int(parent.id)
+    return parent
 
 
 async def next_identificatie(session: AsyncSession, bronorganisatie: str, jaar: int) -> str:
@@ -288,7 +333,7 @@ class Herkomst:
 
 async def create_zaak(ctx: Ctx, body: schemas.ZaakIn, herkomst: Herkomst = Herkomst()) -> str:
     zaaktype = await _zaaktype_for_zaak(ctx, body.zaaktype)
-    hoofdzaak_id = await _check_zaak_body(ctx, body, zaaktype)
+    parent = await _check_zaak_body(ctx, body, zaaktype)
     vertrouwelijkheid = body.vertrouwelijkheidaanduiding or zaaktype.vertrouwelijkheidaanduiding
     authz.require_create(ctx.request, ctx.auth, zaaktype_uuid=zaaktype.uuid, catalogus_uuid=zaaktype.catalogus_uuid,
                          kolom=zaaktype.kolom, vertrouwelijkheidaanduiding=vertrouwelijkheid)
@@ -301,53 +346,62 @@ async def create_zaak(ctx: Ctx, body: schemas.ZaakIn, herkomst: Herkomst = Herko
                                        "Deze identificatie bestaat al voor deze bronorganisatie.")
         identificatie = body.identificatie
     else:
-        # Last of the reads: the counter row stays locked until commit, so take it as late as possible.
+        # From here to the commit the counter row is locked and concurrent creates wait for it, so only
+        # writes follow: everything they need was read above.
         identificatie = await next_identificatie(ctx.session, body.bronorganisatie, registratiedatum.year)
     gegevens = body.model_dump(mode="json", by_alias=True)
     gegevens.update(identificatie=identificatie, registratiedatum=registratiedatum.isoformat(),
                     vertrouwelijkheidaanduiding=vertrouwelijkheid)
     new_uuid = str(uuid.uuid4())
-    await ctx.session.execute(insert(zaken).values(
+    values = dict(
         uuid=new_uuid, identificatie=identificatie, bronorganisatie=body.bronorganisatie,
         zaaktype_id=zaaktype.id, catalogus_id=zaaktype.catalogus_id, kolom=zaaktype.kolom,
         vertrouwelijkheidaanduiding=vertrouwelijkheid, vertrouwelijkheid_rank=vertrouwelijkheid_rank(vertrouwelijkheid),
         registratiedatum=registratiedatum, startdatum=body.startdatum, einddatum=None,
         einddatum_gepland=body.einddatum_gepland, uiterlijke_einddatum_afdoening=body.uiterlijke_einddatum_afdoening,
         publicatiedatum=body.publicatiedatum, archiefnominatie=body.archiefnominatie or None,
-        archiefstatus=body.archiefstatus, archiefactiedatum=body.archiefactiedatum, hoofdzaak_id=hoofdzaak_id,
+        archiefstatus=body.archiefstatus, archiefactiedatum=body.archiefactiedatum,
+        hoofdzaak_id=parent.id if parent is not None else None,
         huishouden=body.huishouden, aanvraag=body.aanvraag, cluster=herkomst.cluster,
         kolommen=",".join(herkomst.kolommen) if herkomst.kolommen else None, bron_sleutel=herkomst.bron_sleutel,
-        gegevens=gegevens))
+        gegevens=gegevens)
+    await ctx.session.execute(insert(zaken).values(**values))
+    await _tel(ctx.session, zaaktype.id, +1)
     url = ctx.url("zaken", new_uuid)
     await audit.record(ctx, zaak_uuid=new_uuid, actie="create", resource="zaak", resource_url=url,
                        weergave=identificatie, oud=None, nieuw=gegevens)
     if body.huishouden:
-        zaak = (await ctx.session.execute(select(zaken).where(zaken.c.uuid == new_uuid))).one()
-        await announce_opened(ctx, zaak)
+        await announce_opened(ctx, SimpleNamespace(**values), zaaktype_uuid=zaaktype.uuid,
+                              catalogus_uuid=zaaktype.catalogus_uuid,
+                              hoofdzaak_uuid=parent.uuid if parent is not None else None)
     return new_uuid
 
 
-async def announce_opened(ctx: Ctx, zaak: Any) -> None:
-    zaaktype = (await ctx.session.execute(
-        select(zaaktypen.c.uuid, catalogussen.c.uuid.label("catalogus_uuid"))
-        .join(catalogussen, catalogussen.c.id == zaaktypen.c.catalogus_id)
-        .where(zaaktypen.c.id == zaak.zaaktype_id))).one()
-    hoofdzaak_uuid = None
-    if zaak.hoofdzaak_id is not None:
-        hoofdzaak_uuid = (await ctx.session.execute(select(zaken.c.uuid).where(
-            zaken.c.id == zaak.hoofdzaak_id))).scalar_one()
+async def announce_opened(ctx: Ctx, zaak: Any, *, zaaktype_uuid: str, catalogus_uuid: str,
+                          hoofdzaak_uuid: str | None) -> None:
     kolommen = events.kolommen_of(zaak)
     if not kolommen:
         return  # an integral zaak opened by hand names no kolom yet; escalation announces it with its deelzaken
     url = ctx.url("zaken", zaak.uuid)
     await events.record(ctx.uow, "nl.overheid.zaken.zaak-geopend", {
-        "aanvraag": zaak.aanvraag, "zaak": url, "zaaktype": ctx.type_url("zaaktypen", zaaktype.uuid),
-        "catalogus": ctx.type_url("catalogussen", zaaktype.catalogus_uuid), "kolommen": kolommen,
+        "aanvraag": zaak.aanvraag, "zaak": url, "zaaktype": ctx.type_url("zaaktypen", zaaktype_uuid),
+        "catalogus": ctx.type_url("catalogussen", catalogus_uuid), "kolommen": kolommen,
         "cluster": zaak.cluster, "integraal": zaak.kolom == "integraal", "huishouden": zaak.huishouden,
         "hoofdzaak": ctx.url("zaken", hoofdzaak_uuid) if hoofdzaak_uuid else None,
         "vertrouwelijkheidaanduiding": zaak.vertrouwelijkheidaanduiding,
         "registratiedatum": zaak.registratiedatum.isoformat(), "startdatum": zaak.startdatum.isoformat(),
     }, subject=zaak.uuid, dataref=url)
+
+
+async def announce_stored(ctx: Ctx, zaak: Any) -> None:
+    """``announce_opened`` for a zaak already in the database (it became a household's zaak later)."""
+    refs = (await ctx.session.execute(
+        select(zaaktypen.c.uuid, catalogussen.c.uuid.label("catalogus_uuid"), hoofd.c.uuid.label("hoofdzaak_uuid"))
+        .select_from(zaken).join(zaaktypen, zaaktypen.c.id == zaken.c.zaaktype_id)
+        .join(catalogussen, catalogussen.c.id == zaaktypen.c.catalogus_id)
+        .outerjoin(hoofd, hoofd.c.id == zaken.c.hoofdzaak_id).where(zaken.c.id == zaak.id))).one()
+    await announce_opened(ctx, zaak, zaaktype_uuid=refs.uuid, catalogus_uuid=refs.catalogus_uuid,
+                          hoofdzaak_uuid=refs.hoofdzaak_uuid)
 
 
 # Fields a ZGW client may not change after creation.
@@ -366,7 +420,8 @@ async def update_zaak(ctx: Ctx, zaak_uuid: str, patch: dict[str, Any], *, partia
         if merged.get(field) != old.get(field):
             raise ValidatieFout.single(field, "wijzigen-niet-toegelaten", f"{field} kan niet gewijzigd worden.")
     zaaktype = await _zaaktype_for_zaak_row(ctx, zaak)
-    hoofdzaak_id = await _check_zaak_body(ctx, body, zaaktype, own_id=zaak.id)
+    parent = await _check_zaak_body(ctx, body, zaaktype, own_id=zaak.id)
+    hoofdzaak_id = parent.id if parent is not None else None
     vertrouwelijkheid = body.vertrouwelijkheidaanduiding or zaak.vertrouwelijkheidaanduiding
     if vertrouwelijkheid != zaak.vertrouwelijkheidaanduiding and not authz.may_create(
             ctx.request, ctx.auth, zaaktype_uuid=zaaktype.uuid, catalogus_uuid=zaaktype.catalogus_uuid,
@@ -418,6 +473,7 @@ async def delete_zaak(ctx: Ctx, zaak_uuid: str) -> None:
 
     await ctx.session.execute(delete(plan_zaken).where(plan_zaken.c.zaak_id == zaak.id))
     await ctx.session.execute(delete(zaken).where(zaken.c.id == zaak.id))
+    await _tel(ctx.session, zaak.zaaktype_id, -1)
     url = ctx.url("zaken", zaak.uuid)
     await audit.record(ctx, zaak_uuid=zaak.uuid, actie="destroy", resource="zaak", resource_url=url,
                        weergave=zaak.identificatie, oud=dict(zaak.gegevens), nieuw=None)
@@ -694,7 +750,7 @@ async def create_zaakobject(ctx: Ctx, body: schemas.ZaakObjectIn) -> str:
     if body.object_type == "huishouden" and body.object and zaak.huishouden is None:
         # The zaak becomes a household's zaak now; that is when the social domain hears it was opened.
         await ctx.session.execute(update(zaken).where(zaken.c.id == zaak.id).values(huishouden=body.object))
-        await announce_opened(ctx, (await ctx.session.execute(select(zaken).where(zaken.c.id == zaak.id))).one())
+        await announce_stored(ctx, (await ctx.session.execute(select(zaken).where(zaken.c.id == zaak.id))).one())
     return new_uuid
 
 
