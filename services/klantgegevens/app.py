@@ -1,17 +1,42 @@
 """Composition root of the klantgegevens service: ``uvicorn --factory services.klantgegevens.app:create_app``."""
 
+import logging
+
 from fastapi import FastAPI
 
-from sds.runtime.app import Api, create_service_app
+from sds.runtime.app import Api, Subscription, create_service_app
 from sds.runtime.settings import ServiceSettings
-from services.klantgegevens import api
+from services.klantgegevens import api, handlers
+from services.klantgegevens.brp import HaalCentraalBrp
+from services.klantgegevens.context import API_PREFIX, Klantgegevens
 from services.klantgegevens.models import metadata
+from services.klantgegevens.settings import KlantgegevensSettings
+from services.klantgegevens.verwerkingenlog import Verwerkingenlog
 
 SERVICE = "klantgegevens"
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    settings = settings or ServiceSettings(service=SERVICE)
-    return create_service_app(settings, metadata=metadata, apis=[
-        Api(prefix="/klantgegevens/api/v1", title="Klantgegevens API", version="1.0.0", router=api.router),
-    ])
+    if not isinstance(settings, KlantgegevensSettings):
+        # A plain ServiceSettings (as the suite's generic tests pass) gets this service's settings from the env.
+        settings = KlantgegevensSettings(**(settings.model_dump() if settings else {"service": SERVICE}))
+    subscriptions = [Subscription("toegang", handlers.TOEGANG_SUBJECTS, handlers.toegang)]
+    if settings.eigen_dossier:
+        # The read model is kept only where the archetype has the dossier; a new durable replays the stream.
+        subscriptions.append(Subscription("dossier", handlers.DOSSIER_SUBJECTS, handlers.dossier))
+    # Database drivers log statements with their parameters at DEBUG (aiosqlite) or INFO (SQLAlchemy echo);
+    # here the parameters are BSNs, so those loggers stay quiet whatever the service's log level.
+    for name in ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    app = create_service_app(settings, metadata=metadata, apis=[
+        Api(prefix=API_PREFIX, title="Klantgegevens API", version="1.0.0", router=api.router),
+    ], subscriptions=subscriptions)
+    bron = (HaalCentraalBrp(settings.brp_url, api_key=settings.brp_api_key, timeout=settings.brp_timeout)
+            if settings.brp_url else None)
+    app.state.klantgegevens = Klantgegevens(
+        settings=settings,
+        log=Verwerkingenlog(sleutel=settings.pseudoniem_sleutel.encode(), aan=settings.verwerkingenlog),
+        bron=bron,
+        eigen_dossier=settings.eigen_dossier,
+    )
+    return app
