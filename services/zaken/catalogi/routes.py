@@ -21,12 +21,12 @@ router = APIRouter()
 PatchBody = Annotated[dict[str, Any], Body()]
 
 
-def _can_read(auth: Auth) -> AuthContext:
+async def _can_read(auth: Auth) -> AuthContext:
     auth.require_scope("catalogi", "catalogi.lezen")
     return auth
 
 
-def _can_write(auth: Auth) -> AuthContext:
+async def _can_write(auth: Auth) -> AuthContext:
     auth.require_scope("catalogi", "catalogi.schrijven")
     return auth
 

@@ -37,7 +37,7 @@ UrlQuery = Annotated[str | None, Query(max_length=1000)]
 CRS = "EPSG:4326"
 
 
-def crs(accept_crs: Annotated[str | None, Header(alias="Accept-Crs", max_length=50)] = None,
+async def crs(accept_crs: Annotated[str | None, Header(alias="Accept-Crs", max_length=50)] = None,
         content_crs: Annotated[str | None, Header(alias="Content-Crs", max_length=50)] = None) -> None:
     """Geometry is WGS84 only (EPSG:4326), as the spec offers; another CRS is refused, not converted."""
     if accept_crs is not None and accept_crs != CRS:
@@ -51,7 +51,7 @@ def crs(accept_crs: Annotated[str | None, Header(alias="Accept-Crs", max_length=
 Crs = Annotated[None, Depends(crs)]
 
 
-def context(request: Request, auth: Auth, uow: Uow) -> Ctx:
+async def context(request: Request, auth: Auth, uow: Uow) -> Ctx:
     return Ctx(request=request, auth=auth, uow=uow)
 
 
