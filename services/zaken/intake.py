@@ -93,7 +93,7 @@ async def open_triaged_zaken(session: AsyncSession, event: CloudEvent, settings:
 async def _link_to_plan(session: AsyncSession, ctx: service.Ctx, decision: AanvraagGetrieerd, cluster: str,
                         zaak_uuid: str) -> None:
     """Regie asked for: the zaak joins the household's open plan, which is made when there is none yet."""
-    plan = (await session.execute(select(plannen.c.id, plannen.c.uuid).where(
+    plan: Any = (await session.execute(select(plannen.c.id, plannen.c.uuid).where(
         plannen.c.huishouden == decision.huishouden, plannen.c.cluster == cluster,
         plannen.c.einddatum.is_(None)))).first()
     wijziging = "bijgesteld"

@@ -119,7 +119,7 @@ async def zaak_children(session: AsyncSession, ids: Sequence[int]) -> dict[int, 
 
 def ids_match(session: AsyncSession, column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
     """``column IN ids``; on PostgreSQL as ``= ANY(array)``, one bind instead of a hundred to render per query."""
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy import BigInteger, any_, bindparam
         from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -145,9 +145,9 @@ async def known_count(session: AsyncSession, request: Request, auth: AuthContext
 
 async def _tel(session: AsyncSession, zaaktype_id: int, delta: int) -> None:
     table = zaak_tellingen
-    done = await session.execute(update(table).where(table.c.zaaktype_id == zaaktype_id)
-                                 .values(aantal=table.c.aantal + delta))
-    if done.rowcount == 0:
+    done = (await session.execute(update(table).where(table.c.zaaktype_id == zaaktype_id)
+                                  .values(aantal=table.c.aantal + delta).returning(table.c.aantal))).first()
+    if done is None:
         await session.execute(_insert_ignore(session, table).values(zaaktype_id=zaaktype_id, aantal=0))
         await session.execute(update(table).where(table.c.zaaktype_id == zaaktype_id)
                               .values(aantal=table.c.aantal + delta))
@@ -313,7 +313,7 @@ async def next_identificatie(session: AsyncSession, bronorganisatie: str, jaar: 
 
 
 def _insert_ignore(session: AsyncSession, table: Any) -> Any:
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
         return pg_insert(table).on_conflict_do_nothing()
@@ -546,6 +546,7 @@ async def create_status(ctx: Ctx, body: schemas.StatusIn) -> str:
         if is_eind:
             # The date as the client stated it, not the UTC date (a status at 00:30 CET is that day).
             einddatum = _aware(body.datum_status_gezet).date()
+            assert resultaat is not None  # an end status without a resultaat was refused above
             changes["einddatum"] = einddatum
             type_gegevens = resultaat.type_gegevens
             if zaak.archiefnominatie is None and resultaat.type_archiefnominatie:
@@ -566,7 +567,7 @@ async def create_status(ctx: Ctx, body: schemas.StatusIn) -> str:
         "statustype": ctx.type_url("statustypen", statustype.uuid), "datumStatusGezet": gezet.isoformat(),
         "isEindstatus": is_eind}, subject=zaak.uuid, dataref=url)
     kolommen = events.kolommen_of(zaak)
-    if becomes_current and is_eind and zaak.huishouden and kolommen:
+    if becomes_current and is_eind and zaak.huishouden and kolommen and resultaat is not None:
         await events.record(ctx.uow, "nl.overheid.zaken.zaak-afgesloten", {
             "zaak": zaak_url, "zaaktype": zaaktype_url, "huishouden": zaak.huishouden, "kolommen": kolommen,
             "resultaattype": ctx.type_url("resultaattypen", resultaat.resultaattype_uuid),
