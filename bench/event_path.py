@@ -247,11 +247,11 @@ def section_body(kinds_text: list[str]) -> str:
 
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--role":
-        role, args = sys.argv[2], sys.argv[3:]
+        role, argv = sys.argv[2], sys.argv[3:]
         if role == "producer":
-            asyncio.run(run_producer(args[0], args[1], args[2], int(args[3]), float(args[4])))
+            asyncio.run(run_producer(argv[0], argv[1], argv[2], int(argv[3]), float(argv[4])))
         else:
-            asyncio.run(run_consumer(args[0], args[1], args[2], int(args[3])))
+            asyncio.run(run_consumer(argv[0], argv[1], argv[2], int(argv[3])))
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", action="append", choices=["sqlite", "postgres"])
