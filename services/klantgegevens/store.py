@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid as uuidlib
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -9,9 +10,11 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Row,
     Select,
     and_,
+    bindparam,
     func,
     insert,
     literal,
@@ -33,18 +36,21 @@ from services.klantgegevens.models import (
 )
 
 
-def _grondslag(bereik: Bereik, huishouden: FromClause, persoon_id: ColumnElement[Any] | None,
-               vandaag: date) -> ColumnElement[Any]:
+def _grondslag(huishouden: FromClause, persoon_id: ColumnElement[Any] | None) -> ColumnElement[Any]:
     """The lawful reason the client has to see a household (and its members), or NULL.
 
     First an aanvraag, signaal or zaak of the household in a kolom or cluster the client serves; else a valid
     consent, given by a current member of the household (or by the person, when they have no household).
+    The client's kolommen and clusters and the day are bound parameters, so the statement is built once.
     """
+    kolommen = bindparam("kolommen", expanding=True)
+    clusters = bindparam("clusters", expanding=True)
+    vandaag = bindparam("vandaag", type_=Date())
     g = grondslagen
     reden = (
         select(g.c.soort + literal(":") + g.c.kolom)
         .where(g.c.huishouden_uuid == huishouden.c.uuid, g.c.eind.is_(None),
-               or_(g.c.kolom.in_(sorted(bereik.kolommen)), g.c.cluster.in_(sorted(bereik.clusters))))
+               or_(g.c.kolom.in_(kolommen), g.c.cluster.in_(clusters)))
         .limit(1)
         .scalar_subquery()
     )
@@ -58,14 +64,22 @@ def _grondslag(bereik: Bereik, huishouden: FromClause, persoon_id: ColumnElement
         select(literal("toestemming:") + t.c.doel)
         .where(door, t.c.ingetrokken.is_(None), t.c.startdatum <= vandaag,
                or_(t.c.einddatum.is_(None), t.c.einddatum >= vandaag),
-               or_(t.c.kolom.in_(sorted(bereik.kolommen)), t.c.cluster.in_(sorted(bereik.clusters))))
+               or_(t.c.kolom.in_(kolommen), t.c.cluster.in_(clusters)))
         .limit(1)
         .scalar_subquery()
     )
     return func.coalesce(reden, toestemming)
 
 
-def persoon_select(bereik: Bereik, vandaag: date) -> Select[Any]:
+def _params(bereik: Bereik, vandaag: date) -> dict[str, Any]:
+    if bereik.alles:
+        return {}
+    return {"kolommen": sorted(bereik.kolommen), "clusters": sorted(bereik.clusters), "vandaag": vandaag}
+
+
+@functools.cache
+def _persoon_stmt(alles: bool, by: str) -> Select[Any]:
+    """Built once per shape: building these statements costs more than running them."""
     lid = lidmaatschappen.alias("lid")
     h = huishoudens.alias("h")
     stmt = (
@@ -73,28 +87,32 @@ def persoon_select(bereik: Bereik, vandaag: date) -> Select[Any]:
         .select_from(personen.outerjoin(lid, and_(lid.c.persoon_id == personen.c.id, lid.c.tot.is_(None)))
                      .outerjoin(h, h.c.id == lid.c.huishouden_id))
     )
-    if not bereik.alles:
-        stmt = stmt.add_columns(_grondslag(bereik, h, personen.c.id, vandaag).label("grondslag"))
+    if not alles:
+        stmt = stmt.add_columns(_grondslag(h, personen.c.id).label("grondslag"))
+    if by == "bsn":
+        return stmt.where(personen.c.bsn.in_(bindparam("bsns", expanding=True)))
+    if by == "uuid":
+        return stmt.where(personen.c.uuid == bindparam("uuid"))
     return stmt
 
 
 async def personen_by_bsn(session: AsyncSession, bereik: Bereik, bsns: Sequence[str], vandaag: date) -> list[Row[Any]]:
-    stmt = persoon_select(bereik, vandaag).where(personen.c.bsn.in_(list(bsns)))
-    return list((await session.execute(stmt)).all())
+    stmt = _persoon_stmt(bereik.alles, "bsn")
+    return list((await session.execute(stmt, {"bsns": list(bsns), **_params(bereik, vandaag)})).all())
 
 
 async def persoon_by_uuid(session: AsyncSession, bereik: Bereik, uuid: str, vandaag: date) -> Row[Any] | None:
-    stmt = persoon_select(bereik, vandaag).where(personen.c.uuid == uuid)
-    return (await session.execute(stmt)).first()
+    stmt = _persoon_stmt(bereik.alles, "uuid")
+    return (await session.execute(stmt, {"uuid": uuid, **_params(bereik, vandaag)})).first()
 
 
 async def personen_by_naam(session: AsyncSession, bereik: Bereik, geslachtsnaam: str, geboortedatum: date,
                            voornamen: str | None, vandaag: date, limit: int) -> list[Row[Any]]:
-    stmt = persoon_select(bereik, vandaag).where(
+    stmt = _persoon_stmt(bereik.alles, "naam").where(
         func.lower(personen.c.geslachtsnaam) == geslachtsnaam.lower(), personen.c.geboortedatum == geboortedatum)
     if voornamen:
         stmt = stmt.where(func.lower(personen.c.voornamen).startswith(voornamen.lower()))
-    return list((await session.execute(stmt.order_by(personen.c.id).limit(limit))).all())
+    return list((await session.execute(stmt.order_by(personen.c.id).limit(limit), _params(bereik, vandaag))).all())
 
 
 def _gegevens(g: PersoonGegevens) -> dict[str, Any]:
@@ -124,14 +142,20 @@ async def bsn_exists(session: AsyncSession, bsn: str) -> bool:
 
 async def huishouden(session: AsyncSession, bereik: Bereik, uuid: str, vandaag: date,
                      *, for_update: bool = False) -> Row[Any] | None:
+    stmt = _huishouden_stmt(bereik.alles, for_update)
+    return (await session.execute(stmt, {"uuid": uuid, **_params(bereik, vandaag)})).first()
+
+
+@functools.cache
+def _huishouden_stmt(alles: bool, for_update: bool) -> Select[Any]:
     h = huishoudens.alias("h")
-    stmt = select(h).where(h.c.uuid == uuid)
-    if not bereik.alles:
-        stmt = stmt.add_columns(_grondslag(bereik, h, None, vandaag).label("grondslag"))
+    stmt = select(h).where(h.c.uuid == bindparam("uuid"))
+    if not alles:
+        stmt = stmt.add_columns(_grondslag(h, None).label("grondslag"))
     if for_update:
         # Serialise changes to one household, so two moves cannot both count the same members.
         stmt = stmt.with_for_update(of=h)
-    return (await session.execute(stmt)).first()
+    return stmt
 
 
 async def leden(session: AsyncSession, huishouden_id: int, *, historie: bool = False) -> list[Row[Any]]:
