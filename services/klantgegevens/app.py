@@ -20,8 +20,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     if not isinstance(settings, KlantgegevensSettings):
         # A plain ServiceSettings (as the suite's generic tests pass) gets this service's settings from the env.
         settings = KlantgegevensSettings(**(settings.model_dump() if settings else {"service": SERVICE}))
+    eigen_dossier = settings.eigen_dossier_aan()
     subscriptions = [Subscription("toegang", handlers.TOEGANG_SUBJECTS, handlers.toegang)]
-    if settings.eigen_dossier:
+    if eigen_dossier:
         # The read model is kept only where the archetype has the dossier; a new durable replays the stream.
         subscriptions.append(Subscription("dossier", handlers.DOSSIER_SUBJECTS, handlers.dossier))
     # Database drivers log statements with their parameters at DEBUG (aiosqlite) or INFO (SQLAlchemy echo);
@@ -37,6 +38,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         settings=settings,
         log=Verwerkingenlog(sleutel=settings.pseudoniem_sleutel.encode(), aan=settings.verwerkingenlog),
         bron=bron,
-        eigen_dossier=settings.eigen_dossier,
+        eigen_dossier=eigen_dossier,
     )
     return app

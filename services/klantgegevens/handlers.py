@@ -98,7 +98,8 @@ async def toegang(session: AsyncSession, event: CloudEvent) -> None:
                                  cluster=None, begin=event.time)
     elif isinstance(data, ink.AanvraagGetrieerd):
         if (h := huishouden_uuid(data.huishouden)) is not None:
-            for deel in [*data.zaken, *data.delegaties]:
+            delen: list[ink.TeOpenenZaak | ink.Delegatie] = [*data.zaken, *data.delegaties]
+            for deel in delen:
                 for kolom in deel.kolommen:
                     await _grondslag(session, huishouden=h, bron=data.aanvraag, soort="aanvraag", kolom=kolom,
                                      cluster=deel.cluster, begin=event.time)
@@ -106,9 +107,10 @@ async def toegang(session: AsyncSession, event: CloudEvent) -> None:
         await _beeindig(session, data.aanvraag, event.time)
     elif isinstance(data, ink.SignaalOntvangen):
         h = huishouden_uuid(data.huishouden)
-        kolom = SIGNAAL_KOLOM.get(data.signaalsoort)
-        if h is not None and kolom is not None:
-            await _grondslag(session, huishouden=h, bron=data.signaal, soort="signaal", kolom=kolom, cluster=None,
+        signaal_kolom = SIGNAAL_KOLOM.get(data.signaalsoort)
+        if h is not None and signaal_kolom is not None:
+            await _grondslag(session, huishouden=h, bron=data.signaal, soort="signaal", kolom=signaal_kolom,
+                             cluster=None,
                              begin=event.time)
     elif isinstance(data, zk.ZaakGeopend):
         if (h := huishouden_uuid(data.huishouden)) is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from sds.profiles import load_profile
 from sds.runtime.settings import ServiceSettings
 
 DEV_PSEUDONIEM_SLEUTEL = "sds-dev-pseudoniem-sleutel-change-me"
@@ -18,8 +19,11 @@ class KlantgegevensSettings(ServiceSettings):
     pseudoniem_sleutel: str = Field(
         DEV_PSEUDONIEM_SLEUTEL, description="HMAC key of the pseudonyms in the verwerkingenlog and in log lines")
     verwerkingenlog: bool = Field(True, description="off only for a benchmark in dev: it shows what logging costs")
+    archetype: str | None = Field(
+        None, description="the archetype profile (a shipped name or a file) `sds up` hands every process")
     eigen_dossier: bool = Field(
-        False, description="the household's own dossier; the archetype profile's capability eigen_dossier")
+        False, description="the household's own dossier when no archetype profile is given; with a profile, "
+                           "its capability eigen_dossier decides")
 
     @model_validator(mode="after")
     def _safe_outside_dev(self) -> KlantgegevensSettings:
@@ -32,3 +36,9 @@ class KlantgegevensSettings(ServiceSettings):
         if len(self.pseudoniem_sleutel) < 16:
             raise ValueError("SDS_PSEUDONIEM_SLEUTEL must be at least 16 characters")
         return self
+
+    def eigen_dossier_aan(self) -> bool:
+        """Whether this deployment offers the household's own dossier: the profile's say, else the setting."""
+        if self.archetype:
+            return load_profile(self.archetype).capabilities.eigen_dossier
+        return self.eigen_dossier

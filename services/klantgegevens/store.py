@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import FromClause
+from sqlalchemy.sql.elements import BindParameter
 
 from services.klantgegevens.brp import PersoonGegevens
 from services.klantgegevens.domain import Bereik
@@ -43,8 +44,8 @@ def _grondslag(huishouden: FromClause, persoon_id: ColumnElement[Any] | None) ->
     consent, given by a current member of the household (or by the person, when they have no household).
     The client's kolommen and clusters and the day are bound parameters, so the statement is built once.
     """
-    kolommen = bindparam("kolommen", expanding=True)
-    clusters = bindparam("clusters", expanding=True)
+    kolommen: BindParameter[Any] = bindparam("kolommen", expanding=True)
+    clusters: BindParameter[Any] = bindparam("clusters", expanding=True)
     vandaag = bindparam("vandaag", type_=Date())
     g = grondslagen
     reden = (
@@ -57,7 +58,7 @@ def _grondslag(huishouden: FromClause, persoon_id: ColumnElement[Any] | None) ->
     t = toestemmingen
     member = lidmaatschappen.alias("toestemmer")
     gevers = select(member.c.persoon_id).where(member.c.huishouden_id == huishouden.c.id, member.c.tot.is_(None))
-    door = t.c.persoon_id.in_(gevers)
+    door: ColumnElement[bool] = t.c.persoon_id.in_(gevers)
     if persoon_id is not None:
         door = or_(door, t.c.persoon_id == persoon_id)
     toestemming = (
@@ -166,17 +167,17 @@ async def leden(session: AsyncSession, huishouden_id: int, *, historie: bool = F
             .where(lid.c.huishouden_id == huishouden_id))
     if not historie:
         stmt = stmt.where(lid.c.tot.is_(None))
-    return list((await session.execute(stmt.order_by(lid.c.van, lid.c.id))).all())
+    return list((await session.execute(stmt.order_by(lid.c.van, lid.c.id))).all())  # type: ignore[arg-type]
 
 
-async def persoon_ids(session: AsyncSession, uuids: Sequence[str]) -> dict[str, Row[Any]]:
+async def persoon_ids(session: AsyncSession, uuids: Sequence[str]) -> dict[str, Any]:
     rows = (await session.execute(
         select(personen.c.id, personen.c.uuid, personen.c.pseudoniem).where(personen.c.uuid.in_(list(uuids)))
     )).all()
     return {row.uuid: row for row in rows}
 
 
-async def huidig_lidmaatschap(session: AsyncSession, persoon_id: int) -> Row[Any] | None:
+async def huidig_lidmaatschap(session: AsyncSession, persoon_id: int) -> Any:
     lid = lidmaatschappen
     stmt = (select(lid.c.id, lid.c.huishouden_id, lid.c.rol, huishoudens.c.uuid.label("huishouden_uuid"))
             .join(huishoudens, huishoudens.c.id == lid.c.huishouden_id)

@@ -179,3 +179,20 @@ async def _has_message(js, subject: str) -> bool:  # type: ignore[no-untyped-def
     except Exception:
         return False
     return msg is not None
+
+
+def test_the_archetype_profile_decides_over_the_setting() -> None:
+    from services.klantgegevens.settings import KlantgegevensSettings
+
+    assert KlantgegevensSettings(env="dev", archetype="transitie-proof", eigen_dossier=True).eigen_dossier_aan() \
+        is False
+    assert KlantgegevensSettings(env="dev", archetype="totaal-integraal").eigen_dossier_aan() is True
+    assert KlantgegevensSettings(env="dev", eigen_dossier=True).eigen_dossier_aan() is True
+    assert KlantgegevensSettings(env="dev").eigen_dossier_aan() is False
+
+
+async def test_with_a_profile_without_the_dossier_the_endpoint_is_not_there(tmp_path: Path) -> None:
+    async for k in make_kg(tmp_path, "kg_transitie", archetype="transitie-proof", eigen_dossier=True):
+        p = await k.persoon()
+        await k.huishouden((p, "ouder"))
+        assert (await k.get("/eigen-dossier", inwoner(p["burgerservicenummer"]))).status_code == 404
