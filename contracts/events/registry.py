@@ -105,7 +105,7 @@ EVENT_TYPES: dict[str, EventType] = _register(
               intake.AanvraagGetrieerd, "1.0.0", "Triage decided which zaken to open and what to delegate."),
     EventType("nl.sociaal-domein.intake.aanvraag-afgerond", "intake", ("beleidsinfo", "klantgegevens"),
               intake.AanvraagAfgerond, "1.0.0", "Intake finished an aanvraag."),
-    EventType("nl.sociaal-domein.intake.signaal-ontvangen", "intake", ("beleidsinfo",),
+    EventType("nl.sociaal-domein.intake.signaal-ontvangen", "intake", ("beleidsinfo", "klantgegevens"),
               intake.SignaalOntvangen, "1.0.0", "A partner reported an early signal."),
     EventType("nl.sociaal-domein.intake.termijn-overschreden", "intake", ("beleidsinfo",),
               intake.TermijnOverschreden, "1.0.0", "A legal deadline of an aanvraag passed."),
