@@ -50,10 +50,17 @@ def _known_deviations(raw: dict[str, Any]) -> None:
     A page past the end of a list is 404 "Ongeldige pagina", as Open Zaak (Django REST framework) answers;
     the spec's list operations do not document that status. The same for the lists under a zaak (its
     audittrail, its zaakeigenschappen) when the zaak does not exist or the client may not see it.
+
+    An ``expand`` this service does not offer is a 400 ValidatieFout, also on the detail of a zaak, where
+    the spec lists no 400.
     """
     schemas = raw["components"]["schemas"]
     if "StatusType" in schemas:
         schemas["StatusType"]["required"].remove("zaakobjecttype")
+    if "/zaken/{uuid}" in raw["paths"]:
+        raw["paths"]["/zaken/{uuid}"]["get"]["responses"].setdefault("400", {
+            "description": "expand niet ondersteund", "content": {
+                "application/problem+json": {"schema": {"$ref": "#/components/schemas/ValidatieFout"}}}})
     for path, item in raw["paths"].items():
         get = item.get("get")
         paged = get and any(p.get("name") == "page" for p in get.get("parameters", []))

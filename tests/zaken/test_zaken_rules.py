@@ -233,3 +233,32 @@ async def test_write_without_scope_is_403_and_unknown_is_404(suite: Suite) -> No
     assert r.status_code == 403 and r.headers["content-type"] == "application/problem+json"
     r = await suite.client.get(f"{ZAKEN}/zaken/0b1c2d3e-0000-4000-8000-000000000009", headers=headers())
     assert r.status_code == 404
+
+
+async def test_expand_is_bounded_and_follows_authorisation(suite: Suite) -> None:
+    from sds.runtime.auth import Autorisatie
+
+    hoofd = await suite.open_zaak("INT-PLAN")
+    zaak = await suite.open_zaak("JW-AMB", hoofdzaak=hoofd["url"])
+    types = await suite.types("JW-AMB")
+    await _status(suite, zaak, types["statustypen"][0])
+    r = await _post(suite, "rollen", {"zaak": zaak["url"], "roltype": types["roltypen"]["Behandelaar"],
+                                      "betrokkeneType": "medewerker", "roltoelichting": "x",
+                                      "betrokkeneIdentificatie": {"identificatie": "m1"}})
+    url = f"{zaak['url']}?expand=zaaktype,status.statustype,rollen.roltype,hoofdzaak"
+    expanded = (await suite.get_json(url))["_expand"]
+    assert expanded["zaaktype"]["identificatie"] == "JW-AMB"
+    assert expanded["status"]["_expand"]["statustype"]["url"] == types["statustypen"][0]
+    assert [rol["_expand"]["roltype"]["omschrijving"] for rol in expanded["rollen"]] == ["Behandelaar"]
+    assert expanded["hoofdzaak"]["url"] == hoofd["url"]
+    page = await suite.get_json(f"{ZAKEN}/zaken?expand=hoofdzaak,deelzaken")
+    by_url = {z["url"]: z["_expand"] for z in page["results"]}
+    assert [d["url"] for d in by_url[hoofd["url"]]["deelzaken"]] == [zaak["url"]]
+    # A client limited to kolom jeugd sees the zaak but not its integral hoofdzaak, expanded or not.
+    jeugd = client_ctx("jeugd", Autorisatie(component="zaken", kolom="jeugd", scopes=["zaken.lezen"],
+                                            max_vertrouwelijkheidaanduiding="zeer_geheim"))
+    assert (await suite.get_json(f"{zaak['url']}?expand=hoofdzaak", jeugd))["_expand"]["hoofdzaak"] is None
+    r = await suite.client.get(f"{zaak['url']}?expand=hoofdzaak.status.statustype", headers=headers())
+    assert r.status_code == 400 and _codes(r) == [("expand", "invalid")]
+    r = await suite.client.get(f"{ZAKEN}/zaken?expand=" + ",".join(f"x{i}" for i in range(11)), headers=headers())
+    assert r.status_code == 400 and _codes(r) == [("expand", "max_items")]

@@ -17,7 +17,7 @@ from sds.runtime.errors import ApiError, NotFound
 from sds.runtime.pagination import Pagination, paginate
 from services.zaken.catalogi.models import resultaattypen, roltypen, statustypen
 from services.zaken.common import CATALOGI_PREFIX, split_csv, uuid_from_url
-from services.zaken.zaken import queries, schemas, service
+from services.zaken.zaken import expand, queries, schemas, service
 from services.zaken.zaken.models import (
     audittrail,
     klantcontacten,
@@ -71,12 +71,14 @@ def _require(ctx: Ctx, *scopes: str) -> None:
 # --- zaken --------------------------------------------------------------------------------------------------
 
 
-async def _zaak_page(ctx: Ctx, stmt: Select[Any], pagination: Any, filters: dict[str, Any]) -> dict[str, Any]:
+async def _zaak_page(ctx: Ctx, stmt: Select[Any], pagination: Any, filters: dict[str, Any],
+                     expand_paths: set[str]) -> dict[str, Any]:
     async with ctx.uow:
         count = await service.known_count(ctx.session, ctx.request, ctx.auth, filters)
         page = await paginate(ctx.session, stmt, pagination, ctx.request, lambda row: row, count=count)
         children = await service.zaak_children(ctx.session, [r.id for r in page["results"]])
-    page["results"] = [service.serialize_zaak(ctx, r, children[r.id]) for r in page["results"]]
+        page["results"] = [service.serialize_zaak(ctx, r, children[r.id]) for r in page["results"]]
+        await expand.apply(ctx, page["results"], expand_paths)
     return page
 
 
@@ -122,8 +124,10 @@ async def zaak_list(
     rol__medewerker: Annotated[str | None, Query(
         alias="rol__betrokkeneIdentificatie__medewerker__identificatie", max_length=24)] = None,
     ordering: Annotated[str | None, Query(max_length=200)] = None,
+    expand_: Annotated[str | None, Query(alias="expand", max_length=300)] = None,
 ) -> dict[str, Any]:
     _require(ctx, "zaken.lezen")
+    expand_paths = expand.parse(expand_)
     filters = {
         "identificatie": identificatie, "bronorganisatie": bronorganisatie,
         "bronorganisatie__in": split_csv(bronorganisatie__in, "bronorganisatie__in"), "zaaktype": zaaktype,
@@ -152,7 +156,7 @@ async def zaak_list(
     stmt = service.zaak_select().where(service.visible_zaak(ctx))
     stmt = queries.apply_ordering(queries.apply_filters(ctx.request, stmt, filters), ordering)
     _crs_header(response)
-    return await _zaak_page(ctx, stmt, pagination, filters)
+    return await _zaak_page(ctx, stmt, pagination, filters, expand_paths)
 
 
 @router.post("/zaken/_zoek", tags=["zaken"])
@@ -160,6 +164,7 @@ async def zaak_search(body: schemas.ZaakZoek, ctx: Context, pagination: Paginati
                       _crs: Crs) -> dict[str, Any]:
     """Search in a POST body, so that a BSN never appears in a URL or an access log."""
     _require(ctx, "zaken.lezen")
+    expand_paths = expand.parse(body.expand)
     filters = body.model_dump(by_alias=True, exclude={"ordering", "expand", "zaakgeometrie"})
     if body.zaakgeometrie is not None:
         from sds.runtime.errors import ValidatieFout
@@ -168,7 +173,7 @@ async def zaak_search(body: schemas.ZaakZoek, ctx: Context, pagination: Paginati
     stmt = service.zaak_select().where(service.visible_zaak(ctx))
     stmt = queries.apply_ordering(queries.apply_filters(ctx.request, stmt, filters), body.ordering)
     _crs_header(response)
-    return await _zaak_page(ctx, stmt, pagination, filters)
+    return await _zaak_page(ctx, stmt, pagination, filters, expand_paths)
 
 
 @router.post("/zaken", status_code=201, tags=["zaken"])
@@ -185,10 +190,13 @@ async def zaak_create(body: schemas.ZaakIn, ctx: Context, response: Response, _c
 
 
 @router.get("/zaken/{uuid}", tags=["zaken"])
-async def zaak_read(uuid: uuid.UUID, ctx: Context, response: Response, _crs: Crs) -> dict[str, Any]:
+async def zaak_read(uuid: uuid.UUID, ctx: Context, response: Response, _crs: Crs,
+                    expand_: Annotated[str | None, Query(alias="expand", max_length=300)] = None) -> dict[str, Any]:
     _require(ctx, "zaken.lezen")
+    expand_paths = expand.parse(expand_)
     async with ctx.uow:
         out = await service.read_zaak(ctx, str(uuid))
+        await expand.apply(ctx, [out], expand_paths)
     _crs_header(response)
     return out
 
