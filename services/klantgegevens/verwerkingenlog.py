@@ -67,9 +67,10 @@ class Verwerkingenlog:
         who = self.verwerker(ctx)
         trace = trace_var.get()
         now = datetime.now(UTC)
-        await session.execute(insert(verwerkingen), [
+        # One multi-row INSERT: a single round trip, where executemany would prepare and send per row.
+        await session.execute(insert(verwerkingen).values([
             {"tijdstip": now, "client_id": who.client_id, "gebruiker": who.gebruiker,
              "verwerkingsactiviteit": activiteit, "handeling": handeling, "grondslag": grondslag,
              "betrokkene": subject, "trace_id": trace.trace_id if trace else None}
             for subject in subjects
-        ])
+        ]))
