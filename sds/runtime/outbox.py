@@ -67,6 +67,9 @@ class OutboxRelay:
     async def run(self) -> None:
         failures = 0
         while not self._stopping:
+            # Cleared before the round, not after: a wake that comes while a round runs must lead
+            # to another round at once, not wait for the poll interval.
+            self._wake.clear()
             try:
                 published = await self.publish_pending()
                 failures = 0
@@ -77,7 +80,6 @@ class OutboxRelay:
                 await asyncio.sleep(min(0.1 * 2**failures, 5.0))
                 continue
             if published < self.batch:
-                self._wake.clear()
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=self.poll_interval)
                 except TimeoutError:
