@@ -75,8 +75,8 @@ class Suite:
 
 async def make_suite(tmp_path: Any, label: str = "zaken", **settings: Any) -> AsyncIterator[Suite]:
     async with fresh_database_url(tmp_path, label) as url:
-        settings = ServiceSettings(service="zaken", env="dev", database_url=url, nats_url="nats://127.0.0.1:1",
-                                   public_base_url=BASE, **settings)
+        settings = ServiceSettings(**{"service": "zaken", "env": "dev", "database_url": url,
+                                      "nats_url": "nats://127.0.0.1:1", "public_base_url": BASE, **settings})
         app = create_app(settings)
         engine = create_engine(url)
         async with engine.begin() as conn:
