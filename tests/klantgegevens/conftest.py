@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -174,6 +175,7 @@ class Kg:
     app: FastAPI
     client: httpx.AsyncClient
     url: str
+    responses: list[httpx.Response] = field(default_factory=list)
 
     async def post(self, path: str, body: Any, ctx: AuthContext | None = None) -> httpx.Response:
         return await self.client.post(f"{API}{path}", json=body, headers=headers(ctx or alles()))
@@ -212,6 +214,36 @@ class Kg:
             return list((await session.execute(select(verwerkingen).where(*where).order_by(verwerkingen.c.id))).all())
 
 
+# Routes whose successful answer shows personal data, and how to tell an answer that shows none.
+_READS = [
+    (re.compile(r"^POST .*/personen$"), lambda body: bool(body["personen"])),
+    (re.compile(r"^POST .*/inschrijvingen$"), lambda body: True),
+    (re.compile(r"^GET .*/personen/[^/]+$"), lambda body: True),
+    (re.compile(r"^(GET|POST|PUT) .*/huishoudens(/[^/]+)?(/leden(/[^/]+)?)?$"), lambda body: bool(body["leden"])),
+    (re.compile(r"^GET .*/(contactmomenten|toestemmingen)$"), lambda body: bool(body["results"])),
+    (re.compile(r"^(GET|POST) .*/(contactmomenten|toestemmingen)(/[^/]+)?(/intrekking)?$"), lambda body: True),
+    (re.compile(r"^GET .*/eigen-dossier$"), lambda body: True),
+    (re.compile(r"^POST .*/verwerkingen/zoeken$"), lambda body: True),
+]
+
+
+async def every_read_has_its_record(kg: Kg) -> None:
+    """Every answer of the test that showed personal data has a verwerkingenlog record with its trace id."""
+    missing = []
+    for response in kg.responses:
+        if not 200 <= response.status_code < 300 or response.status_code == 204:
+            continue
+        line = f"{response.request.method} {response.request.url.path}"
+        for pattern, shows_data in _READS:
+            if pattern.match(line):
+                if shows_data(response.json()):
+                    trace_id = response.headers["traceparent"].split("-")[1]
+                    if not await kg.verwerkingen(verwerkingen.c.trace_id == trace_id):
+                        missing.append(line)
+                break
+    assert not missing, f"answers with personal data but no verwerkingenlog record: {missing}"
+
+
 async def make_kg(tmp_path: Any, label: str = "klantgegevens", **settings: Any) -> AsyncIterator[Kg]:
     async with fresh_database_url(tmp_path, label) as url:
         cfg = KlantgegevensSettings(env="dev", database_url=url, nats_url=settings.pop("nats_url", "nats://127.0.0.1:1"),
@@ -224,8 +256,17 @@ async def make_kg(tmp_path: Any, label: str = "klantgegevens", **settings: Any) 
         async with app.router.lifespan_context(app):
             started = time.monotonic()
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
-                yield Kg(app=app, client=client, url=url)
+            seen: list[httpx.Response] = []
+
+            async def keep(response: httpx.Response) -> None:
+                await response.aread()
+                seen.append(response)
+
+            async with httpx.AsyncClient(transport=transport, base_url=BASE,
+                                         event_hooks={"response": [keep]}) as client:
+                kg = Kg(app=app, client=client, url=url, responses=seen)
+                yield kg
+            await every_read_has_its_record(kg)
             # The runtime's shutdown can hang when it cancels the bus start-up in the middle of its first
             # nats.connect attempt (seen under pytest); give that attempt time to fail first.
             await asyncio.sleep(max(0.0, 0.3 - (time.monotonic() - started)))

@@ -19,6 +19,7 @@ from tests.klantgegevens.conftest import (
     aanvraag_ingediend,
     event,
     inwoner,
+    kolom_client,
     make_kg,
     zaak_geopend,
 )
@@ -149,6 +150,13 @@ async def test_the_dossier_reflects_a_new_zaak_status_within_a_second_of_the_eve
             return r.status_code == 200 and len(r.json()["zaken"]) == 1
 
         await _wait(zaak_shown)
+        # The toegang consumer took the same event: the wmo client now has its lawful reason.
+        wmo = kolom_client("wmo")
+
+        async def wmo_sees_it() -> bool:
+            return (await kg_bus.get(h["url"], wmo)).status_code == 200
+
+        await _wait(wmo_sees_it)
 
         gezet = status_gezet(1, 3, "2026-11-06T10:00:00+00:00")
         published = time.monotonic()

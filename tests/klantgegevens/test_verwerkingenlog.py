@@ -167,3 +167,18 @@ def test_the_log_scan_finds_a_bsn_in_a_log_line() -> None:
     assert any(bsns_in(line) for line in keeper.lines)
     # The session keeper saw it too (it is on the root logger); take it out again so the real scan stays honest.
     KEEPER.lines[:] = [line for line in KEEPER.lines if "scan-proef" not in line]
+
+
+async def test_the_per_test_check_catches_a_read_without_a_record(kg: Kg) -> None:
+    """Every test's answers are checked for their records when its app stops; this shows that check can fail."""
+    from tests.klantgegevens.conftest import every_read_has_its_record
+
+    p = await kg.persoon()
+    kg.app.state.klantgegevens.log.aan = False
+    try:
+        assert (await kg.get(p["url"], intake())).status_code == 200
+        with pytest.raises(AssertionError, match="no verwerkingenlog record"):
+            await every_read_has_its_record(kg)
+    finally:
+        kg.app.state.klantgegevens.log.aan = True
+        kg.responses.pop()  # the unlogged read was this test's doing; the teardown check covers the rest
