@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from pathlib import Path
 
@@ -61,8 +62,31 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="health of each part of a running `sds up`; exit 0 when all up")
     status.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR,
                         help="data directory of the `sds up` to ask (default: ./.sds)")
+    seed = commands.add_parser("seed", help="load reference data into a service's database")
+    seed_what = seed.add_subparsers(dest="what", required=True, metavar="WHAT")
+    catalogus = seed_what.add_parser(
+        "catalogus", help="the social domain's ZGW catalogue (a catalogus per kolom, published zaaktypen) into zaken")
+    catalogus.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR,
+                           help="data directory of the embedded default (default: ./.sds)")
+    catalogus.add_argument("--database-url", help="the suite's database URL, as given to `sds up`")
+    catalogus.add_argument("--public-base-url", help="where clients reach the suite (default: http://127.0.0.1:8000)")
+    catalogus.add_argument("--rsin", help="RSIN of the municipality that owns the catalogue")
     add_profile_parser(commands)
     return parser
+
+
+def run_seed_catalogus(args: argparse.Namespace) -> int:
+    """Runs the zaken service's own seed module in a process of its own: the CLI imports no service."""
+    from sds.cli.suite import default_database_url, service_database_url
+
+    url = (service_database_url(args.database_url, "zaken") if args.database_url
+           else default_database_url(args.data_dir.resolve(), "zaken"))
+    argv = [sys.executable, "-m", "services.zaken.seed_catalogus", "--database-url", url]
+    if args.public_base_url:
+        argv += ["--public-base-url", args.public_base_url]
+    if args.rsin:
+        argv += ["--rsin", args.rsin]
+    return subprocess.call(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
             ))
         if args.command == "profile":
             return run_profile(args)
+        if args.command == "seed":
+            return run_seed_catalogus(args)
         if args.command == "migrate":
             from sds.cli.migrate import run_migrate
 
