@@ -191,14 +191,16 @@ async def orchestrate(kind: str, burst: int, rate: float, duration: float, round
         nats = NatsServer(tmp / "nats").start()
         try:
             raw, bursts, steadies = [], [], []
+            loads = []
             for k in "abcdefghij"[:rounds]:  # event type names allow letters only
+                loads.append(os.getloadavg()[0])
                 raw.append(await raw_publish(nats.url, burst))
                 bursts.append(await scenario_run(kind, tmp, nats.url, f"benchburst{k}", burst, 0))
                 steadies.append(await scenario_run(kind, tmp, nats.url, f"benchsteady{k}", int(rate * duration),
                                                    rate))
         finally:
             nats.stop()
-    return {"raw": raw, "burst": bursts, "steady": steadies}
+    return {"raw": raw, "burst": bursts, "steady": steadies, "loads": loads}
 
 
 def report(kind: str, results: dict, burst: int, rate: float, duration: float) -> str:
@@ -224,10 +226,10 @@ def report(kind: str, results: dict, burst: int, rate: float, duration: float) -
         f"| steady {rate:.0f} events/s for {duration:.0f} s: p99 | {steady_p99:.1f} ms |",
         f"| runs with an event lost or doubled | {len(lost)} |",
         "",
-        "Rounds: " + "; ".join(
-            f"raw {r:,.0f}/s, relay {b['relay_per_s']:,.0f}/s, end to end {b['events_per_s']:,.0f}/s, "
+        "Rounds (with the machine's 1-minute load average at the start of each): " + "; ".join(
+            f"load {load:.1f}: raw {r:,.0f}/s, relay {b['relay_per_s']:,.0f}/s, end to end {b['events_per_s']:,.0f}/s, "
             f"steady p99 {s['p99_ms']:.1f} ms"
-            for r, b, s in zip(results["raw"], results["burst"], results["steady"], strict=True)),
+            for load, r, b, s in zip(results["loads"], results["raw"], results["burst"], results["steady"], strict=True)),
         "",
     ])
 
