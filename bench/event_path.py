@@ -229,7 +229,8 @@ def report(kind: str, results: dict, burst: int, rate: float, duration: float) -
         "Rounds (with the machine's 1-minute load average at the start of each): " + "; ".join(
             f"load {load:.1f}: raw {r:,.0f}/s, relay {b['relay_per_s']:,.0f}/s, end to end {b['events_per_s']:,.0f}/s, "
             f"steady p99 {s['p99_ms']:.1f} ms"
-            for load, r, b, s in zip(results["loads"], results["raw"], results["burst"], results["steady"], strict=True)),
+            for load, r, b, s in zip(results["loads"], results["raw"], results["burst"], results["steady"],
+                                     strict=True)),
         "",
     ])
 
