@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,14 +38,15 @@ SIGNAAL_ONTVANGEN = "nl.sociaal-domein.intake.signaal-ontvangen"
 ZAAK_GEOPEND = "nl.overheid.zaken.zaak-geopend"
 STATUS_GEZET = "nl.overheid.zaken.status-gezet"
 ZAAK_AFGESLOTEN = "nl.overheid.zaken.zaak-afgesloten"
+ZAAK_GEMUTEERD = "nl.overheid.zaken.zaak-gemuteerd"
 PLAN_GEWIJZIGD = "nl.sociaal-domein.zaken.plan-gewijzigd"
 REGISSEUR_GEWIJZIGD = "nl.sociaal-domein.zaken.regisseur-gewijzigd"
 TOEWIJZING_AFGEGEVEN = "nl.sociaal-domein.financien.toewijzing-afgegeven"
 
 TOEGANG_TYPES = (AANVRAAG_INGEDIEND, AANVRAAG_GETRIEERD, AANVRAAG_AFGEROND, SIGNAAL_ONTVANGEN, ZAAK_GEOPEND,
-                 ZAAK_AFGESLOTEN)
+                 ZAAK_AFGESLOTEN, ZAAK_GEMUTEERD)
 DOSSIER_TYPES = (AANVRAAG_INGEDIEND, AANVRAAG_GETRIEERD, AANVRAAG_AFGEROND, ZAAK_GEOPEND, STATUS_GEZET,
-                 ZAAK_AFGESLOTEN, PLAN_GEWIJZIGD, REGISSEUR_GEWIJZIGD, TOEWIJZING_AFGEGEVEN)
+                 ZAAK_AFGESLOTEN, ZAAK_GEMUTEERD, PLAN_GEWIJZIGD, REGISSEUR_GEWIJZIGD, TOEWIJZING_AFGEGEVEN)
 TOEGANG_SUBJECTS = [subject_for(t) for t in TOEGANG_TYPES]
 DOSSIER_SUBJECTS = [subject_for(t) for t in DOSSIER_TYPES]
 
@@ -119,6 +120,9 @@ async def toegang(session: AsyncSession, event: CloudEvent) -> None:
                                  cluster=data.cluster, begin=event.time)
     elif isinstance(data, zk.ZaakAfgesloten):
         await _beeindig(session, data.zaak, event.time)
+    elif isinstance(data, zk.ZaakGemuteerd) and data.actie == "verwijderd":
+        # A deleted zaak is no reason any more: it was registered in error.
+        await _beeindig(session, data.zaak, event.time)
 
 
 # --- the eigen-dossier read model --------------------------------------------------------------------------
@@ -184,6 +188,11 @@ async def _zaak_afgesloten(session: AsyncSession, d: Any) -> None:
         raise NogNietBekend("zaak not in the dossier yet")
 
 
+async def _zaak_gemuteerd(session: AsyncSession, d: Any) -> None:
+    if d.actie == "verwijderd":
+        await session.execute(delete(dossier_zaken).where(dossier_zaken.c.zaak == d.zaak))
+
+
 async def _plan_gewijzigd(session: AsyncSession, d: Any) -> None:
     if (h := huishouden_uuid(d.huishouden)) is not None:
         await _upsert(session, dossier_plannen, {
@@ -219,6 +228,7 @@ _DOSSIER: dict[type, Callable[[AsyncSession, Any], Awaitable[None]]] = {
     zk.ZaakGeopend: _zaak_geopend,
     zk.StatusGezet: _status_gezet,
     zk.ZaakAfgesloten: _zaak_afgesloten,
+    zk.ZaakGemuteerd: _zaak_gemuteerd,
     zk.PlanGewijzigd: _plan_gewijzigd,
     zk.RegisseurGewijzigd: _regisseur_gewijzigd,
     fin.ToewijzingAfgegeven: _toewijzing_afgegeven,

@@ -163,3 +163,14 @@ async def test_redelivered_event_has_no_second_effect_through_the_consumer(kg: K
     ev = zaak_geopend(h["url"], "wmo", nr=9)
     await kg.deliver(ev, ev)
     assert await kg.count(grondslagen) == 1
+
+
+async def test_a_deleted_zaak_is_no_reason_and_leaves_the_dossier(kg: Kg) -> None:
+    p, h = await _household(kg)
+    await kg.deliver(zaak_geopend(h["url"], "wmo", nr=5))
+    assert (await kg.get(h["url"], WMO)).status_code == 200
+    await kg.deliver(event(handlers.ZAAK_GEMUTEERD, {
+        "zaak": f"{ZAKEN}/zaken/5", "zaaktype": "http://zaken.test/catalogi/api/v1/zaaktypen/wmo",
+        "actie": "verwijderd", "velden": [], "huishouden": h["url"]}))
+    assert (await kg.get(h["url"], WMO)).status_code == 404
+    assert (await kg.get("/eigen-dossier", inwoner(p["burgerservicenummer"]))).json()["zaken"] == []
