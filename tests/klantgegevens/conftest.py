@@ -1,8 +1,8 @@
 """Klantgegevens in-process on the selected database, with synthetic BSNs and a scan of every log line.
 
-Every BSN a test uses comes from ``bsn()``, which remembers it. All log records of the session (every logger,
-through the root) are formatted as the service formats them and kept; when the session ends, none of them may
-contain one of those BSNs.
+Every BSN a test uses comes from ``bsn()``, which remembers it. All log records of these tests (every logger,
+through the root, at DEBUG) are formatted as the service formats them and kept; when the last of these tests has
+run, none of them may contain one of those BSNs.
 """
 
 from __future__ import annotations
@@ -75,10 +75,13 @@ class _Keeper(logging.Handler):
 KEEPER = _Keeper()
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="package", autouse=True)
 def scan_all_log_output() -> Iterator[_Keeper]:
-    """Keep every log record of the session and, at its end, find no BSN the tests used in any of them."""
+    """Keep every log record of the klantgegevens tests and, at their end, find no BSN they used in any of them.
+
+    Package scope: the scan covers exactly these tests, and the suite's other tests get the logging they had."""
     original = runtime_app.configure_logging
+    root_level = logging.getLogger().level
 
     def configure_and_keep(service: str, level: str = "INFO") -> None:
         original(service, "DEBUG")
@@ -93,6 +96,7 @@ def scan_all_log_output() -> Iterator[_Keeper]:
     finally:
         runtime_app.configure_logging = original
         logging.getLogger().removeHandler(KEEPER)
+        logging.getLogger().setLevel(root_level)
     leaked = {line for line in KEEPER.lines if bsns_in(line)}
     assert not leaked, f"{len(leaked)} log lines hold a BSN the tests used, e.g. {sorted(leaked)[0][:300]}"
 
