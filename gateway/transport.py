@@ -19,8 +19,9 @@ pure-Python h11 parsing and anyio locks. Here:
 
 A reused idle connection can turn out dead only when the request is already on it (the upstream
 closed it while the FIN was still in flight). Such a request is retried once, on a fresh
-connection, when no response byte arrived and repeating it is safe: nothing of its body was
-sent yet, or it is idempotent and its body can be sent again.
+connection, when no response byte arrived and ``may_repeat`` allows it. This is the gateway's
+only retry: the proxy itself never repeats a request (a failure counts towards the upstream's
+circuit breaker and goes back to the caller).
 """
 
 from __future__ import annotations
@@ -45,6 +46,20 @@ _READ_LOW_WATER = 64 * 1024
 _NO_BODY_STATUS = frozenset({204, 304})
 _DEFAULT_TIMEOUTS: dict[str, float | None] = httpx.Timeout(5.0).as_dict()
 _TIMED_OUT = object()
+
+
+def may_repeat(request: httpx.Request, body_resendable: bool) -> bool:
+    """Whether a request that may have reached the upstream can be sent a second time.
+
+    The one retry rule of the gateway. RFC 9110 9.2.2: only when repeating it has the same effect
+    as sending it once — an idempotent method, or an ``Idempotency-Key`` the service deduplicates
+    on — and only when the body can be sent again (nothing of it was pulled from the client yet, or
+    the whole of it is in memory). A request that never left the gateway is not asked about: it
+    can always go out on another connection.
+    """
+    if not body_resendable:
+        return False
+    return request.method in _IDEMPOTENT or "idempotency-key" in request.headers
 
 
 class _DeadReusedConnection(Exception):
@@ -257,10 +272,10 @@ class _Connection(asyncio.Protocol):
                 if timer is not None:
                     timer.cancel()
 
-    def _lost_before_answer(self, reused: bool, body: _Body, idempotent: bool) -> Exception:
+    def _lost_before_answer(self, reused: bool, body: _Body, request: httpx.Request) -> Exception:
         if self.error is not None:
             return self.error
-        if reused and not self.received and (body.written == 0 or (idempotent and body.replayable)):
+        if reused and not self.received and may_repeat(request, body.written == 0 or body.replayable):
             return _DeadReusedConnection()
         if self.lost_exc is not None:
             return httpx.ReadError(f"the upstream connection broke: {self.lost_exc}")
@@ -279,7 +294,10 @@ class _Connection(asyncio.Protocol):
         try:
             if transport.is_closing():
                 # The loop closes a reset connection at once and calls connection_lost an iteration
-                # later; a write in between would silently go nowhere. Lost now: retry at once.
+                # later; a write in between would silently go nowhere. Nothing was sent, so any
+                # request may go out on another connection.
+                if reused:
+                    raise _DeadReusedConnection()
                 self.closed = True
             elif body.data is not None:
                 if chunked and body.data:
@@ -297,7 +315,7 @@ class _Connection(asyncio.Protocol):
                 await self._send_stream(body, chunked, timeouts.get("write"))
             while not self.headers_done:
                 if self.error is not None or self.closed:
-                    raise self._lost_before_answer(reused, body, method in _IDEMPOTENT)
+                    raise self._lost_before_answer(reused, body, request)
                 if not await self._wait(read_timeout):
                     raise httpx.ReadTimeout(f"no answer from the upstream within {read_timeout:g} s")
             if self.error is not None:  # e.g. a 101 the parser then refused as an upgrade
