@@ -2,8 +2,8 @@
 
 The ASGI entry is the proxy itself (plain ASGI, so a proxied request passes through no
 FastAPI middleware or routing: on two shared cores those cost a measurable share of the
-gateway's time). What it does not claim — lifespan, health, metrics and, later, the
-Autorisaties API — goes to the gateway's own FastAPI app behind the shared request pipeline.
+gateway's time). What it does not claim — lifespan, health, metrics and the Autorisaties API —
+goes to the gateway's own FastAPI app behind the shared request pipeline.
 """
 
 from __future__ import annotations
@@ -18,12 +18,16 @@ from fastapi import FastAPI
 from starlette.routing import Route
 
 from gateway.accesslog import AccessLog
-from gateway.applicaties import ApplicatieStore, InMemoryApplicatieStore, bootstrap_applicatie
+from gateway.applicaties import SqlApplicatieStore, bootstrap_applicatie
 from gateway.authn import TokenVerifier
+from gateway.autorisaties import router as autorisaties_router
 from gateway.health import router as health_router
+from gateway.limits import CircuitBreaker, RateLimiter
 from gateway.proxy import ProxyMiddleware, UpstreamPool
 from gateway.routing import routes, upstreams_from_settings
 from gateway.settings import GatewaySettings
+from sds.profiles import load_profile
+from sds.runtime.db import Database
 from sds.runtime.errors import install_error_handlers
 from sds.runtime.logging import configure_logging
 from sds.runtime.metrics import metrics_endpoint
@@ -33,8 +37,7 @@ SERVICE = "gateway"
 log = logging.getLogger("sds.gateway")
 
 
-def create_app(settings: GatewaySettings | None = None, *,
-               store: ApplicatieStore | None = None) -> ProxyMiddleware:
+def create_app(settings: GatewaySettings | None = None) -> ProxyMiddleware:
     settings = settings or GatewaySettings()
     configure_logging(SERVICE, settings.log_level)
     # httpx logs every request at INFO with the full url (query strings can hold personal data),
@@ -48,9 +51,13 @@ def create_app(settings: GatewaySettings | None = None, *,
         # httpcore tries `import sniffio` for every lock it makes; without it each failed import
         # searches sys.path again, which cost a third of the gateway's CPU in bench/gateway_overhead.
         log.warning("sniffio is not installed: the upstream pool runs several times slower; install sniffio")
-    store = store or InMemoryApplicatieStore(
-        [bootstrap_applicatie(settings.bootstrap_client_id, settings.bootstrap_secret)]
-    )
+    # A profile that does not load stops the gateway here, with the place and the problem.
+    profile = load_profile(settings.archetype) if settings.archetype else None
+    database = Database(settings.gateway_database_url)
+    store = SqlApplicatieStore(database, bootstrap_applicatie(settings.bootstrap_client_id, settings.bootstrap_secret),
+                               cache_seconds=settings.applicatie_cache_seconds)
+    rate_limiter = (RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
+                    if settings.rate_limit_per_second > 0 else None)
     pool = UpstreamPool(httpx.Limits(max_connections=settings.max_connections,
                                      max_keepalive_connections=settings.max_keepalive_connections,
                                      keepalive_expiry=settings.keepalive_expiry))
@@ -59,11 +66,13 @@ def create_app(settings: GatewaySettings | None = None, *,
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await store.create_tables()
         await pool.open()
         try:
             yield
         finally:
             await pool.close()
+            await database.dispose()
             access_log.flush()
 
     app = FastAPI(title="Sociaal Domein Suite gateway", lifespan=lifespan, openapi_url=None, docs_url=None,
@@ -71,18 +80,26 @@ def create_app(settings: GatewaySettings | None = None, *,
     app.state.settings = settings
     app.state.pool = pool
     app.state.store = store
+    app.state.profile = profile
+    app.state.rate_limiter = rate_limiter
     app.state.upstreams = upstreams_from_settings(settings)
     install_error_handlers(app)
     app.include_router(health_router)
+    app.include_router(autorisaties_router)
     app.router.routes.append(Route("/metrics", metrics_endpoint, include_in_schema=False))
 
     verifier = TokenVerifier(store, internal_secret=settings.internal_secret,
                              max_age=settings.jwt_max_age_seconds, leeway=settings.jwt_leeway_seconds,
                              cache_size=settings.token_cache_size, cache_seconds=settings.token_cache_seconds)
     app.state.verifier = verifier
-    # The gateway's own routes are public (health, metrics); the Autorisaties API will check
-    # JWT-ZGW tokens itself when it arrives.
+    store.on_change(verifier.forget_clients)
+    # Health and metrics are public; the Autorisaties API checks JWT-ZGW tokens itself (its
+    # routes depend on gateway.autorisaties.caller), which this pipeline knows nothing of.
     app.add_middleware(RequestContextMiddleware, service=SERVICE, api_version=settings.api_version,
                        internal_secret=settings.internal_secret, is_public=lambda _path: True)
+    breakers = {name: CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_seconds)
+                for name in app.state.upstreams}
+    app.state.breakers = breakers
     return ProxyMiddleware(app, routes=routes(app.state.upstreams), verifier=verifier, pool=pool,
-                           api_version=settings.api_version, access_log=access_log)
+                           api_version=settings.api_version, access_log=access_log,
+                           max_body_bytes=settings.max_body_bytes, rate_limiter=rate_limiter, breakers=breakers)

@@ -1,18 +1,42 @@
 """Applicaties: the clients the gateway knows, with their secret and what they may do.
 
-For now the only applicatie is the bootstrap client from the settings, which has all
-authorisations (it is how an operator sets up the rest). The verifier asks an
-``ApplicatieStore`` by client id, so a store backed by the Autorisaties API's own table can
-replace the in-memory one without touching authentication.
+The bootstrap client from the settings has all authorisations (it is how an operator sets up
+the rest) and lives only in the settings. Every other applicatie is managed through the
+Autorisaties API (gateway.autorisaties) and stored in the gateway's own database. The verifier
+asks an ``ApplicatieStore`` by client id; ``SqlApplicatieStore`` answers from a small in-memory
+cache, so a token seen for the first time costs at most one query, and a change made through this
+process empties the cache (and the verifier's tokens of the clients concerned) at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+import uuid as uuid_module
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol, cast
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.engine import CursorResult, make_url
+from sqlalchemy.exc import IntegrityError
 
 from sds.runtime.auth import AuthContext, Autorisatie
+from sds.runtime.db import NAMING_CONVENTION, Database
+from sds.runtime.errors import ValidatieFout
 
 
 @dataclass(frozen=True)
@@ -55,3 +79,205 @@ class InMemoryApplicatieStore:
 def bootstrap_applicatie(client_id: str, secret: str) -> Applicatie:
     return Applicatie(client_id=client_id, secret=secret, label="Bootstrap-applicatie",
                       heeft_alle_autorisaties=True)
+
+
+# The gateway's own database holds only these two tables: none of the services' runtime tables
+# (outbox, inbox, idempotency keys) has a use here.
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+applicaties_table = Table(
+    "applicaties",
+    metadata,
+    Column("uuid", String(36), primary_key=True),
+    Column("label", String(100), nullable=False),
+    # Kept as given: the verifier needs the secret itself to check a token's HMAC.
+    Column("secret", Text, nullable=False),
+    Column("heeft_alle_autorisaties", Boolean, nullable=False),
+    Column("autorisaties", JSON, nullable=False),
+    Column("kolommen", JSON, nullable=False),
+    Column("clusters", JSON, nullable=False),
+)
+client_ids_table = Table(
+    "applicatie_client_ids",
+    metadata,
+    # The primary key makes a client id belong to one applicatie, also between two gateway processes.
+    Column("client_id", String(255), primary_key=True),
+    Column("applicatie_uuid", String(36), ForeignKey("applicaties.uuid", ondelete="CASCADE"), nullable=False,
+           index=True),
+)
+
+
+@dataclass
+class ApplicatieRecord:
+    """An applicatie as the Autorisaties API manages it: one row with all its client ids."""
+
+    uuid: str
+    client_ids: list[str]
+    label: str
+    secret: str
+    heeft_alle_autorisaties: bool
+    autorisaties: list[Autorisatie]
+    kolommen: list[str]
+    clusters: list[str]
+
+    @staticmethod
+    def new_uuid() -> str:
+        return str(uuid_module.uuid4())
+
+    def for_client(self, client_id: str) -> Applicatie:
+        return Applicatie(client_id=client_id, secret=self.secret, label=self.label,
+                          heeft_alle_autorisaties=self.heeft_alle_autorisaties,
+                          autorisaties=tuple(self.autorisaties), kolommen=tuple(self.kolommen),
+                          clusters=tuple(self.clusters))
+
+
+def _client_ids_taken(client_ids: list[str]) -> ValidatieFout:
+    return ValidatieFout.single("clientIds", "unique",
+                                "Een of meer clientIds zijn al in gebruik bij een andere applicatie.")
+
+
+class SqlApplicatieStore:
+    # A bound on the cache: client ids that do not exist are cached too (so a caller sending
+    # made-up ids cannot turn each request into a query), and those are whatever callers send.
+    _MAX_CACHED = 10_000
+
+    def __init__(self, database: Database, bootstrap: Applicatie, *, cache_seconds: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.database = database
+        self.bootstrap = bootstrap
+        self.cache_seconds = cache_seconds
+        self.clock = clock
+        self._cache: dict[str, tuple[Applicatie | None, float]] = {}
+        self._listeners: list[Callable[[Collection[str]], None]] = []
+
+    def on_change(self, listener: Callable[[Collection[str]], None]) -> None:
+        """Call ``listener`` with the client ids whose applicatie changed or went away."""
+        self._listeners.append(listener)
+
+    async def create_tables(self) -> None:
+        url = make_url(self.database.url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        async with self.database.engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+
+    async def get(self, client_id: str) -> Applicatie | None:
+        if client_id == self.bootstrap.client_id:
+            return self.bootstrap
+        now = self.clock()
+        cached = self._cache.get(client_id)
+        if cached is not None and now - cached[1] < self.cache_seconds:
+            return cached[0]
+        record = await self._by_client_id(client_id)
+        applicatie = record.for_client(client_id) if record is not None else None
+        if len(self._cache) >= self._MAX_CACHED:
+            self._cache.clear()
+        self._cache[client_id] = (applicatie, now)
+        return applicatie
+
+    async def _by_client_id(self, client_id: str) -> ApplicatieRecord | None:
+        async with self.database.transaction() as session:
+            row = (await session.execute(
+                select(client_ids_table.c.applicatie_uuid).where(client_ids_table.c.client_id == client_id)
+            )).scalar_one_or_none()
+            if row is None:
+                return None
+            return await self._load(session, row)
+
+    async def _load(self, session: Any, uuid: str) -> ApplicatieRecord | None:
+        row = (await session.execute(select(applicaties_table).where(applicaties_table.c.uuid == uuid))).first()
+        if row is None:
+            return None
+        client_ids = (await session.execute(
+            select(client_ids_table.c.client_id).where(client_ids_table.c.applicatie_uuid == uuid)
+            .order_by(client_ids_table.c.client_id)
+        )).scalars().all()
+        return _record(row, list(client_ids))
+
+    async def fetch(self, uuid: str) -> ApplicatieRecord | None:
+        async with self.database.transaction() as session:
+            return await self._load(session, uuid)
+
+    async def page(self, offset: int, limit: int) -> tuple[int, list[ApplicatieRecord]]:
+        async with self.database.transaction() as session:
+            count = (await session.execute(select(func.count()).select_from(applicaties_table))).scalar_one()
+            rows = (await session.execute(
+                select(applicaties_table).order_by(applicaties_table.c.label, applicaties_table.c.uuid)
+                .limit(limit).offset(offset)
+            )).all()
+            uuids = [row.uuid for row in rows]
+            by_uuid: dict[str, list[str]] = {u: [] for u in uuids}
+            if uuids:
+                for client_id, owner in (await session.execute(
+                    select(client_ids_table.c.client_id, client_ids_table.c.applicatie_uuid)
+                    .where(client_ids_table.c.applicatie_uuid.in_(uuids)).order_by(client_ids_table.c.client_id)
+                )).all():
+                    by_uuid[owner].append(client_id)
+            return count, [_record(row, by_uuid[row.uuid]) for row in rows]
+
+    async def save(self, record: ApplicatieRecord, *, new: bool) -> None:
+        """Insert or replace ``record`` with its client ids; ValidatieFout when one is another's."""
+        if self.bootstrap.client_id in record.client_ids:
+            raise _client_ids_taken(record.client_ids)
+        values = {
+            "label": record.label, "secret": record.secret,
+            "heeft_alle_autorisaties": record.heeft_alle_autorisaties,
+            "autorisaties": [a.model_dump(exclude_none=True) for a in record.autorisaties],
+            "kolommen": record.kolommen, "clusters": record.clusters,
+        }
+        before: list[str] = []
+        try:
+            async with self.database.transaction() as session:
+                taken = (await session.execute(
+                    select(client_ids_table.c.client_id).where(
+                        client_ids_table.c.client_id.in_(record.client_ids),
+                        client_ids_table.c.applicatie_uuid != record.uuid)
+                )).scalars().all()
+                if taken:
+                    raise _client_ids_taken(record.client_ids)
+                if new:
+                    await session.execute(insert(applicaties_table).values(uuid=record.uuid, **values))
+                else:
+                    before = list((await session.execute(
+                        select(client_ids_table.c.client_id)
+                        .where(client_ids_table.c.applicatie_uuid == record.uuid))).scalars().all())
+                    await session.execute(
+                        applicaties_table.update().where(applicaties_table.c.uuid == record.uuid).values(**values))
+                    await session.execute(
+                        delete(client_ids_table).where(client_ids_table.c.applicatie_uuid == record.uuid))
+                await session.execute(insert(client_ids_table), [
+                    {"client_id": client_id, "applicatie_uuid": record.uuid} for client_id in record.client_ids
+                ])
+        except IntegrityError:
+            # Another process took a client id between the check and the insert.
+            raise _client_ids_taken(record.client_ids) from None
+        self._changed([*before, *record.client_ids])
+
+    async def delete(self, uuid: str) -> bool:
+        async with self.database.transaction() as session:
+            client_ids = list((await session.execute(
+                select(client_ids_table.c.client_id).where(client_ids_table.c.applicatie_uuid == uuid)
+            )).scalars().all())
+            # Client ids first: SQLite enforces the cascade only with foreign keys on, PostgreSQL always.
+            await session.execute(delete(client_ids_table).where(client_ids_table.c.applicatie_uuid == uuid))
+            result = cast(CursorResult[Any], await session.execute(
+                delete(applicaties_table).where(applicaties_table.c.uuid == uuid)))
+            deleted = result.rowcount
+        if deleted:
+            self._changed(client_ids)
+        return bool(deleted)
+
+    def _changed(self, client_ids: Iterable[str]) -> None:
+        ids = set(client_ids)
+        for client_id in ids:
+            self._cache.pop(client_id, None)
+        for listener in self._listeners:
+            listener(ids)
+
+
+def _record(row: Any, client_ids: list[str]) -> ApplicatieRecord:
+    return ApplicatieRecord(
+        uuid=row.uuid, client_ids=client_ids, label=row.label, secret=row.secret,
+        heeft_alle_autorisaties=row.heeft_alle_autorisaties,
+        autorisaties=[Autorisatie.model_validate(a) for a in row.autorisaties],
+        kolommen=list(row.kolommen), clusters=list(row.clusters),
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from gateway.applicaties import ApplicatieStore
@@ -62,6 +62,15 @@ class TokenVerifier:
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
         return resolved
+
+    def forget_clients(self, client_ids: Collection[str]) -> None:
+        """Drop the verified tokens of these clients: their applicatie changed or is gone.
+
+        A scan of the cache, which only an applicatie's change pays for, so the hot path keeps
+        its one lookup by token.
+        """
+        for token in [t for t, r in self._cache.items() if r.ctx.client_id in client_ids]:
+            del self._cache[token]
 
     async def _verify(self, token: str, now: float) -> Resolved:
         try:

@@ -5,6 +5,13 @@ request streamed to the upstream over the shared connection pool, response strea
 unchanged (minus hop-by-hop headers). Nothing is buffered and redirects are passed on, not
 followed. Transport failures become problem+json: 502 when the upstream cannot be reached or
 breaks the protocol, 504 when it is too slow, 503 when the gateway's own pool is exhausted.
+
+Before a request leaves: 413 when its body is over the limit (by Content-Length at once, or while
+a chunked body streams), 429 when its client is over its rate, 503 while the upstream's circuit is
+open (see gateway.limits). The proxy never repeats a request itself; the transport's one retry
+follows ``gateway.transport.may_repeat``. The only URLs the gateway calls are the upstreams of its
+settings: it never fetches a URL a client supplied, so no allow-list of hosts is needed (one must
+come with the first feature that does).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.accesslog import AccessLog
 from gateway.authn import TokenVerifier
+from gateway.limits import BodyTooLarge, CircuitBreaker, RateLimiter, retry_after
 from gateway.metrics import UpstreamMetrics
 from gateway.routing import PUBLIC_PATHS, Upstream
 from gateway.transport import UpstreamTransport
@@ -37,6 +45,8 @@ HOP_BY_HOP = frozenset({
 _REPLACED = frozenset({b"host", b"authorization", b"x-sds-auth", b"x-request-id", b"traceparent",
                        b"x-forwarded-for", b"x-forwarded-proto", b"x-forwarded-host"})
 _DROP_REQUEST = HOP_BY_HOP | _REPLACED
+# Answers in which the upstream says it cannot serve at all: they count towards its circuit breaker.
+_UPSTREAM_UNAVAILABLE = frozenset({502, 503, 504})
 
 
 class DiscardedCookies(httpx.Cookies):
@@ -93,7 +103,8 @@ class UpstreamPool:
 
 class ProxyMiddleware:
     def __init__(self, app: ASGIApp, *, routes: dict[str, Upstream], verifier: TokenVerifier,
-                 pool: UpstreamPool, api_version: str, access_log: AccessLog) -> None:
+                 pool: UpstreamPool, api_version: str, access_log: AccessLog, max_body_bytes: int,
+                 rate_limiter: RateLimiter | None, breakers: dict[str, CircuitBreaker]) -> None:
         self.app = app
         self.routes = routes
         self.verifier = verifier
@@ -101,6 +112,9 @@ class ProxyMiddleware:
         self.api_version = api_version.encode()
         self.access_log = access_log
         self.metrics = {upstream.name: UpstreamMetrics(upstream.name) for upstream in routes.values()}
+        self.max_body_bytes = max_body_bytes
+        self.rate_limiter = rate_limiter
+        self.breakers = breakers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -118,7 +132,43 @@ class ProxyMiddleware:
                     except Exception:
                         raise  # the answer had started: only a broken connection tells the client
                 return
+            await self._own(scope, receive, send)
+            return
         await self.app(scope, receive, send)
+
+    async def _own(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The gateway's own routes, under the same body limit as proxied requests."""
+        length = _content_length(scope)
+        if length is not None and length > self.max_body_bytes:
+            await send_problem(send, 413, self._too_large_detail())
+            return
+        limit = self.max_body_bytes
+        received = 0
+        answered = False
+
+        async def limited_receive() -> Message:
+            nonlocal received, answered
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit and not answered:
+                answered = True
+                await send_problem(send, 413, self._too_large_detail())
+                return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            if not answered:
+                await send(message)
+
+        try:
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not answered:
+                raise
+            # The app saw a disconnect in place of the rest of the body; the client has its 413.
+
+    def _too_large_detail(self) -> str:
+        return f"De request body is groter dan de toegestane {self.max_body_bytes} bytes."
 
     async def _proxy(self, scope: Scope, receive: Receive, send: Send, upstream: Upstream) -> None:
         started = time.perf_counter()
@@ -127,11 +177,13 @@ class ProxyMiddleware:
         connection_tokens: set[bytes] = set()
         host = b""
         has_body = False
+        content_length = b""
         for key, value in scope["headers"]:
             if key not in _DROP_REQUEST:
                 headers.append((key, value))
                 if key == b"content-length":
                     has_body = value != b"0"
+                    content_length = value
                 continue
             if key == b"authorization":
                 authorization = value.decode("latin-1")
@@ -159,6 +211,12 @@ class ProxyMiddleware:
         status = 500
         client_id = None
         try:
+            if content_length and _too_long(content_length, self.max_body_bytes):
+                status = 413
+                metrics.rejected("body_too_large").inc()
+                await send_problem(send, 413, self._too_large_detail(), request_id=request_id,
+                                   extra_headers=own_headers)
+                return
             if scope["path"] not in PUBLIC_PATHS:
                 try:
                     resolved = await self.verifier.resolve(authorization)
@@ -170,6 +228,15 @@ class ProxyMiddleware:
                                        extra_headers=[challenge, *own_headers])
                     return
                 client_id = resolved.ctx.client_id
+                if self.rate_limiter is not None:
+                    wait = self.rate_limiter.take(client_id)
+                    if wait:
+                        status = 429
+                        metrics.rejected("rate_limited").inc()
+                        await send_problem(send, 429, "Te veel verzoeken van deze applicatie; probeer het later "
+                                           "opnieuw.", request_id=request_id,
+                                           extra_headers=[(b"retry-after", retry_after(wait)), *own_headers])
+                        return
                 headers.append((b"x-sds-auth", resolved.header))
             # What sds.runtime.tracing.outgoing_headers() gives, without a dict and two encodes a header.
             headers.append(rid_header)
@@ -182,13 +249,23 @@ class ProxyMiddleware:
             if host:
                 headers.append((b"x-forwarded-host", host))
 
+            breaker = self.breakers[upstream.name]
+            wait = breaker.admit()
+            if wait:
+                status = 503
+                metrics.rejected("circuit_open").inc()
+                await send_problem(send, 503, f"De dienst '{upstream.name}' is tijdelijk niet beschikbaar "
+                                   "(te veel fouten achter elkaar).", request_id=request_id,
+                                   extra_headers=[(b"retry-after", retry_after(wait)), *own_headers])
+                return
             url = upstream.url(scope.get("raw_path") or scope["path"].encode(), scope["query_string"])
             request = httpx.Request(
                 scope["method"], url,
-                headers=headers, content=_request_body(receive) if has_body else None,
+                headers=headers,
+                content=_request_body(receive, self.max_body_bytes) if has_body else None,
                 extensions={"timeout": upstream.timeout},
             )
-            status = await self._exchange(request, send, upstream, metrics, own_headers)
+            status = await self._exchange(request, send, upstream, metrics, own_headers, breaker)
         finally:
             elapsed = time.perf_counter() - started
             metrics.request(scope["method"], status).inc()
@@ -198,32 +275,57 @@ class ProxyMiddleware:
             trace_var.reset(trace_token)
 
     async def _exchange(self, request: httpx.Request, send: Send, upstream: Upstream, metrics: UpstreamMetrics,
-                        own_headers: list[tuple[bytes, bytes]]) -> int:
+                        own_headers: list[tuple[bytes, bytes]], breaker: CircuitBreaker) -> int:
         """Send the request and stream the answer back; returns the status the client got."""
         request_id = own_headers[1][1].decode()
+        # Admitted while the circuit was open: this request is the half-open trial.
+        trial = breaker.opened_at is not None
         try:
             response = await self.pool.client.send(request, stream=True)
         except ClientGone:
+            if trial:
+                breaker.no_verdict()
             return 499
+        except BodyTooLarge:
+            if trial:
+                breaker.no_verdict()
+            metrics.rejected("body_too_large").inc()
+            await send_problem(send, 413, self._too_large_detail(), request_id=request_id,
+                               extra_headers=own_headers)
+            return 413
         except httpx.TimeoutException as exc:
             pool_exhausted = isinstance(exc, httpx.PoolTimeout)
             kind = "pool" if pool_exhausted else "timeout"
             metrics.error(kind).inc()
             log.warning("upstream %s: %s", upstream.name, type(exc).__name__,
                         extra={"upstream": upstream.name})
+            if pool_exhausted:
+                if trial:
+                    breaker.no_verdict()
+            else:
+                breaker.failure()
             status = 503 if pool_exhausted else 504
             detail = (f"De gateway heeft geen verbinding vrij naar '{upstream.name}'." if pool_exhausted
                       else f"De dienst '{upstream.name}' antwoordde niet op tijd.")
             await send_problem(send, status, detail, request_id=request_id, extra_headers=own_headers)
             return status
         except httpx.TransportError as exc:
+            breaker.failure()
             metrics.error("connect" if isinstance(exc, httpx.ConnectError) else "protocol").inc()
             log.warning("upstream %s: %s", upstream.name, type(exc).__name__,
                         extra={"upstream": upstream.name})
             await send_problem(send, 502, f"De dienst '{upstream.name}' is niet bereikbaar.",
                                request_id=request_id, extra_headers=own_headers)
             return 502
+        except BaseException:
+            if trial:
+                breaker.no_verdict()  # unexpected, or cancelled: no word on the upstream either way
+            raise
 
+        if response.status_code in _UPSTREAM_UNAVAILABLE:
+            breaker.failure()
+        else:
+            breaker.success()
         try:
             out: list[tuple[bytes, bytes]] = []
             has_version = False
@@ -248,13 +350,34 @@ class ProxyMiddleware:
             await response.aclose()
 
 
-async def _request_body(receive: Receive) -> AsyncIterator[bytes]:
+def _content_length(scope: Scope) -> int | None:
+    for key, value in scope["headers"]:
+        if key == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def _too_long(content_length: bytes, limit: int) -> bool:
+    try:
+        return int(content_length) > limit
+    except ValueError:
+        return False  # the server in front refuses a malformed length before it gets here
+
+
+async def _request_body(receive: Receive, limit: int) -> AsyncIterator[bytes]:
+    received = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             raise ClientGone()
         chunk = message.get("body", b"")
         if chunk:
+            received += len(chunk)
+            if received > limit:
+                raise BodyTooLarge()
             yield chunk
         if not message.get("more_body", False):
             return

@@ -10,7 +10,12 @@ from __future__ import annotations
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from sds.runtime.settings import DEV_BOOTSTRAP_CLIENT_ID, DEV_BOOTSTRAP_SECRET, DEV_INTERNAL_SECRET
+from sds.runtime.settings import (
+    DEV_BOOTSTRAP_CLIENT_ID,
+    DEV_BOOTSTRAP_SECRET,
+    DEV_INTERNAL_SECRET,
+    async_database_url,
+)
 
 UPSTREAMS = ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo")
 _MIN_SECRET_LENGTH = 16
@@ -24,6 +29,30 @@ class GatewaySettings(BaseSettings):
     port: int = 8000
     log_level: str = "INFO"
     api_version: str = Field(default="1.0.0", description="API-Version on answers the gateway gives itself")
+
+    public_base_url: str = Field("http://127.0.0.1:8000",
+                                 description="where clients reach the gateway, used in applicatie urls")
+    # SDS_GATEWAY_DATABASE_URL: the gateway's own database (applicaties), apart from the services'.
+    gateway_database_url: str = "sqlite+aiosqlite:///./.sds/gateway.db"
+    archetype: str | None = Field(
+        None, description="the archetype profile (a shipped name or a file): applicaties' clusters are checked "
+                          "against it")
+    page_size_default: int = Field(default=100, gt=0)
+    page_size_max: int = Field(default=500, gt=0)
+    applicatie_cache_seconds: float = Field(
+        default=30.0, ge=0,
+        description="how long an applicatie read from the database is used before it is read again (another "
+                    "gateway process may have changed it; this process's own changes take effect at once)",
+    )
+
+    rate_limit_per_second: float = Field(default=100.0, ge=0,
+                                         description="sustained requests per second per client id; 0 turns it off")
+    rate_limit_burst: int = Field(default=200, gt=0, description="requests a client may send at once")
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="largest request body accepted")
+    breaker_failures: int = Field(default=5, gt=0,
+                                  description="consecutive failures of an upstream that open its circuit")
+    breaker_cooldown_seconds: float = Field(default=10.0, gt=0,
+                                            description="how long an open circuit refuses before one trial")
 
     upstream_intake: str = "http://127.0.0.1:8001"
     upstream_zaken: str = "http://127.0.0.1:8002"
@@ -67,6 +96,11 @@ class GatewaySettings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"upstream url must start with http:// or https://, got {value!r}")
         return value.rstrip("/")
+
+    @field_validator("gateway_database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        return async_database_url(value)
 
     @field_validator("upstream_read_timeouts")
     @classmethod

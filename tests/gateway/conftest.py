@@ -7,6 +7,7 @@ what these tests are about, and an in-process transport would hide all three.
 from __future__ import annotations
 
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -82,6 +83,8 @@ def gateway_settings(upstream_url: str, **overrides: Any) -> GatewaySettings:
         "bootstrap_secret": CLIENT_SECRET,
         "read_timeout": 5.0,
         "health_timeout": 1.0,
+        # A database of its own per gateway: tests must not see each other's applicaties.
+        "gateway_database_url": f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='sds-gateway-')}/gateway.db",
         **{f"upstream_{name}": upstream_url for name in
            ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo")},
     }
