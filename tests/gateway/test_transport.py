@@ -348,6 +348,37 @@ def test_a_post_with_a_body_on_a_dead_reused_connection_is_not_repeated(run: Any
     run(scenario())
 
 
+def test_a_post_with_an_idempotency_key_on_a_dead_reused_connection_is_repeated(run: Any) -> None:
+    async def scenario() -> None:
+        requests: list[tuple[int, bytes]] = []
+        async with RawServer(_dies_on_second_request(requests)) as server, client() as c:
+            assert (await c.get(server.url + "/een")).text == "ok"
+            response = await c.post(server.url + "/aanvraag", content=b'{"bedrag": 100}',
+                                    headers={"Idempotency-Key": "3f1c"})
+            assert response.text == "ok"
+            assert requests == [(0, b"GET /een HTTP/1.1"), (0, b"POST /aanvraag HTTP/1.1"),
+                                (1, b"POST /aanvraag HTTP/1.1")]
+
+    run(scenario())
+
+
+@pytest.mark.parametrize(("method", "headers", "resendable", "expected"), [
+    ("GET", {}, True, True),
+    ("PUT", {}, True, True),
+    ("DELETE", {}, True, True),
+    ("OPTIONS", {}, True, True),
+    ("HEAD", {}, True, True),
+    ("POST", {}, True, False),
+    ("PATCH", {}, True, False),
+    ("POST", {"Idempotency-Key": "k"}, True, True),
+    ("PATCH", {"idempotency-key": "k"}, True, True),
+    ("PUT", {}, False, False),  # a streamed body already partly sent cannot go again
+])
+def test_the_one_retry_rule(method: str, headers: dict[str, str], resendable: bool, expected: bool) -> None:
+    request = httpx.Request(method, "http://upstream/x", headers=headers)
+    assert transport_module.may_repeat(request, resendable) is expected
+
+
 def test_a_fresh_connection_that_dies_without_an_answer_is_not_retried(run: Any) -> None:
     async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _index: int) -> None:
         await read_request(reader)
