@@ -238,7 +238,8 @@ def main() -> None:
     run = run_wrk if loader == "wrk" else run_httpx
     internal_secret, client_secret = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     up_port, gw_port = free_port(), free_port()
-    env = {**os.environ, "SDS_ENV": "bench", "SDS_INTERNAL_SECRET": internal_secret,
+    # The gateway's per-client rate limit would cap the one benchmark client: off, to measure the proxy.
+    env = {**os.environ, "SDS_ENV": "bench", "SDS_INTERNAL_SECRET": internal_secret, "SDS_RATE_LIMIT_PER_SECOND": "0",
            "SDS_BOOTSTRAP_CLIENT_ID": CLIENT_ID, "SDS_BOOTSTRAP_SECRET": client_secret,
            "SDS_UPSTREAM_INTAKE": f"http://127.0.0.1:{up_port}", "SDS_LOG_LEVEL": "INFO",
            "PYTHONPATH": str(ROOT)}

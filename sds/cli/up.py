@@ -316,6 +316,9 @@ class Up:
             "SDS_PORT": str(self.ports[GATEWAY]),
             "SDS_BOOTSTRAP_CLIENT_ID": self.secrets.bootstrap_client_id,
             "SDS_BOOTSTRAP_SECRET": self.secrets.bootstrap_secret,
+            # The gateway's applicaties live beside the suite's other data, not in the working directory.
+            "SDS_GATEWAY_DATABASE_URL": self.environ.get("SDS_GATEWAY_DATABASE_URL")
+            or default_database_url(self.data_dir, GATEWAY),
             **{f"SDS_UPSTREAM_{service.upper()}": http_url(self.options.host, self.ports[service])
                for service in SERVICES},
         }

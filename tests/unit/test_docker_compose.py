@@ -34,7 +34,8 @@ REQUIRED = re.compile(r"^\$\{(?P<name>[A-Z0-9_]+):\?[^}]+\}$")
 # What an operator sets before `docker compose up`; the file must need nothing else.
 OPERATOR_ENV = {"SDS_POSTGRES_PASSWORD": "pg-secret-1", "SDS_INTERNAL_SECRET": "internal-secret-0123456789",
                 "SDS_BOOTSTRAP_CLIENT_ID": "gemeente-beheer",
-                "SDS_BOOTSTRAP_SECRET": "bootstrap-secret-0123456789"}
+                "SDS_BOOTSTRAP_SECRET": "bootstrap-secret-0123456789",
+                "SDS_PSEUDONIEM_SLEUTEL": "pseudoniem-sleutel-0123456789"}
 
 
 @pytest.fixture(scope="module")
