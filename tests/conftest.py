@@ -1,10 +1,24 @@
-"""What the whole test run shares: the database backend this run is for."""
+"""What the whole test run shares: the database backend this run is for, and a nats-server fixture."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.support.databases import BACKEND
+from tests.support.natsserver import NatsServer
+
+
+@pytest.fixture
+def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
+    """A nats-server of the test's own on a free port, which the test may kill and restart."""
+    server = NatsServer(tmp_path / "nats").start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

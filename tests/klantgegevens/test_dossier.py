@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import nats
@@ -108,15 +108,6 @@ async def test_the_dossier_is_off_where_the_profile_does_not_turn_it_on(tmp_path
 
 
 # --- through a real nats-server ----------------------------------------------------------------------------
-
-@pytest.fixture
-def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
-    server = NatsServer(tmp_path / "nats").start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
 
 @pytest.fixture
 async def kg_bus(tmp_path: Path, nats_server: NatsServer) -> AsyncIterator[Kg]:
