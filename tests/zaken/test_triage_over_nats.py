@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +16,6 @@ from contracts.envelope import subject_for
 from tests.support.natsserver import NatsServer
 from tests.zaken.conftest import ZAKEN, Suite, make_suite
 from tests.zaken.test_events import _decision
-
-
-@pytest.fixture
-def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
-    server = NatsServer(tmp_path / "nats").start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
