@@ -10,10 +10,11 @@ from sqlalchemy import Row, insert, select, update
 
 from sds.runtime.app import UnitOfWork
 from sds.runtime.auth import AuthContext
+from sds.runtime.bsn import inwoner_bsn
 from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
 from services.klantgegevens import store
 from services.klantgegevens.context import Klantgegevens
-from services.klantgegevens.domain import SCOPE_INWONER, Bereik, inwoner_bsn, toestemming_geldig
+from services.klantgegevens.domain import SCOPE_INWONER, Bereik, toestemming_geldig
 from services.klantgegevens.models import contactmomenten, personen, toestemmingen
 from services.klantgegevens.personen import toegang
 from services.klantgegevens.schemas import NieuwContactmoment, NieuweToestemming

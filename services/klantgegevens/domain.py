@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,31 +25,11 @@ KOLOMMEN = ("wmo", "jeugd", "participatie", "schuldhulp")
 ROLLEN = ("ouder", "partner", "kind", "overig")
 Rol = Literal["ouder", "partner", "kind", "overig"]
 
-# How the gateway names the resident a client acts for, in AuthContext.user_id.
-INWONER_PREFIX = "bsn:"
-
-_BSN = re.compile(r"^[0-9]{9}$")
-_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-
-
-def is_valid_bsn(value: str) -> bool:
-    """Nine digits that pass the 11-proef (and not all zeros, which trivially would)."""
-    if not _BSN.match(value) or value == "000000000":
-        return False
-    return sum(int(d) * w for d, w in zip(value, _WEIGHTS, strict=True)) % 11 == 0
 
 
 def pseudoniem(bsn: str, sleutel: bytes) -> str:
     """A keyed pseudonym of a BSN: stable, so the log can be searched per person, and useless without the key."""
     return hmac.new(sleutel, bsn.encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def inwoner_bsn(ctx: AuthContext) -> str | None:
-    """The BSN of the resident this client acts for, or None when it acts for no resident."""
-    if not ctx.user_id.startswith(INWONER_PREFIX):
-        return None
-    bsn = ctx.user_id[len(INWONER_PREFIX):]
-    return bsn if is_valid_bsn(bsn) else None
 
 
 @dataclass(frozen=True)

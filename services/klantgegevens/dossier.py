@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from sds.runtime.app import UnitOfWork
 from sds.runtime.auth import AuthContext
+from sds.runtime.bsn import inwoner_bsn
 from sds.runtime.errors import NotFound, PermissionDenied
 from services.klantgegevens import store
 from services.klantgegevens.context import Klantgegevens
-from services.klantgegevens.domain import COMPONENT, SCOPE_INWONER, Bereik, inwoner_bsn
+from services.klantgegevens.domain import COMPONENT, SCOPE_INWONER, Bereik
 from services.klantgegevens.models import (
     dossier_aanvragen,
     dossier_plannen,

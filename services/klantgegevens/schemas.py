@@ -11,7 +11,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from services.klantgegevens.domain import is_valid_bsn
+from sds.runtime.bsn import is_valid_bsn
 
 KolomCode = Literal["wmo", "jeugd", "participatie", "schuldhulp"]
 ClusterCode = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]

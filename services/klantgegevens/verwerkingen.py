@@ -10,10 +10,11 @@ from sqlalchemy import Select, select
 
 from sds.runtime.app import UnitOfWork
 from sds.runtime.auth import AuthContext
+from sds.runtime.bsn import inwoner_bsn
 from sds.runtime.errors import PermissionDenied
 from sds.runtime.pagination import PageParams, paginate
 from services.klantgegevens.context import Klantgegevens
-from services.klantgegevens.domain import COMPONENT, SCOPE_AUDIT, SCOPE_INWONER, inwoner_bsn, pseudoniem
+from services.klantgegevens.domain import COMPONENT, SCOPE_AUDIT, SCOPE_INWONER, pseudoniem
 from services.klantgegevens.models import verwerkingen
 
 v = verwerkingen

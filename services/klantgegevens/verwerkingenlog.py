@@ -15,8 +15,9 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sds.runtime.auth import AuthContext
+from sds.runtime.bsn import INWONER_PREFIX, inwoner_bsn
 from sds.runtime.tracing import trace_var
-from services.klantgegevens.domain import INWONER_PREFIX, inwoner_bsn, pseudoniem
+from services.klantgegevens.domain import pseudoniem
 from services.klantgegevens.models import verwerkingen
 
 Handeling = Literal["lezen", "schrijven"]

@@ -23,12 +23,12 @@ import sds.runtime.app as runtime_app
 from contracts.envelope import CloudEvent
 from contracts.events import make_event
 from sds.runtime.auth import AUTH_HEADER, AuthContext, Autorisatie, sign_auth_context
+from sds.runtime.bsn import is_valid_bsn
 from sds.runtime.db import Database, create_engine
 from sds.runtime.logging import JsonFormatter
 from sds.runtime.settings import DEV_INTERNAL_SECRET
 from services.klantgegevens import handlers
 from services.klantgegevens.app import create_app
-from services.klantgegevens.domain import is_valid_bsn
 from services.klantgegevens.models import verwerkingen
 from services.klantgegevens.settings import KlantgegevensSettings
 from tests.support.databases import fresh_database_url

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.klantgegevens.domain import is_valid_bsn
+from sds.runtime.bsn import is_valid_bsn
 from services.klantgegevens.models import personen, verwerkingen
 from tests.klantgegevens.conftest import Kg, bsn, intake, kolom_client
 

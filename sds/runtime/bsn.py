@@ -1,0 +1,32 @@
+"""The burgerservicenummer: its 11-proef, and how the gateway names the resident a client acts for.
+
+Shared because several services receive BSNs (klantgegevens registers persons, intake matches aanvragen and
+signalen to households) and one rule must decide what a BSN is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sds.runtime.auth import AuthContext
+
+# How the gateway names the resident a client acts for (after DigiD), in AuthContext.user_id.
+INWONER_PREFIX = "bsn:"
+
+_BSN = re.compile(r"^[0-9]{9}$")
+_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+
+
+def is_valid_bsn(value: str) -> bool:
+    """Nine digits that pass the 11-proef (and not all zeros, which trivially would)."""
+    if not _BSN.match(value) or value == "000000000":
+        return False
+    return sum(int(d) * w for d, w in zip(value, _WEIGHTS, strict=True)) % 11 == 0
+
+
+def inwoner_bsn(ctx: AuthContext) -> str | None:
+    """The BSN of the resident this client acts for, or None when it acts for no resident."""
+    if not ctx.user_id.startswith(INWONER_PREFIX):
+        return None
+    bsn = ctx.user_id[len(INWONER_PREFIX):]
+    return bsn if is_valid_bsn(bsn) else None
