@@ -68,7 +68,10 @@ def create_service_app(
     metadata: MetaData,
     apis: Sequence[Api],
     subscriptions: Sequence[Subscription] = (),
+    background: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
 ) -> FastAPI:
+    """``background``: loops of the service's own (e.g. retrying work that waits on another service), run from
+    start-up to shut-down; each gets the app and must survive its own errors."""
     configure_logging(settings.service, settings.log_level)
 
     @asynccontextmanager
@@ -97,6 +100,8 @@ def create_service_app(
 
         # The service answers (and reports "not ready") while NATS is still unreachable.
         starter = asyncio.create_task(start_bus())
+        for loop in background:
+            tasks.append(asyncio.create_task(loop(app), name=f"{settings.service}-{loop.__name__}"))
         try:
             yield
         finally:
