@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -68,7 +68,7 @@ def create_service_app(
     metadata: MetaData,
     apis: Sequence[Api],
     subscriptions: Sequence[Subscription] = (),
-    background: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
+    background: Sequence[Callable[[FastAPI], Coroutine[Any, Any, None]]] = (),
 ) -> FastAPI:
     """``background``: loops of the service's own (e.g. retrying work that waits on another service), run from
     start-up to shut-down; each gets the app and must survive its own errors."""

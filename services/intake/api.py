@@ -1,5 +1,8 @@
-"""HTTP routes of the Intake API."""
+"""HTTP routes of the Intake API: aanvragen (with statusberichten and termijnen) and signalen."""
 
 from fastapi import APIRouter
 
+from services.intake.aanvragen.routes import router as aanvragen_router
+
 router = APIRouter()
+router.include_router(aanvragen_router)

@@ -1,0 +1,137 @@
+"""HTTP routes of aanvragen, statusberichten and termijnen: HTTP in and out only; the rules live in service.py."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy import func, select
+
+from sds.runtime.app import Uow
+from sds.runtime.auth import Auth
+from sds.runtime.pagination import Pagination, paginate
+from services.intake.aanvragen import service
+from services.intake.aanvragen.schemas import (
+    Aanvraag,
+    HistorieRegel,
+    Kolom,
+    NieuweAanvraag,
+    Status,
+    Statusbericht,
+    StatusberichtUit,
+)
+from services.intake.context import IntakeDep
+from services.intake.models import termijnen
+from services.intake.upstream import Onbereikbaar
+from services.intake.worker import ververs_catalogus
+
+router = APIRouter()
+
+
+@router.post("/aanvragen", status_code=201, response_model=Aanvraag, response_model_by_alias=True,
+             tags=["aanvragen"], summary="Een aanvraag indienen (inwoner, wijkteam of partner)")
+async def dien_in(body: NieuweAanvraag, request: Request, intake: IntakeDep, uow: Uow, auth: Auth,
+                  response: Response) -> Any:
+    service.check_indiener(auth, body)
+    upstreams = request.app.state.upstreams
+    huishouden = None
+    if body.aanvrager is not None:
+        try:
+            naam = body.aanvrager.naam.model_dump(exclude_none=True) if body.aanvrager.naam else None
+            huishouden = await upstreams.huishouden_van(body.aanvrager.burgerservicenummer, naam, auth.user_id)
+        except Onbereikbaar:
+            huishouden = None  # accepted all the same: the worker finds the household when klantgegevens is back
+    if not set(intake.settings.zaaktypen.values()) <= set(intake.zaaktype_urls):
+        # At most one try per interval, so a zaken that is down does not slow every submission.
+        if time.monotonic() - getattr(intake, "_catalogus_poging", 0.0) >= intake.settings.triage_interval:
+            intake._catalogus_poging = time.monotonic()  # type: ignore[attr-defined]
+            await ververs_catalogus(intake, upstreams)
+    async with uow:
+        aanvraag_uuid = await service.dien_in(intake, uow.session, auth, body, huishouden)
+        out = await service.lees(intake, uow.session, auth, aanvraag_uuid) if service._eigen_inwoner(auth) is None \
+            else (await service.weergave(intake, uow.session, [await service._rij(
+                intake, uow.session, auth, aanvraag_uuid, service.SCOPE_LEZEN)]))[0]
+    response.headers["Location"] = out["url"]
+    return out
+
+
+@router.get("/aanvragen", tags=["aanvragen"], summary="Aanvragen, nieuwste eerst, binnen de kolommen van de client")
+async def lijst(request: Request, intake: IntakeDep, uow: Uow, auth: Auth, params: Pagination,
+                status: Annotated[Status | None, Query()] = None,
+                kolom: Annotated[Kolom | None, Query()] = None,
+                huishouden: Annotated[str | None, Query(max_length=1000)] = None) -> Any:
+    async with uow:
+        stmt = service.lijst_query(intake, auth, status=status, kolom=kolom, huishouden=huishouden)
+        page = await paginate(uow.session, stmt, params, request, lambda row: row)
+        page["results"] = await service.weergave(intake, uow.session, page["results"])
+    return page
+
+
+@router.get("/aanvragen/{uuid}", response_model=Aanvraag, response_model_by_alias=True, tags=["aanvragen"])
+async def lees(uuid: UUID, intake: IntakeDep, uow: Uow, auth: Auth) -> Any:
+    async with uow:
+        return await service.lees(intake, uow.session, auth, str(uuid))
+
+
+@router.get("/aanvragen/{uuid}/historie", response_model=list[HistorieRegel], response_model_by_alias=True,
+            tags=["aanvragen"], summary="Wat er met de aanvraag gebeurde, en waarom, in volgorde")
+async def lees_historie(uuid: UUID, intake: IntakeDep, uow: Uow, auth: Auth) -> Any:
+    async with uow:
+        return await service.lees_historie(intake, uow.session, auth, str(uuid))
+
+
+@router.post("/aanvragen/{uuid}/intrekking", response_model=Aanvraag, response_model_by_alias=True,
+             tags=["aanvragen"], summary="De aanvraag intrekken")
+async def trek_in(uuid: UUID, intake: IntakeDep, uow: Uow, auth: Auth) -> Any:
+    async with uow:
+        return await service.trek_in(intake, uow.session, auth, str(uuid))
+
+
+@router.post("/statusberichten", status_code=201, response_model=StatusberichtUit, response_model_by_alias=True,
+             tags=["statusberichten"],
+             summary="Een externe partij meldt de status of de uitkomst van een aan haar doorgezette aanvraag")
+async def ontvang_statusbericht(body: Statusbericht, intake: IntakeDep, uow: Uow, auth: Auth,
+                                response: Response) -> Any:
+    async with uow:
+        out, new = await service.ontvang_statusbericht(intake, uow.session, auth, body)
+    if not new:
+        response.status_code = 200  # the same report again (a retry): nothing changed
+    response.headers["Location"] = out["url"]
+    return out
+
+
+@router.get("/termijnen/overschreden", tags=["termijnen"],
+            summary="Termijnen die voorbij zijn zonder dat ze gehaald zijn, oudste eerst")
+async def overschreden(request: Request, intake: IntakeDep, uow: Uow, auth: Auth, params: Pagination,
+                       kolom: Annotated[Kolom | None, Query()] = None) -> Any:
+    vandaag = datetime.now(UTC).date()
+
+    def weergave(t: Any) -> dict[str, Any]:
+        return {"aanvraag": intake.url("aanvragen", t.aanvraag_uuid), "aanvraagStatus": t.aanvraag_status,
+                "kolom": t.kolom, "soort": t.soort, "dagen": t.dagen, "startdatum": t.startdatum,
+                "uiterlijkeEinddatum": t.uiterlijke_einddatum,
+                "dagenOverschreden": (vandaag - t.uiterlijke_einddatum).days}
+
+    async with uow:
+        return await paginate(uow.session, service.overschreden_query(intake, auth, kolom, vandaag), params,
+                              request, weergave)
+
+
+@router.get("/termijnen/overschreden/telling", tags=["termijnen"],
+            summary="Het aantal overschreden termijnen en aanvragen, per kolom")
+async def telling(intake: IntakeDep, uow: Uow, auth: Auth) -> Any:
+    vandaag = datetime.now(UTC).date()
+    sub = service.overschreden_query(intake, auth, None, vandaag).order_by(None).subquery()
+    async with uow:
+        rows = (await uow.session.execute(select(sub.c.kolom, func.count(), func.count(sub.c.aanvraag_id.distinct()))
+                                          .group_by(sub.c.kolom).order_by(sub.c.kolom))).all()
+    per = {r[0]: {"termijnen": r[1], "aanvragen": r[2]} for r in rows}
+    return {"peildatum": vandaag, "perKolom": per,
+            "termijnen": sum(v["termijnen"] for v in per.values()),
+            "aanvragen": sum(v["aanvragen"] for v in per.values())}
+
+
+__all__ = ["router", "termijnen"]
