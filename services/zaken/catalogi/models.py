@@ -86,3 +86,69 @@ eigenschappen = Table(
     Column("gegevens", Json, nullable=False),
     UniqueConstraint("zaaktype_id", "naam", name="uq_eigenschappen_zaaktype_naam"),
 )
+
+# Besluittypen and informatieobjecttypen belong to a catalogus and have their own concept and versions (by
+# omschrijving and geldigheid); zaakobjecttypen hang under a zaaktype like the types above.
+besluittypen = Table(
+    "besluittypen",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("catalogus_id", Id, ForeignKey("catalogussen.id"), nullable=False, index=True),
+    Column("omschrijving", String(80), nullable=False),
+    Column("begin_geldigheid", Date, nullable=False),
+    Column("einde_geldigheid", Date, nullable=True),
+    Column("concept", Boolean, nullable=False),
+    Column("gegevens", Json, nullable=False),
+)
+
+informatieobjecttypen = Table(
+    "informatieobjecttypen",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("catalogus_id", Id, ForeignKey("catalogussen.id"), nullable=False, index=True),
+    Column("omschrijving", String(80), nullable=False),
+    Column("begin_geldigheid", Date, nullable=False),
+    Column("einde_geldigheid", Date, nullable=True),
+    Column("concept", Boolean, nullable=False),
+    Column("gegevens", Json, nullable=False),
+)
+
+zaakobjecttypen = Table(
+    "zaakobjecttypen",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("zaaktype_id", Id, ForeignKey("zaaktypen.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("objecttype", String(200), nullable=False),
+    Column("relatie_omschrijving", String(80), nullable=False),
+    Column("ander_objecttype", Boolean, nullable=False),
+    Column("begin_geldigheid", Date, nullable=False),
+    Column("einde_geldigheid", Date, nullable=True),
+    Column("gegevens", Json, nullable=False),
+)
+
+# The relations both sides of which the API shows: a zaaktype's besluittypen (and a besluittype's zaaktypen),
+# a besluittype's informatieobjecttypen (and back), a resultaattype's besluittypen (and back).
+zaaktype_besluittypen = Table(
+    "zaaktype_besluittypen",
+    metadata,
+    Column("zaaktype_id", Id, ForeignKey("zaaktypen.id", ondelete="CASCADE"), primary_key=True),
+    Column("besluittype_id", Id, ForeignKey("besluittypen.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+# Short names: PostgreSQL cuts identifiers (and so the constraint names) at 63 characters.
+besluittype_iotypen = Table(
+    "besluittype_iotypen",
+    metadata,
+    Column("besluittype_id", Id, ForeignKey("besluittypen.id", ondelete="CASCADE"), primary_key=True),
+    Column("iotype_id", Id, ForeignKey("informatieobjecttypen.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+resultaattype_besluittypen = Table(
+    "resultaattype_besluittypen",
+    metadata,
+    Column("resultaattype_id", Id, ForeignKey("resultaattypen.id", ondelete="CASCADE"), primary_key=True),
+    Column("besluittype_id", Id, ForeignKey("besluittypen.id", ondelete="CASCADE"), primary_key=True, index=True),
+)

@@ -199,3 +199,47 @@ class EigenschapIn(Geldigheid):
         if not value.strip():
             raise ValueError("naam mag niet leeg zijn")
         return value
+
+
+class BesluitTypeIn(Geldigheid):
+    catalogus: Url
+    omschrijving: str = Field("", max_length=80)
+    omschrijving_generiek: str = Field("", max_length=80)
+    besluitcategorie: str = Field("", max_length=40)
+    reactietermijn: Duration | None = None
+    publicatie_indicatie: bool
+    publicatietekst: str = Field("", max_length=10000)
+    publicatietermijn: Duration | None = None
+    toelichting: str = Field("", max_length=10000)
+    # Catalogi 1.3: the omschrijvingen of informatieobjecttypen in the same catalogus, not their URLs.
+    informatieobjecttypen: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(max_length=50)
+    begin_geldigheid: date
+
+
+class InformatieObjectTypeOmschrijvingGeneriek(ApiModel):
+    informatieobjecttype_omschrijving_generiek: str = Field(max_length=80)
+    definitie_informatieobjecttype_omschrijving_generiek: str = Field(max_length=255)
+    herkomst_informatieobjecttype_omschrijving_generiek: str = Field(max_length=12)
+    hierarchie_informatieobjecttype_omschrijving_generiek: str = Field(max_length=80)
+    opmerking_informatieobjecttype_omschrijving_generiek: str | None = Field(None, max_length=255)
+
+
+class InformatieObjectTypeIn(Geldigheid):
+    catalogus: Url
+    omschrijving: str = Field(min_length=1, max_length=80)
+    vertrouwelijkheidaanduiding: Vertrouwelijkheidaanduiding
+    informatieobjectcategorie: str = Field(min_length=1, max_length=80)
+    trefwoord: list[Annotated[str, Field(min_length=1, max_length=30)]] = Field(default_factory=list, max_length=50)
+    omschrijving_generiek: InformatieObjectTypeOmschrijvingGeneriek | None = None
+    begin_geldigheid: date
+
+
+class ZaakObjectTypeIn(Geldigheid):
+    ander_objecttype: bool
+    objecttype: Url = Field(max_length=200)
+    relatie_omschrijving: str = Field(min_length=1, max_length=80)
+    zaaktype: Url
+    catalogus: Url
+    resultaattypen: list[Url] = Field(default_factory=list, max_length=50)
+    statustypen: list[Url] = Field(default_factory=list, max_length=50)
+    begin_geldigheid: date

@@ -8,11 +8,16 @@ Rules (Catalogi API 1.3.1, as Open Zaak applies them):
 - two versions of one zaaktype (same ``identificatie`` in one catalogus) may not overlap in
   ``beginGeldigheid``..``eindeGeldigheid`` (``overlap``);
 - publishing needs at least two statustypen, a roltype and a resultaattype: a published zaaktype
-  has to be usable for a zaak from start to end.
+  has to be usable for a zaak from start to end; its besluittypen must be published (``concept-relation``);
+- besluittypen of a zaaktype or a resultaattype are of the same catalogus (``relations-incorrect-catalogus``);
+  statustypen and resultaattypen of a zaakobjecttype are of its zaaktype (``zaaktype-mismatch``).
+
+Reads are filtered per catalogus or kolom by the client's ``catalogi`` grants (``catalogi.authz``).
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,22 +37,30 @@ from sqlalchemy import (
     false,
     func,
     insert,
+    literal,
     or_,
     select,
     true,
+    union_all,
     update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sds.runtime.errors import NotFound, ValidatieFout
-from services.zaken.catalogi import schemas
+from sds.runtime.auth import AuthContext
+from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
+from services.zaken.catalogi import authz, schemas
 from services.zaken.catalogi.models import (
+    besluittypen,
     catalogussen,
     eigenschappen,
+    informatieobjecttypen,
+    resultaattype_besluittypen,
     resultaattypen,
     roltypen,
     statustypen,
+    zaakobjecttypen,
+    zaaktype_besluittypen,
     zaaktypen,
 )
 from services.zaken.common import (
@@ -87,42 +100,78 @@ def catalogus_query() -> Select[Any]:
     return select(catalogussen).order_by(catalogussen.c.id)
 
 
-async def catalogus_children(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[str]]:
-    rows = (await session.execute(
-        select(zaaktypen.c.catalogus_id, zaaktypen.c.uuid).where(zaaktypen.c.catalogus_id.in_(ids))
-        .order_by(zaaktypen.c.id))).all()
-    out: dict[int, list[str]] = {i: [] for i in ids}
-    for row in rows:
-        out[row.catalogus_id].append(row.uuid)
+async def catalogus_children(session: AsyncSession, ids: Sequence[int], request: Request | None = None,
+                             auth: AuthContext | None = None) -> dict[int, dict[str, list[str]]]:
+    """The zaaktypen, besluittypen and informatieobjecttypen of each catalogus of a page, one query per kind;
+    with ``auth``, only the zaaktypen that client may see (a grant per zaaktype shows just that one)."""
+    out: dict[int, dict[str, list[str]]] = {i: {"zaaktypen": [], "besluittypen": [], "informatieobjecttypen": []}
+                                            for i in ids}
+    if not ids:
+        return out
+    for name, table in (("zaaktypen", zaaktypen), ("besluittypen", besluittypen),
+                        ("informatieobjecttypen", informatieobjecttypen)):
+        stmt = select(table.c.catalogus_id, table.c.uuid).where(table.c.catalogus_id.in_(ids)).order_by(table.c.id)
+        if name == "zaaktypen" and request is not None and auth is not None:
+            stmt = stmt.where(authz.zaaktype_clause(request, auth, zaaktypen.c.id, zaaktypen.c.catalogus_id))
+        for row in (await session.execute(stmt)).all():
+            out[row.catalogus_id][name].append(row.uuid)
     return out
 
 
-def serialize_catalogus(request: Request, row: Any, zaaktype_uuids: list[str]) -> dict[str, Any]:
+def serialize_catalogus(request: Request, row: Any, children: dict[str, list[str]]) -> dict[str, Any]:
     # An absent e-mail address is left out: the spec types the field as an address, which "" is not.
     gegevens = {k: v for k, v in row.gegevens.items() if v != "" or k != "contactpersoonBeheerEmailadres"}
     return {**gegevens, "url": catalogus_url(request, row.uuid), "uuid": row.uuid,
-            "zaaktypen": [zaaktype_url(request, u) for u in zaaktype_uuids],
-            "besluittypen": [], "informatieobjecttypen": []}
+            **{name: [resource_url(request, CATALOGI_PREFIX, name, u) for u in uuids]
+               for name, uuids in children.items()}}
 
 
 # --- zaaktypen ----------------------------------------------------------------------------------------
 
 
-async def _catalogus_id(session: AsyncSession, request: Request, url: str) -> int:
+async def _catalogus_id(session: AsyncSession, request: Request, url: str, auth: AuthContext | None = None) -> int:
     found = uuid_from_url(request, url, CATALOGI_PREFIX, "catalogussen")
     row = None
     if found:
         row = (await session.execute(select(catalogussen.c.id).where(catalogussen.c.uuid == found))).first()
     if row is None:
         raise ValidatieFout.single("catalogus", "bad-url", "De catalogus bestaat niet.")
+    if auth is not None and not (await session.execute(select(catalogussen.c.id).where(
+            catalogussen.c.id == row.id, authz.catalogus_clause(request, auth, catalogussen.c.id,
+                                                                 scope="catalogi.schrijven")))).first():
+        raise PermissionDenied("Deze applicatie mag deze catalogus niet wijzigen.")
     return int(row.id)
 
 
+async def besluittype_ids(session: AsyncSession, request: Request, urls: Sequence[str], catalogus_id: int,
+                          field: str = "besluittypen") -> list[int]:
+    """The besluittypen these URLs name, each of them in the given catalogus."""
+    ids: list[int] = []
+    for i, url in enumerate(dict.fromkeys(urls)):
+        found = uuid_from_url(request, url, CATALOGI_PREFIX, "besluittypen")
+        row = None
+        if found:
+            row = (await session.execute(select(besluittypen.c.id, besluittypen.c.catalogus_id)
+                                         .where(besluittypen.c.uuid == found))).first()
+        if row is None:
+            raise ValidatieFout.single(f"{field}.{i}", "bad-url", "Het besluittype bestaat niet.")
+        if row.catalogus_id != catalogus_id:
+            raise ValidatieFout.single(field, "relations-incorrect-catalogus",
+                                       "Besluittypen moeten tot dezelfde catalogus behoren.")
+        ids.append(int(row.id))
+    return ids
+
+
+async def _link(session: AsyncSession, table: Table, own: str, own_id: int, other: str, ids: Sequence[int]) -> None:
+    await session.execute(delete(table).where(table.c[own] == own_id))
+    for other_id in ids:
+        await session.execute(insert(table).values({own: own_id, other: other_id}))
+
+
 async def _check_zaaktype_refs(session: AsyncSession, request: Request, body: schemas.ZaakTypeIn,
-                               catalogus_id: int) -> None:
-    if body.besluittypen:
-        # This service offers no besluittypen, so no URL can point at one of them.
-        raise ValidatieFout.single("besluittypen", "bad-url", "Deze catalogus kent geen besluittypen.")
+                               catalogus_id: int) -> list[int]:
+    """Checks the references of a zaaktype; returns the ids of its besluittypen."""
+    besluittype_ids_ = await besluittype_ids(session, request, body.besluittypen, catalogus_id)
     for i, url in enumerate(body.deelzaaktypen):
         found = uuid_from_url(request, url, CATALOGI_PREFIX, "zaaktypen")
         row = None
@@ -133,6 +182,7 @@ async def _check_zaaktype_refs(session: AsyncSession, request: Request, body: sc
         if row.catalogus_id != catalogus_id:
             raise ValidatieFout.single("deelzaaktypen", "relations-incorrect-catalogus",
                                        "Deelzaaktypen moeten tot dezelfde catalogus behoren.")
+    return besluittype_ids_
 
 
 async def _check_overlap(session: AsyncSession, catalogus_id: int, identificatie: str, begin: date,
@@ -155,24 +205,39 @@ def _zaaktype_columns(body: schemas.ZaakTypeIn) -> dict[str, Any]:
             "einde_geldigheid": body.einde_geldigheid, "gegevens": body.model_dump(mode="json", by_alias=True)}
 
 
-async def create_zaaktype(session: AsyncSession, request: Request, body: schemas.ZaakTypeIn) -> str:
-    catalogus_id = await _catalogus_id(session, request, body.catalogus)
-    await _check_zaaktype_refs(session, request, body, catalogus_id)
+async def create_zaaktype(session: AsyncSession, request: Request, body: schemas.ZaakTypeIn,
+                          auth: AuthContext | None = None) -> str:
+    catalogus_id = await _catalogus_id(session, request, body.catalogus, auth)
+    besluittype_ids_ = await _check_zaaktype_refs(session, request, body, catalogus_id)
     await _check_overlap(session, catalogus_id, body.identificatie, body.begin_geldigheid, body.einde_geldigheid)
     new_uuid = str(uuid.uuid4())
-    await session.execute(insert(zaaktypen).values(uuid=new_uuid, catalogus_id=catalogus_id, concept=True,
-                                                   **_zaaktype_columns(body)))
+    new_id = (await session.execute(insert(zaaktypen).values(uuid=new_uuid, catalogus_id=catalogus_id, concept=True,
+                                                             **_zaaktype_columns(body))
+                                    .returning(zaaktypen.c.id))).scalar_one()
+    await _link(session, zaaktype_besluittypen, "zaaktype_id", new_id, "besluittype_id", besluittype_ids_)
     return new_uuid
 
 
-async def get_zaaktype_row(session: AsyncSession, zaaktype_uuid: str, *, for_update: bool = False) -> Any:
+async def get_zaaktype_row(session: AsyncSession, zaaktype_uuid: str, *, for_update: bool = False,
+                           request: Request | None = None, auth: AuthContext | None = None) -> Any:
+    """A zaaktype; with ``auth`` only one that client may see (404), and to change (``for_update``, 403)."""
     stmt = zaaktype_query().where(zaaktypen.c.uuid == zaaktype_uuid)
+    if request is not None and auth is not None:
+        stmt = stmt.where(authz.zaaktype_clause(request, auth, zaaktypen.c.id, zaaktypen.c.catalogus_id))
     if for_update:
         stmt = stmt.with_for_update(of=zaaktypen)
     row = (await session.execute(stmt)).first()
     if row is None:
         raise NotFound()
+    if for_update and request is not None and auth is not None:
+        await require_zaaktype_write(session, request, auth, row.id)
     return row
+
+
+async def require_zaaktype_write(session: AsyncSession, request: Request, auth: AuthContext, zaaktype_id: int) -> None:
+    clause = authz.zaaktype_clause(request, auth, zaaktypen.c.id, zaaktypen.c.catalogus_id, scope="catalogi.schrijven")
+    if not (await session.execute(select(zaaktypen.c.id).where(zaaktypen.c.id == zaaktype_id, clause))).first():
+        raise PermissionDenied("Deze applicatie mag dit zaaktype niet wijzigen.")
 
 
 # Fields of a published zaaktype that may still change: closing a version is how a new one takes over.
@@ -180,8 +245,8 @@ _PUBLISHED_MUTABLE = {"eindeGeldigheid", "eindeObject"}
 
 
 async def update_zaaktype(session: AsyncSession, request: Request, zaaktype_uuid: str,
-                          patch: dict[str, Any], *, partial: bool) -> None:
-    row = await get_zaaktype_row(session, zaaktype_uuid, for_update=True)
+                          patch: dict[str, Any], *, partial: bool, auth: AuthContext | None = None) -> None:
+    row = await get_zaaktype_row(session, zaaktype_uuid, for_update=True, request=request, auth=auth)
     merged = {**row.gegevens, **patch} if partial else patch
     body = schemas.ZaakTypeIn.model_validate(merged)
     if not row.concept:
@@ -192,25 +257,31 @@ async def update_zaaktype(session: AsyncSession, request: Request, zaaktype_uuid
     catalogus_id = await _catalogus_id(session, request, body.catalogus)
     if catalogus_id != row.catalogus_id:
         raise ValidatieFout.single("catalogus", "wijzigen-niet-toegelaten", "De catalogus kan niet wijzigen.")
-    await _check_zaaktype_refs(session, request, body, catalogus_id)
+    besluittype_ids_ = await _check_zaaktype_refs(session, request, body, catalogus_id)
     await _check_overlap(session, catalogus_id, body.identificatie, body.begin_geldigheid, body.einde_geldigheid,
                          exclude_id=row.id)
     await session.execute(update(zaaktypen).where(zaaktypen.c.id == row.id).values(**_zaaktype_columns(body)))
+    await _link(session, zaaktype_besluittypen, "zaaktype_id", row.id, "besluittype_id", besluittype_ids_)
 
 
-async def delete_zaaktype(session: AsyncSession, zaaktype_uuid: str) -> None:
-    row = await get_zaaktype_row(session, zaaktype_uuid, for_update=True)
+async def delete_zaaktype(session: AsyncSession, zaaktype_uuid: str, request: Request | None = None,
+                          auth: AuthContext | None = None) -> None:
+    row = await get_zaaktype_row(session, zaaktype_uuid, for_update=True, request=request, auth=auth)
     # Only a concept can go, and a concept never had zaken (they need a published zaaktype).
     if not row.concept:
         raise ValidatieFout.single("nonFieldErrors", "non-concept-object",
                                    "Het is niet toegestaan om een gepubliceerd zaaktype te verwijderen.")
-    for table in (eigenschappen, resultaattypen, roltypen, statustypen):
+    await session.execute(delete(resultaattype_besluittypen).where(resultaattype_besluittypen.c.resultaattype_id.in_(
+        select(resultaattypen.c.id).where(resultaattypen.c.zaaktype_id == row.id))))
+    await session.execute(delete(zaaktype_besluittypen).where(zaaktype_besluittypen.c.zaaktype_id == row.id))
+    for table in (zaakobjecttypen, eigenschappen, resultaattypen, roltypen, statustypen):
         await session.execute(delete(table).where(table.c.zaaktype_id == row.id))
     await session.execute(delete(zaaktypen).where(zaaktypen.c.id == row.id))
 
 
-async def publish_zaaktype(session: AsyncSession, zaaktype_uuid: str) -> None:
-    row = await get_zaaktype_row(session, zaaktype_uuid, for_update=True)
+async def publish_zaaktype(session: AsyncSession, zaaktype_uuid: str, request: Request | None = None,
+                           auth: AuthContext | None = None) -> None:
+    row = await get_zaaktype_row(session, zaaktype_uuid, for_update=True, request=request, auth=auth)
     if not row.concept:
         return  # publishing twice changes nothing
     counts = {}
@@ -227,6 +298,11 @@ async def publish_zaaktype(session: AsyncSession, zaaktype_uuid: str) -> None:
     if counts["resultaattypen"] < 1:
         problems.append({"name": "resultaattypen", "code": "concept-relation",
                          "reason": "Een zaaktype heeft minstens één resultaattype nodig."})
+    if (await session.execute(select(besluittypen.c.id).join(
+            zaaktype_besluittypen, zaaktype_besluittypen.c.besluittype_id == besluittypen.c.id).where(
+            zaaktype_besluittypen.c.zaaktype_id == row.id, besluittypen.c.concept.is_(True)).limit(1))).first():
+        problems.append({"name": "besluittypen", "code": "concept-relation",
+                         "reason": "Alle besluittypen van het zaaktype moeten gepubliceerd zijn."})
     if problems:
         raise ValidatieFout(problems)
     await session.execute(update(zaaktypen).where(zaaktypen.c.id == row.id).values(concept=False))
@@ -253,8 +329,10 @@ def geldig_op(begin_col: Any, einde_col: Any, op: date) -> ColumnElement[bool]:
 
 def zaaktype_list_query(request: Request, *, catalogus: str | None, identificatie: str | None,
                         trefwoorden: list[str] | None, status: str | None,
-                        datum_geldigheid: date | None) -> Select[Any]:
+                        datum_geldigheid: date | None, auth: AuthContext | None = None) -> Select[Any]:
     stmt = zaaktype_query().where(concept_filter(zaaktypen.c.concept, status)).order_by(zaaktypen.c.id)
+    if auth is not None:
+        stmt = stmt.where(authz.zaaktype_clause(request, auth, zaaktypen.c.id, zaaktypen.c.catalogus_id))
     if catalogus is not None:
         found = uuid_from_url(request, catalogus, CATALOGI_PREFIX, "catalogussen")
         stmt = stmt.where(catalogussen.c.uuid == found) if found else stmt.where(false())
@@ -270,20 +348,28 @@ def zaaktype_list_query(request: Request, *, catalogus: str | None, identificati
 
 
 SUBTABLES: dict[str, Table] = {"statustypen": statustypen, "roltypen": roltypen,
-                               "resultaattypen": resultaattypen, "eigenschappen": eigenschappen}
+                               "resultaattypen": resultaattypen, "eigenschappen": eigenschappen,
+                               "zaakobjecttypen": zaakobjecttypen}
 
 
 async def zaaktype_children(session: AsyncSession, ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
-    """The URLs of the types under each zaaktype of a page: one query per kind, whatever the page size."""
-    out: dict[int, dict[str, list[str]]] = {i: {name: [] for name in SUBTABLES} for i in ids}
+    """The URLs of the types under each zaaktype of a page, and of its besluittypen: one query for all kinds,
+    whatever the page size."""
+    out: dict[int, dict[str, list[str]]] = {i: {name: [] for name in (*SUBTABLES, "besluittypen")} for i in ids}
     if not ids:
         return out
-    for name, table in SUBTABLES.items():
-        order = table.c.volgnummer if name == "statustypen" else table.c.id
-        rows = (await session.execute(select(table.c.zaaktype_id, table.c.uuid)
-                                      .where(table.c.zaaktype_id.in_(ids)).order_by(order))).all()
-        for row in rows:
-            out[row.zaaktype_id][name].append(row.uuid)
+    parts: list[Any] = [
+        select(table.c.zaaktype_id.label("zaaktype_id"), table.c.uuid.label("uuid"), literal(name).label("kind"),
+               (table.c.volgnummer if name == "statustypen" else table.c.id).label("rang"))
+        .where(table.c.zaaktype_id.in_(ids)) for name, table in SUBTABLES.items()]
+    parts.append(select(zaaktype_besluittypen.c.zaaktype_id.label("zaaktype_id"), besluittypen.c.uuid.label("uuid"),
+                        literal("besluittypen").label("kind"), besluittypen.c.id.label("rang"))
+                 .join(besluittypen, besluittypen.c.id == zaaktype_besluittypen.c.besluittype_id)
+                 .where(zaaktype_besluittypen.c.zaaktype_id.in_(ids)))
+    union = union_all(*parts).subquery()
+    rows = (await session.execute(select(union).order_by(union.c.kind, union.c.rang))).all()
+    for row in rows:
+        out[row.zaaktype_id][row.kind].append(row.uuid)
     return out
 
 
@@ -293,7 +379,7 @@ def serialize_zaaktype(request: Request, row: Any, children: dict[str, list[str]
         "url": zaaktype_url(request, row.uuid), "uuid": row.uuid, "concept": row.concept,
         "catalogus": catalogus_url(request, row.catalogus_uuid),
         "beginGeldigheid": iso_date(row.begin_geldigheid), "eindeGeldigheid": iso_date(row.einde_geldigheid),
-        "zaakobjecttypen": [], "informatieobjecttypen": [],
+        "informatieobjecttypen": [],
         **{name: [resource_url(request, CATALOGI_PREFIX, name, u) for u in uuids]
            for name, uuids in children.items()},
     })
@@ -326,10 +412,16 @@ SUBTYPES = {
     "resultaattypen": SubType("resultaattypen", resultaattypen, schemas.ResultaatTypeIn,
                               lambda b: {"omschrijving": b.omschrijving, "archiefnominatie": b.archiefnominatie}),
     "eigenschappen": SubType("eigenschappen", eigenschappen, schemas.EigenschapIn, lambda b: {"naam": b.naam}),
+    "zaakobjecttypen": SubType("zaakobjecttypen", zaakobjecttypen, schemas.ZaakObjectTypeIn,
+                               lambda b: {"objecttype": b.objecttype, "relatie_omschrijving": b.relatie_omschrijving,
+                                          "ander_objecttype": b.ander_objecttype,
+                                          "begin_geldigheid": b.begin_geldigheid,
+                                          "einde_geldigheid": b.einde_geldigheid}),
 }
 
 
-async def _concept_zaaktype_id(session: AsyncSession, request: Request, url: str) -> int:
+async def _concept_zaaktype_id(session: AsyncSession, request: Request, url: str,
+                               auth: AuthContext | None = None) -> int:
     found = uuid_from_url(request, url, CATALOGI_PREFIX, "zaaktypen")
     row = None
     if found:
@@ -337,14 +429,55 @@ async def _concept_zaaktype_id(session: AsyncSession, request: Request, url: str
                                      .where(zaaktypen.c.uuid == found).with_for_update())).first()
     if row is None:
         raise ValidatieFout.single("zaaktype", "bad-url", "Het zaaktype bestaat niet.")
+    if auth is not None:
+        await require_zaaktype_write(session, request, auth, row.id)
     if not row.concept:
         raise ValidatieFout.single("zaaktype", "non-concept-zaaktype",
                                    "Het zaaktype is gepubliceerd; alleen een concept kan nog wijzigen.")
     return int(row.id)
 
 
+async def _same_zaaktype(session: AsyncSession, request: Request, table: Table, collection: str,
+                         urls: Sequence[str], zaaktype_id: int) -> None:
+    for i, url in enumerate(urls):
+        found = uuid_from_url(request, url, CATALOGI_PREFIX, collection)
+        row = None
+        if found:
+            row = (await session.execute(select(table.c.zaaktype_id).where(table.c.uuid == found))).first()
+        if row is None:
+            raise ValidatieFout.single(f"{collection}.{i}", "bad-url", f"Dit {collection[:-2]} bestaat niet.")
+        if row.zaaktype_id != zaaktype_id:
+            raise ValidatieFout.single(collection, "zaaktype-mismatch",
+                                       f"De {collection} horen niet bij hetzelfde zaaktype.")
+
+
 async def _check_sub_refs(session: AsyncSession, request: Request, kind: SubType, body: Any,
-                          zaaktype_id: int) -> None:
+                          zaaktype_id: int) -> list[int]:
+    """Checks what a type refers to; returns the ids of a resultaattype's besluittypen."""
+    catalogus_id = (await session.execute(select(zaaktypen.c.catalogus_id)
+                                          .where(zaaktypen.c.id == zaaktype_id))).scalar_one()
+    if kind.collection == "zaakobjecttypen":
+        if uuid_from_url(request, body.catalogus, CATALOGI_PREFIX, "catalogussen") != (await session.execute(
+                select(catalogussen.c.uuid).where(catalogussen.c.id == catalogus_id))).scalar_one():
+            raise ValidatieFout.single("catalogus", "relations-incorrect-catalogus",
+                                       "De catalogus is niet die van het zaaktype.")
+        await _same_zaaktype(session, request, statustypen, "statustypen", body.statustypen, zaaktype_id)
+        await _same_zaaktype(session, request, resultaattypen, "resultaattypen", body.resultaattypen, zaaktype_id)
+        return []
+    if kind.collection == "resultaattypen":
+        for i, url in enumerate(body.informatieobjecttypen):
+            found = uuid_from_url(request, url, CATALOGI_PREFIX, "informatieobjecttypen")
+            row = None
+            if found:
+                row = (await session.execute(select(informatieobjecttypen.c.catalogus_id).where(
+                    informatieobjecttypen.c.uuid == found))).first()
+            if row is None:
+                raise ValidatieFout.single(f"informatieobjecttypen.{i}", "bad-url",
+                                           "Het informatieobjecttype bestaat niet.")
+            if row.catalogus_id != catalogus_id:
+                raise ValidatieFout.single("informatieobjecttypen", "relations-incorrect-catalogus",
+                                           "Informatieobjecttypen moeten tot dezelfde catalogus behoren.")
+        return await besluittype_ids(session, request, body.besluittypen, catalogus_id)
     if kind.collection == "eigenschappen" and body.statustype:
         found = uuid_from_url(request, body.statustype, CATALOGI_PREFIX, "statustypen")
         row = None
@@ -356,23 +489,26 @@ async def _check_sub_refs(session: AsyncSession, request: Request, kind: SubType
         if row.zaaktype_id != zaaktype_id:
             raise ValidatieFout.single("statustype", "zaaktype-mismatch",
                                        "Het statustype hoort niet bij hetzelfde zaaktype.")
-    for field in ("besluittypen", "informatieobjecttypen", "eigenschappen"):
-        if kind.collection != "eigenschappen" and getattr(body, field, None):
-            raise ValidatieFout.single(field, "bad-url", f"Deze catalogus kent geen {field} om naar te verwijzen.")
+    if kind.collection == "statustypen" and body.eigenschappen:
+        raise ValidatieFout.single("eigenschappen", "bad-url", "Koppel eigenschappen via het eigenschap zelf.")
+    return []
 
 
-async def create_subtype(session: AsyncSession, request: Request, kind: SubType, body: Any) -> str:
-    zaaktype_id = await _concept_zaaktype_id(session, request, body.zaaktype)
-    await _check_sub_refs(session, request, kind, body, zaaktype_id)
+async def create_subtype(session: AsyncSession, request: Request, kind: SubType, body: Any,
+                         auth: AuthContext | None = None) -> str:
+    zaaktype_id = await _concept_zaaktype_id(session, request, body.zaaktype, auth)
+    linked = await _check_sub_refs(session, request, kind, body, zaaktype_id)
     new_uuid = str(uuid.uuid4())
     try:
         async with session.begin_nested():
-            await session.execute(insert(kind.table).values(
+            new_id = (await session.execute(insert(kind.table).values(
                 uuid=new_uuid, zaaktype_id=zaaktype_id, gegevens=body.model_dump(mode="json", by_alias=True),
-                **kind.columns(body)))
+                **kind.columns(body)).returning(kind.table.c.id))).scalar_one()
     except IntegrityError:
         field = "volgnummer" if kind.collection == "statustypen" else "naam"
         raise ValidatieFout.single(field, "unique", f"Dit {field} bestaat al binnen het zaaktype.") from None
+    if kind.collection == "resultaattypen":
+        await _link(session, resultaattype_besluittypen, "resultaattype_id", new_id, "besluittype_id", linked)
     return new_uuid
 
 
@@ -388,33 +524,44 @@ def subtype_query(kind: SubType) -> Select[Any]:
             .join(catalogussen, catalogussen.c.id == zaaktypen.c.catalogus_id))
 
 
-async def get_subtype_row(session: AsyncSession, kind: SubType, sub_uuid: str) -> Any:
-    row = (await session.execute(subtype_query(kind).where(kind.table.c.uuid == sub_uuid))).first()
+async def get_subtype_row(session: AsyncSession, kind: SubType, sub_uuid: str, request: Request | None = None,
+                          auth: AuthContext | None = None) -> Any:
+    """One type; with ``auth`` only one that client may see (404 otherwise)."""
+    stmt = subtype_query(kind).where(kind.table.c.uuid == sub_uuid)
+    if request is not None and auth is not None:
+        stmt = stmt.where(authz.zaaktype_clause(request, auth, zaaktypen.c.id, zaaktypen.c.catalogus_id))
+    row = (await session.execute(stmt)).first()
     if row is None:
         raise NotFound()
     return row
 
 
 async def update_subtype(session: AsyncSession, request: Request, kind: SubType, sub_uuid: str,
-                         patch: dict[str, Any], *, partial: bool) -> None:
-    row = await get_subtype_row(session, kind, sub_uuid)
+                         patch: dict[str, Any], *, partial: bool, auth: AuthContext | None = None) -> None:
+    row = await get_subtype_row(session, kind, sub_uuid, request, auth)
     body = kind.model.model_validate({**row.gegevens, **patch} if partial else patch)
-    old_zaaktype_id = await _concept_zaaktype_id(session, request, _zaaktype_url_of(request, row))
+    old_zaaktype_id = await _concept_zaaktype_id(session, request, _zaaktype_url_of(request, row), auth)
     zaaktype_id = await _concept_zaaktype_id(session, request, body.zaaktype)  # type: ignore[attr-defined]
     if zaaktype_id != old_zaaktype_id:
         raise ValidatieFout.single("zaaktype", "wijzigen-niet-toegelaten", "Het zaaktype kan niet wijzigen.")
-    await _check_sub_refs(session, request, kind, body, zaaktype_id)
+    linked = await _check_sub_refs(session, request, kind, body, zaaktype_id)
     try:
         async with session.begin_nested():
             await session.execute(update(kind.table).where(kind.table.c.id == row.id).values(
                 gegevens=body.model_dump(mode="json", by_alias=True), **kind.columns(body)))
     except IntegrityError:
         raise ValidatieFout.single("nonFieldErrors", "unique", "Deze waarde bestaat al binnen het zaaktype.") from None
+    if kind.collection == "resultaattypen":
+        await _link(session, resultaattype_besluittypen, "resultaattype_id", row.id, "besluittype_id", linked)
 
 
-async def delete_subtype(session: AsyncSession, request: Request, kind: SubType, sub_uuid: str) -> None:
-    row = await get_subtype_row(session, kind, sub_uuid)
-    await _concept_zaaktype_id(session, request, _zaaktype_url_of(request, row))
+async def delete_subtype(session: AsyncSession, request: Request, kind: SubType, sub_uuid: str,
+                         auth: AuthContext | None = None) -> None:
+    row = await get_subtype_row(session, kind, sub_uuid, request, auth)
+    await _concept_zaaktype_id(session, request, _zaaktype_url_of(request, row), auth)
+    if kind.collection == "resultaattypen":
+        await session.execute(delete(resultaattype_besluittypen).where(
+            resultaattype_besluittypen.c.resultaattype_id == row.id))
     await session.execute(delete(kind.table).where(kind.table.c.id == row.id))
 
 
@@ -424,8 +571,10 @@ def _zaaktype_url_of(request: Request, row: Any) -> str:
 
 def subtype_list_query(request: Request, kind: SubType, *, zaaktype: str | None, zaaktype_identificatie: str | None,
                        status: str | None, datum_geldigheid: date | None,
-                       omschrijving_generiek: str | None = None) -> Select[Any]:
+                       omschrijving_generiek: str | None = None, auth: AuthContext | None = None) -> Select[Any]:
     stmt = subtype_query(kind).where(concept_filter(zaaktypen.c.concept, status)).order_by(kind.table.c.id)
+    if auth is not None:
+        stmt = stmt.where(authz.zaaktype_clause(request, auth, zaaktypen.c.id, zaaktypen.c.catalogus_id))
     if zaaktype is not None:
         found = uuid_from_url(request, zaaktype, CATALOGI_PREFIX, "zaaktypen")
         stmt = stmt.where(zaaktypen.c.uuid == found) if found else stmt.where(false())
@@ -433,13 +582,82 @@ def subtype_list_query(request: Request, kind: SubType, *, zaaktype: str | None,
         stmt = stmt.where(zaaktypen.c.identificatie == zaaktype_identificatie)
     if omschrijving_generiek is not None:
         stmt = stmt.where(roltypen.c.omschrijving_generiek == omschrijving_generiek)
-    if datum_geldigheid is not None:
+    if datum_geldigheid is not None and kind.collection == "zaakobjecttypen":
+        stmt = stmt.where(geldig_op(zaakobjecttypen.c.begin_geldigheid, zaakobjecttypen.c.einde_geldigheid,
+                                    datum_geldigheid))
+    elif datum_geldigheid is not None:
         # A type without its own geldigheid is valid as long as its zaaktype is.
         stmt = stmt.where(geldig_op(zaaktypen.c.begin_geldigheid, zaaktypen.c.einde_geldigheid, datum_geldigheid))
     return stmt
 
 
-def serialize_subtype(request: Request, kind: SubType, row: Any) -> dict[str, Any]:
+def zaakobjecttype_filters(request: Request, stmt: Select[Any], *, catalogus: str | None,
+                           ander_objecttype: bool | None, datum_begin_geldigheid: date | None,
+                           datum_einde_geldigheid: date | None, objecttype: str | None,
+                           relatie_omschrijving: str | None) -> Select[Any]:
+    """The filters only ``GET /zaakobjecttypen`` has."""
+    table = zaakobjecttypen
+    if catalogus is not None:
+        found = uuid_from_url(request, catalogus, CATALOGI_PREFIX, "catalogussen")
+        stmt = stmt.where(catalogussen.c.uuid == found) if found else stmt.where(false())
+    for value, column in ((ander_objecttype, table.c.ander_objecttype),
+                          (datum_begin_geldigheid, table.c.begin_geldigheid),
+                          (datum_einde_geldigheid, table.c.einde_geldigheid), (objecttype, table.c.objecttype),
+                          (relatie_omschrijving, table.c.relatie_omschrijving)):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    return stmt
+
+
+_UUID_AT_END = re.compile(r"([0-9a-fA-F-]{36})/?$")
+
+
+def _uuid_of(url: Any) -> str | None:
+    match = _UUID_AT_END.search(str(url or ""))
+    return match.group(1).lower() if match else None
+
+
+async def subtype_extras(session: AsyncSession, kind: SubType, rows: Sequence[Any]) -> dict[int, dict[str, Any]]:
+    """What the answer of a page of types shows from other tables: a resultaattype's besluittype and
+    informatieobjecttype omschrijvingen and the zaakobjecttypen that name it, the zaakobjecttype that names a
+    statustype. A fixed number of queries, whatever the page size."""
+    out: dict[int, dict[str, Any]] = {r.id: {} for r in rows}
+    if not rows or kind.collection not in ("resultaattypen", "statustypen"):
+        return out
+    field = kind.collection
+    objecttypen = (await session.execute(select(zaakobjecttypen.c.uuid, zaakobjecttypen.c.gegevens).where(
+        zaakobjecttypen.c.zaaktype_id.in_({r.zaaktype_id for r in rows})).order_by(zaakobjecttypen.c.id))).all()
+    naming: dict[str, list[str]] = {}
+    for objecttype in objecttypen:
+        for url in objecttype.gegevens.get(field) or []:
+            naming.setdefault(_uuid_of(url) or "", []).append(objecttype.uuid)
+    for row in rows:
+        out[row.id]["zaakobjecttypen"] = naming.get(row.uuid, [])
+    if kind.collection == "resultaattypen":
+        links = (await session.execute(
+            select(resultaattype_besluittypen.c.resultaattype_id, besluittypen.c.omschrijving)
+            .join(besluittypen, besluittypen.c.id == resultaattype_besluittypen.c.besluittype_id)
+            .where(resultaattype_besluittypen.c.resultaattype_id.in_([r.id for r in rows]))
+            .order_by(besluittypen.c.id))).all()
+        for row in rows:
+            out[row.id]["besluittypeOmschrijving"] = []
+        for link in links:
+            out[link.resultaattype_id]["besluittypeOmschrijving"].append(link.omschrijving)
+        wanted = {_uuid_of(u) for r in rows for u in r.gegevens.get("informatieobjecttypen") or []} - {None}
+        names = dict((await session.execute(select(informatieobjecttypen.c.uuid, informatieobjecttypen.c.omschrijving)
+                                             .where(informatieobjecttypen.c.uuid.in_(wanted)))).tuples().all()) \
+            if wanted else {}
+        for row in rows:
+            out[row.id]["informatieobjecttypeOmschrijving"] = [
+                names[u] for u in (_uuid_of(x) for x in row.gegevens.get("informatieobjecttypen") or []) if u in names]
+    return out
+
+
+def serialize_subtype(request: Request, kind: SubType, row: Any,
+                      extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A type as the API shows it; ``extra`` is what ``subtype_extras`` found for it (lists without it leave
+    those relations empty)."""
+    extra = extra or {}
     out = {k: v for k, v in row.gegevens.items() if k != "uitkomst" or kind.collection == "resultaattypen"}
     out.update({
         "url": resource_url(request, CATALOGI_PREFIX, kind.collection, row.uuid), "uuid": row.uuid,
@@ -450,14 +668,18 @@ def serialize_subtype(request: Request, kind: SubType, row: Any) -> dict[str, An
         out.setdefault(key, None)
     if kind.collection == "statustypen":
         out["isEindstatus"] = row.volgnummer == row.hoogste_volgnummer
-        # No zaakobjecttype: this catalogue has no zaakobjecttypen, and an invented URL would mislead.
+        # The zaakobjecttype that names this statustype, if one does; none is left out, not invented.
+        if extra.get("zaakobjecttypen"):
+            out["zaakobjecttype"] = resource_url(request, CATALOGI_PREFIX, "zaakobjecttypen",
+                                                 extra["zaakobjecttypen"][0])
         out.setdefault("doorlooptijd", None)
         out.setdefault("toelichting", None)
     elif kind.collection == "resultaattypen":
         out["omschrijvingGeneriek"] = row.gegevens.get("omschrijving", "")
-        out["besluittypeOmschrijving"] = []
-        out["informatieobjecttypeOmschrijving"] = []
-        out["zaakobjecttypen"] = []
+        out["besluittypeOmschrijving"] = list(dict.fromkeys(extra.get("besluittypeOmschrijving", [])))
+        out["informatieobjecttypeOmschrijving"] = list(dict.fromkeys(extra.get("informatieobjecttypeOmschrijving", [])))
+        out["zaakobjecttypen"] = [resource_url(request, CATALOGI_PREFIX, "zaakobjecttypen", u)
+                                  for u in extra.get("zaakobjecttypen", [])]
         out["uitkomst"] = uitkomst_of(row.gegevens)
     return out
 
