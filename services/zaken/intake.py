@@ -24,9 +24,10 @@ from sds.runtime.errors import ValidatieFout
 from sds.runtime.outbox import record_event
 from sds.runtime.settings import ServiceSettings
 from services.zaken.catalogi.models import catalogussen, zaaktypen
-from services.zaken.common import CATALOGI_PREFIX, uuid_from_url
+from services.zaken.common import CATALOGI_PREFIX, INTEGRAAL, uuid_from_url
 from services.zaken.plannen.models import plan_zaken, plannen
-from services.zaken.plannen.service import _plan_event
+from services.zaken.plannen.schemas import EscalatieIn
+from services.zaken.plannen.service import _plan_event, escalate
 from services.zaken.zaken import service
 from services.zaken.zaken.models import zaken
 from services.zaken.zaken.schemas import ZaakIn
@@ -87,7 +88,22 @@ async def open_triaged_zaken(session: AsyncSession, event: CloudEvent, settings:
         if te_openen.regisseur and decision.regie != "geen" and decision.huishouden:
             await _link_to_plan(session, ctx, decision, te_openen.cluster if decision.regie == "per-cluster" else "",
                                 zaak_uuid)
+    if decision.integraal and decision.huishouden and opened and not any(z.integraal for z in decision.zaken):
+        await _escalate(session, ctx, decision, opened)
     return opened
+
+
+async def _escalate(session: AsyncSession, ctx: service.Ctx, decision: AanvraagGetrieerd, opened: list[str]) -> None:
+    """Triage sent the household to the integral team (integraal in tweede instantie): the kolom zaken just opened,
+    and the household's other open kolom zaken, become deelzaken of one integral hoofdzaak."""
+    others = (await session.execute(select(zaken.c.uuid).where(
+        zaken.c.huishouden == decision.huishouden, zaken.c.einddatum.is_(None), zaken.c.hoofdzaak_id.is_(None),
+        zaken.c.kolom.notin_([INTEGRAAL]), zaken.c.uuid.notin_(opened)).order_by(zaken.c.id).limit(19))).scalars()
+    deelzaken = [ctx.url("zaken", u) for u in [*opened[1:], *others]]
+    redenen = [{"code": r.code, **({"kolom": r.kolom} if r.kolom else {})} for r in decision.redenen]
+    first = (await session.execute(select(zaken.c.hoofdzaak_id).where(zaken.c.uuid == opened[0]))).scalar()
+    if first is None:  # a redelivered decision whose escalation was already done changes nothing
+        await escalate(ctx, opened[0], EscalatieIn.model_validate({"redenen": redenen, "deelzaken": deelzaken}))
 
 
 async def _link_to_plan(session: AsyncSession, ctx: service.Ctx, decision: AanvraagGetrieerd, cluster: str,
