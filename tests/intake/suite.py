@@ -126,7 +126,8 @@ async def make_suite(tmp_path: Path, nats_url: str, archetype: str | None, label
     async with AsyncExitStack() as stack:
         urls = {name: await stack.enter_async_context(fresh_database_url(tmp_path, f"{label}_{name}"))
                 for name in ("intake", "zaken", "klantgegevens")}
-        common = {"env": "dev", "nats_url": nats_url, "public_base_url": BASE, "outbox_poll_interval": 0.05}
+        common: dict[str, Any] = {"env": "dev", "nats_url": nats_url, "public_base_url": BASE,
+                                  "outbox_poll_interval": 0.05}
         intake = create_intake(IntakeSettings(database_url=urls["intake"], archetype=archetype,
                                               zaken_url=ZAKEN_INTERN, klantgegevens_url=KG_INTERN,
                                               triage_interval=0.2, **common))
