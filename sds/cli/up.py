@@ -296,6 +296,8 @@ class Up:
             "SDS_NATS_URL": nats_url,
             "SDS_INTERNAL_SECRET": self.secrets.internal,
             "SDS_PUBLIC_BASE_URL": http_url(self.options.host, self.ports[GATEWAY]),
+            # Where each service answers inside the suite, for the REST calls services make to each other.
+            **{f"SDS_{service.upper()}_URL": http_url(self.options.host, self.ports[service]) for service in SERVICES},
         })
         if self.archetype:
             env["SDS_ARCHETYPE"] = self.archetype
