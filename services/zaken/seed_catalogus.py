@@ -6,6 +6,11 @@ Loading twice changes nothing: a catalogus that is already there (same domein an
 Lead times follow the law: Wmo 2015 art. 2.3.2 (six weeks onderzoek) + art. 4.1.3 (two weeks beslissing),
 Jeugdwet via Awb 4:13 (eight weeks), Participatiewet art. 44 (eight weeks), Wgs art. 4 (eight weeks to a
 beschikking); a vroegsignaal is followed up within four weeks.
+
+Each catalogus also has the documents its zaken produce (informatieobjecttypen aanvraagformulier and
+beschikking) and the besluittype of the beschikking (Awb: six weeks for bezwaar), which its zaaktypen and
+their resultaattypen toegekend and afgewezen refer to; each zaaktype has a zaakobjecttype for the household
+it is about.
 """
 
 from __future__ import annotations
@@ -24,11 +29,17 @@ from sds.runtime.db import Database
 from sds.runtime.settings import ServiceSettings
 from services.zaken.catalogi import schemas
 from services.zaken.catalogi.models import (
+    besluittype_iotypen,
+    besluittypen,
     catalogussen,
     eigenschappen,
+    informatieobjecttypen,
+    resultaattype_besluittypen,
     resultaattypen,
     roltypen,
     statustypen,
+    zaakobjecttypen,
+    zaaktype_besluittypen,
     zaaktypen,
 )
 from services.zaken.common import CATALOGI_PREFIX
@@ -115,6 +126,11 @@ ROLTYPEN = (("Aanvrager", "initiator"), ("Behandelaar", "behandelaar"), ("Regiss
             ("Belanghebbende", "belanghebbende"))
 RESULTAATTYPEN = (("Toegekend", "vernietigen", "P10Y"), ("Afgewezen", "vernietigen", "P5Y"),
                   ("Ingetrokken", "vernietigen", "P1Y"))
+# The resultaattypen that end in a beschikking (a withdrawn aanvraag needs none).
+MET_BESLUIT = ("Toegekend", "Afgewezen")
+INFORMATIEOBJECTTYPEN = (("Aanvraagformulier", "Aanvraag"), ("Beschikking", "Besluit"))
+# Where the household a zaak is about is registered (the klantgegevens service), as a zaakobjecttype names it.
+HUISHOUDENS = "/klantgegevens/api/v1/huishoudens"
 
 
 def _url(base: str, collection: str, resource_uuid: str) -> str:
@@ -143,6 +159,7 @@ async def _seed_catalogus(session: AsyncSession, base: str, rsin: str, cat: Cata
     cat_id = (await session.execute(insert(catalogussen).values(
         uuid=cat_uuid, domein=cat.domein, rsin=rsin, naam=cat.naam, kolom=cat.kolom, gegevens=_dump(body))
         .returning(catalogussen.c.id))).scalar_one()
+    besluittype_id = await _seed_documenten(session, base, cat_id, cat_uuid)
     for zt in cat.zaaktypen:
         zt_uuid = str(uuid.uuid4())
         zt_body = schemas.ZaakTypeIn.model_validate({
@@ -162,7 +179,16 @@ async def _seed_catalogus(session: AsyncSession, base: str, rsin: str, cat: Cata
             vertrouwelijkheidaanduiding=zt.vertrouwelijkheid, doorlooptijd=zt.doorlooptijd,
             trefwoorden=list(zt.trefwoorden), begin_geldigheid=BEGIN, einde_geldigheid=None, concept=False,
             gegevens=_dump(zt_body)).returning(zaaktypen.c.id))).scalar_one()
+        await session.execute(insert(zaaktype_besluittypen).values(zaaktype_id=zt_id, besluittype_id=besluittype_id))
         zt_url = _url(base, "zaaktypen", zt_uuid)
+        zot = schemas.ZaakObjectTypeIn.model_validate({
+            "anderObjecttype": True, "objecttype": f"{base.rstrip('/')}{HUISHOUDENS}",
+            "relatieOmschrijving": "Het huishouden waar de zaak over gaat", "zaaktype": zt_url,
+            "catalogus": _url(base, "catalogussen", cat_uuid), "beginGeldigheid": BEGIN.isoformat()})
+        await session.execute(insert(zaakobjecttypen).values(
+            uuid=str(uuid.uuid4()), zaaktype_id=zt_id, objecttype=zot.objecttype,
+            relatie_omschrijving=zot.relatie_omschrijving, ander_objecttype=True, begin_geldigheid=BEGIN,
+            einde_geldigheid=None, gegevens=_dump(zot)))
         for volgnummer, omschrijving in enumerate(zt.statussen, start=1):
             st = schemas.StatusTypeIn.model_validate({"omschrijving": omschrijving, "zaaktype": zt_url,
                                                       "volgnummer": volgnummer,
@@ -184,14 +210,40 @@ async def _seed_catalogus(session: AsyncSession, base: str, rsin: str, cat: Cata
                 "selectielijstklasse": f"{SELECTIELIJST_API}/resultaten/{klasse_uuid}",
                 "archiefnominatie": nominatie, "archiefactietermijn": termijn,
                 "brondatumArchiefprocedure": {"afleidingswijze": "afgehandeld"}})
-            await session.execute(insert(resultaattypen).values(uuid=str(uuid.uuid4()), zaaktype_id=zt_id,
-                                                                omschrijving=omschrijving,
-                                                                archiefnominatie=nominatie, gegevens=_dump(res)))
+            res_id = (await session.execute(insert(resultaattypen).values(
+                uuid=str(uuid.uuid4()), zaaktype_id=zt_id, omschrijving=omschrijving, archiefnominatie=nominatie,
+                gegevens=_dump(res)).returning(resultaattypen.c.id))).scalar_one()
+            if omschrijving in MET_BESLUIT:
+                await session.execute(insert(resultaattype_besluittypen).values(resultaattype_id=res_id,
+                                                                               besluittype_id=besluittype_id))
         eig = schemas.EigenschapIn.model_validate({
             "naam": "aanvraagdatum", "definitie": "De datum waarop de aanvraag of melding binnenkwam.",
             "specificatie": {"formaat": "datum", "lengte": "8", "kardinaliteit": "1"}, "zaaktype": zt_url})
         await session.execute(insert(eigenschappen).values(uuid=str(uuid.uuid4()), zaaktype_id=zt_id,
                                                            naam="aanvraagdatum", gegevens=_dump(eig)))
+
+
+async def _seed_documenten(session: AsyncSession, base: str, cat_id: int, cat_uuid: str) -> int:
+    """The catalogus's published informatieobjecttypen and its besluittype beschikking; returns the latter's id."""
+    iot_ids = {}
+    for omschrijving, categorie in INFORMATIEOBJECTTYPEN:
+        iot = schemas.InformatieObjectTypeIn.model_validate({
+            "catalogus": _url(base, "catalogussen", cat_uuid), "omschrijving": omschrijving,
+            "vertrouwelijkheidaanduiding": "vertrouwelijk", "informatieobjectcategorie": categorie,
+            "beginGeldigheid": BEGIN.isoformat()})
+        iot_ids[omschrijving] = (await session.execute(insert(informatieobjecttypen).values(
+            uuid=str(uuid.uuid4()), catalogus_id=cat_id, omschrijving=omschrijving, begin_geldigheid=BEGIN,
+            einde_geldigheid=None, concept=False, gegevens=_dump(iot)).returning(informatieobjecttypen.c.id))
+        ).scalar_one()
+    bt = schemas.BesluitTypeIn.model_validate({
+        "catalogus": _url(base, "catalogussen", cat_uuid), "omschrijving": "Beschikking",
+        "omschrijvingGeneriek": "Beschikking", "besluitcategorie": "beschikking", "reactietermijn": "P6W",
+        "publicatieIndicatie": False, "informatieobjecttypen": ["Beschikking"], "beginGeldigheid": BEGIN.isoformat()})
+    bt_id = (await session.execute(insert(besluittypen).values(
+        uuid=str(uuid.uuid4()), catalogus_id=cat_id, omschrijving="Beschikking", begin_geldigheid=BEGIN,
+        einde_geldigheid=None, concept=False, gegevens=_dump(bt)).returning(besluittypen.c.id))).scalar_one()
+    await session.execute(insert(besluittype_iotypen).values(besluittype_id=bt_id, iotype_id=iot_ids["Beschikking"]))
+    return int(bt_id)
 
 
 def _dump(body: Any) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from sds.runtime.errors import ApiError, NotFound
 from sds.runtime.pagination import Pagination, paginate
 from services.zaken.catalogi.models import resultaattypen, roltypen, statustypen
 from services.zaken.common import CATALOGI_PREFIX, split_csv, uuid_from_url
-from services.zaken.zaken import expand, queries, schemas, service
+from services.zaken.zaken import expand, queries, schemas, service, updates
 from services.zaken.zaken.models import (
     audittrail,
     klantcontacten,
@@ -359,6 +359,24 @@ async def resultaat_read(uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
                       service.serialize_resultaat)
 
 
+async def _write_resultaat(ctx: Ctx, resultaat_uuid: str, body: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    _require(ctx, "zaken.bijwerken")
+    async with ctx.uow:
+        await updates.update_resultaat(ctx, resultaat_uuid, body, partial=partial)
+        row = (await ctx.session.execute(service.resultaat_select().where(resultaten.c.uuid == resultaat_uuid))).one()
+    return service.serialize_resultaat(ctx, row)
+
+
+@router.put("/resultaten/{uuid}", tags=["resultaten"])
+async def resultaat_update(uuid: uuid.UUID, body: PatchBody, ctx: Context) -> dict[str, Any]:
+    return await _write_resultaat(ctx, str(uuid), body, partial=False)
+
+
+@router.patch("/resultaten/{uuid}", tags=["resultaten"])
+async def resultaat_partial_update(uuid: uuid.UUID, body: PatchBody, ctx: Context) -> dict[str, Any]:
+    return await _write_resultaat(ctx, str(uuid), body, partial=True)
+
+
 @router.delete("/resultaten/{uuid}", status_code=204, tags=["resultaten"])
 async def resultaat_delete(uuid: uuid.UUID, ctx: Context) -> Response:
     _require(ctx, "zaken.bijwerken")
@@ -395,6 +413,26 @@ async def zaakobject_read(uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
     _require(ctx, "zaken.lezen")
     return await _one(ctx, service.zaakobject_select().where(zaakobjecten.c.uuid == str(uuid)),
                       service.serialize_zaakobject)
+
+
+async def _write_zaakobject(ctx: Ctx, zaakobject_uuid: str, body: dict[str, Any], *, partial: bool
+                            ) -> dict[str, Any]:
+    _require(ctx, "zaken.bijwerken")
+    async with ctx.uow:
+        await updates.update_zaakobject(ctx, zaakobject_uuid, body, partial=partial)
+        row = (await ctx.session.execute(service.zaakobject_select().where(
+            zaakobjecten.c.uuid == zaakobject_uuid))).one()
+    return service.serialize_zaakobject(ctx, row)
+
+
+@router.put("/zaakobjecten/{uuid}", tags=["zaakobjecten"])
+async def zaakobject_update(uuid: uuid.UUID, body: PatchBody, ctx: Context) -> dict[str, Any]:
+    return await _write_zaakobject(ctx, str(uuid), body, partial=False)
+
+
+@router.patch("/zaakobjecten/{uuid}", tags=["zaakobjecten"])
+async def zaakobject_partial_update(uuid: uuid.UUID, body: PatchBody, ctx: Context) -> dict[str, Any]:
+    return await _write_zaakobject(ctx, str(uuid), body, partial=True)
 
 
 @router.delete("/zaakobjecten/{uuid}", status_code=204, tags=["zaakobjecten"])
@@ -458,6 +496,36 @@ async def zaakeigenschap_read(zaak_uuid: uuid.UUID, uuid: uuid.UUID, ctx: Contex
     _require(ctx, "zaken.lezen")
     return await _one(ctx, service.zaakeigenschap_select().where(
         zaken.c.uuid == str(zaak_uuid), zaakeigenschappen.c.uuid == str(uuid)), service.serialize_zaakeigenschap)
+
+
+async def _write_zaakeigenschap(ctx: Ctx, zaak_uuid: str, eigenschap_uuid: str, body: dict[str, Any], *,
+                                partial: bool) -> dict[str, Any]:
+    _require(ctx, "zaken.bijwerken")
+    async with ctx.uow:
+        await updates.update_zaakeigenschap(ctx, zaak_uuid, eigenschap_uuid, body, partial=partial)
+        row = (await ctx.session.execute(service.zaakeigenschap_select().where(
+            zaakeigenschappen.c.uuid == eigenschap_uuid))).one()
+    return service.serialize_zaakeigenschap(ctx, row)
+
+
+@router.put("/zaken/{zaak_uuid}/zaakeigenschappen/{uuid}", tags=["zaken"])
+async def zaakeigenschap_update(zaak_uuid: uuid.UUID, uuid: uuid.UUID, body: PatchBody,
+                                ctx: Context) -> dict[str, Any]:
+    return await _write_zaakeigenschap(ctx, str(zaak_uuid), str(uuid), body, partial=False)
+
+
+@router.patch("/zaken/{zaak_uuid}/zaakeigenschappen/{uuid}", tags=["zaken"])
+async def zaakeigenschap_partial_update(zaak_uuid: uuid.UUID, uuid: uuid.UUID, body: PatchBody,
+                                        ctx: Context) -> dict[str, Any]:
+    return await _write_zaakeigenschap(ctx, str(zaak_uuid), str(uuid), body, partial=True)
+
+
+@router.delete("/zaken/{zaak_uuid}/zaakeigenschappen/{uuid}", status_code=204, tags=["zaken"])
+async def zaakeigenschap_delete(zaak_uuid: uuid.UUID, uuid: uuid.UUID, ctx: Context) -> Response:
+    _require(ctx, "zaken.bijwerken")
+    async with ctx.uow:
+        await updates.delete_zaakeigenschap(ctx, str(zaak_uuid), str(uuid))
+    return Response(status_code=204)
 
 
 @router.get("/zaken/{zaak_uuid}/audittrail", tags=["zaken"])
