@@ -10,7 +10,7 @@ from sds.runtime.auth import Autorisatie
 from tests.zaken.conftest import CATALOGI, ZAKEN, Suite, client_ctx, headers, outbox_events
 
 HUISHOUDEN = "http://testserver/klantgegevens/api/v1/huishoudens/7"
-TOEKENNING = {"product": {"productcategorie": "54", "productcode": "54001"},
+TOEKENNING: dict[str, Any] = {"product": {"productcategorie": "54", "productcode": "54001"},
               "omvang": {"volume": 3, "eenheid": "uur", "frequentie": "per-week"}, "begindatum": "2026-12-01"}
 
 
@@ -153,7 +153,7 @@ async def test_changes_under_a_zaak_follow_the_clients_rights(suite: Suite) -> N
               ("patch", eig["url"], {"waarde": "y"}), ("delete", eig["url"], None)]
     for ctx, status in ((jeugd, 404), (laag, 404), (lezer, 403), (schrijver, None)):
         for method, url, body in writes:
-            kwargs = {"json": body} if body is not None else {}
+            kwargs: dict[str, Any] = {"json": body} if body is not None else {}
             r = await suite.client.request(method.upper(), url, headers=headers(ctx), **kwargs)
             assert r.status_code == (status or (204 if method == "delete" else 200)), (ctx.client_id, url, r.text)
     assert (await suite.get_json(resultaat["url"]))["toelichting"] == "x"
