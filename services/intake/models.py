@@ -117,9 +117,10 @@ statusberichten = Table(
     Column("status", String(63), nullable=False),
     Column("uitkomst", String(30), nullable=True),
     Column("ontvangen", DateTime(timezone=True), nullable=False),
-    # A report sent twice (a retry after a lost answer) is one report.
-    UniqueConstraint("delegatie_id", "externe_referentie", "soort", "status", "uitkomst",
-                     name="uq_statusberichten_eenmaal"),
+    # A report sent twice (a retry after a lost answer) is one report: the key is what the report says
+    # (reference, kind, status, outcome), so an empty outcome counts too (NULLs would never collide).
+    Column("sleutel", String(200), nullable=False),
+    UniqueConstraint("delegatie_id", "sleutel", name="uq_statusberichten_eenmaal"),
 )
 
 # What intake knows of the zaken opened for its aanvragen, from zaken' events: which aanvraag is in
@@ -136,3 +137,6 @@ zaken = Table(
     Column("status_gezet", Boolean, nullable=False),
     Column("resultaat", String(80), nullable=True),
 )
+
+# The signalen tables live with their use cases; imported here so this metadata (the app's, the migrations') has them.
+from services.intake.signalen import models as _signalen  # noqa: E402, F401
