@@ -419,19 +419,16 @@ async def ontvang_statusbericht(intake: Intake, session: AsyncSession, auth: Aut
         raise NotFound("Geen aanvraag die aan deze partij is doorgezet.")
     now = _now()
     bericht_uuid = str(uuid.uuid4())
+    sleutel = "|".join((body.externe_referentie, body.soort, body.status, body.uitkomst or ""))
     try:
         async with session.begin_nested():
             await session.execute(insert(statusberichten).values(
                 uuid=bericht_uuid, delegatie_id=delegatie.id, partij=delegatie.partij,
                 externe_referentie=body.externe_referentie, soort=body.soort, status=body.status,
-                uitkomst=body.uitkomst, ontvangen=now))
+                uitkomst=body.uitkomst, ontvangen=now, sleutel=sleutel))
     except IntegrityError:
         existing = (await session.execute(select(statusberichten).where(
-            statusberichten.c.delegatie_id == delegatie.id,
-            statusberichten.c.externe_referentie == body.externe_referentie,
-            statusberichten.c.soort == body.soort, statusberichten.c.status == body.status,
-            (statusberichten.c.uitkomst == body.uitkomst) if body.uitkomst else statusberichten.c.uitkomst.is_(None),
-        ))).first()
+            statusberichten.c.delegatie_id == delegatie.id, statusberichten.c.sleutel == sleutel))).first()
         if existing is None:
             raise
         return _bericht(intake, existing, body.aanvraag), False

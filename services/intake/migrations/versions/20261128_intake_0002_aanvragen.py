@@ -161,6 +161,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=63), nullable=False),
         sa.Column("uitkomst", sa.String(length=30), nullable=True),
         sa.Column("ontvangen", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sleutel", sa.String(length=200), nullable=False),
         sa.ForeignKeyConstraint(
             ["delegatie_id"],
             ["delegaties.id"],
@@ -168,9 +169,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_statusberichten")),
-        sa.UniqueConstraint(
-            "delegatie_id", "externe_referentie", "soort", "status", "uitkomst", name="uq_statusberichten_eenmaal"
-        ),
+        sa.UniqueConstraint("delegatie_id", "sleutel", name="uq_statusberichten_eenmaal"),
         sa.UniqueConstraint("uuid", name=op.f("uq_statusberichten_uuid")),
     )
     with op.batch_alter_table("statusberichten", schema=None) as batch_op:
