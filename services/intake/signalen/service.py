@@ -16,12 +16,13 @@ from uuid import uuid4
 
 from fastapi import Request
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.envelope import CloudEvent
 from contracts.events import make_event
 from sds.runtime.app import UnitOfWork
-from sds.runtime.errors import NotFound
+from sds.runtime.errors import Conflict, NotFound
 from sds.runtime.pagination import PageParams, paginate
 from sds.runtime.tracing import current_traceparent
 from services.intake.aanvragen.service import open_proactieve_aanvraag
@@ -82,7 +83,14 @@ async def ontvang(intake: Intake, uow: UnitOfWork, items: list[NieuwSignaal], ba
 
     nieuw = [i for i, u in enumerate(resultaat) if u.status == "aangemaakt"]
     if nieuw:
-        await store.insert_signalen(session, [_row(items[i], nieuw_uuid[i], sleutels[i], batch_id, now) for i in nieuw])
+        try:
+            await store.insert_signalen(session, [_row(items[i], nieuw_uuid[i], sleutels[i], batch_id, now)
+                                                  for i in nieuw])
+        except IntegrityError as exc:
+            # The same partner id for another address, in a batch being stored right now (the key locks do not
+            # cover it): nothing of this request is kept, and sent again it is answered from what was stored.
+            raise Conflict("Een signaal met dezelfde partnerReferentie wordt op dit moment verwerkt; stuur het "
+                           "opnieuw.") from exc
         await uow.record_all(_events(intake, [(items[i], nieuw_uuid[i]) for i in nieuw], now.date()))
         await _regel(intake, session, items, nieuw, nieuw_uuid, sleutels, aanvraag_dagen, venster)
     return resultaat
