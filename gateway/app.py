@@ -8,6 +8,8 @@ goes to the gateway's own FastAPI app behind the shared request pipeline.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import importlib.util
 import logging
 from collections.abc import AsyncIterator
@@ -21,10 +23,12 @@ from gateway.accesslog import AccessLog
 from gateway.applicaties import SqlApplicatieStore, bootstrap_applicatie
 from gateway.authn import TokenVerifier
 from gateway.autorisaties import router as autorisaties_router
+from gateway.clusters import ClusterRouter
+from gateway.delegatie import DelegatieConsumer, Delegator
 from gateway.health import router as health_router
 from gateway.limits import CircuitBreaker, RateLimiter
 from gateway.proxy import ProxyMiddleware, UpstreamPool
-from gateway.routing import routes, upstreams_from_settings
+from gateway.routing import Upstream, routes, upstreams_from_settings
 from gateway.settings import GatewaySettings
 from sds.profiles import load_profile
 from sds.runtime.db import Database
@@ -63,14 +67,42 @@ def create_app(settings: GatewaySettings | None = None) -> ProxyMiddleware:
                                      keepalive_expiry=settings.keepalive_expiry))
 
     access_log = AccessLog(SERVICE, log)
+    upstreams = upstreams_from_settings(settings, profile)
+    # Cluster work only where the profile runs a service per cluster or a cluster at a party.
+    clusters = ClusterRouter(profile, upstreams, settings) if profile is not None else None
+    if clusters is not None and not clusters.applies:
+        clusters = None
+    consumer = None
+    if settings.nats_url and profile is not None and profile.externe_partijen:
+        assert clusters is not None  # an extern cluster makes zaken's routing apply
+        delegator = Delegator(profile, intake=_intake_upstreams(clusters, upstreams),
+                              public_base_url=settings.public_base_url, credentials=clusters.credentials,
+                              internal_secret=settings.internal_secret, allow=clusters.allow,
+                              timeout=settings.read_timeout)
+        consumer = DelegatieConsumer(settings.nats_url, delegator, durable=settings.delegatie_durable,
+                                     max_deliveries=settings.delegatie_max_deliveries,
+                                     backoff=settings.delegatie_backoff_seconds,
+                                     ack_wait=settings.delegatie_ack_wait_seconds)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await store.create_tables()
         await pool.open()
+        if clusters is not None:
+            clusters.zaaktypen.use(pool.client)
+        task = None
+        if consumer is not None:
+            consumer.delegator.client = pool.client
+            # In the background: the gateway serves requests while NATS is still on its way.
+            task = asyncio.create_task(consumer.run(), name="gateway-delegaties")
         try:
             yield
         finally:
+            if task is not None and consumer is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+                await consumer.close()
             await pool.close()
             await database.dispose()
             access_log.flush()
@@ -82,7 +114,9 @@ def create_app(settings: GatewaySettings | None = None) -> ProxyMiddleware:
     app.state.store = store
     app.state.profile = profile
     app.state.rate_limiter = rate_limiter
-    app.state.upstreams = upstreams_from_settings(settings)
+    app.state.upstreams = upstreams
+    app.state.clusters = clusters
+    app.state.delegaties = consumer
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(autorisaties_router)
@@ -97,9 +131,16 @@ def create_app(settings: GatewaySettings | None = None) -> ProxyMiddleware:
     # routes depend on gateway.autorisaties.caller), which this pipeline knows nothing of.
     app.add_middleware(RequestContextMiddleware, service=SERVICE, api_version=settings.api_version,
                        internal_secret=settings.internal_secret, is_public=lambda _path: True)
+    names = [*upstreams, *(u.name for u in (clusters.extra_upstreams() if clusters is not None else []))]
     breakers = {name: CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_seconds)
-                for name in app.state.upstreams}
+                for name in names}
     app.state.breakers = breakers
     return ProxyMiddleware(app, routes=routes(app.state.upstreams), verifier=verifier, pool=pool,
                            api_version=settings.api_version, access_log=access_log,
-                           max_body_bytes=settings.max_body_bytes, rate_limiter=rate_limiter, breakers=breakers)
+                           max_body_bytes=settings.max_body_bytes, rate_limiter=rate_limiter, breakers=breakers,
+                           clusters=clusters)
+
+
+def _intake_upstreams(clusters: ClusterRouter, upstreams: dict[str, Upstream]) -> list[Upstream]:
+    """Where an aanvraag may live: intake's default first, then its per-cluster instances."""
+    return [upstreams["intake"], *(u for (service, _c), u in clusters.instances.items() if service == "intake")]

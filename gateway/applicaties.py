@@ -55,10 +55,30 @@ class Applicatie:
             user_id=user_id,
             user_representation=user_representation,
             heeft_alle_autorisaties=self.heeft_alle_autorisaties,
-            autorisaties=list(self.autorisaties),
+            autorisaties=_within_kolommen(self.autorisaties, self.kolommen) if not self.heeft_alle_autorisaties
+            else list(self.autorisaties),
             kolommen=list(self.kolommen),
             clusters=list(self.clusters),
         )
+
+
+# Components whose grants the services narrow by kolom alone (a grant without one covers every kolom).
+_PER_KOLOM = frozenset({"zaken", "catalogi"})
+
+
+def _within_kolommen(autorisaties: Iterable[Autorisatie], kolommen: Collection[str]) -> list[Autorisatie]:
+    """An applicatie limited to kolommen (a cluster's team, an external party) gets its zaken and catalogi
+    grants per kolom: a grant without kolom, catalogus or zaaktype becomes one grant per kolom it serves,
+    so a service that filters by the grants' kolom shows it nothing of another cluster."""
+    if not kolommen:
+        return list(autorisaties)
+    out: list[Autorisatie] = []
+    for grant in autorisaties:
+        if grant.component in _PER_KOLOM and not (grant.kolom or grant.catalogus or grant.zaaktype):
+            out.extend(grant.model_copy(update={"kolom": kolom}) for kolom in kolommen)
+        else:
+            out.append(grant)
+    return out
 
 
 class ApplicatieStore(Protocol):

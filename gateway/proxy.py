@@ -9,9 +9,14 @@ breaks the protocol, 504 when it is too slow, 503 when the gateway's own pool is
 Before a request leaves: 413 when its body is over the limit (by Content-Length at once, or while
 a chunked body streams), 429 when its client is over its rate, 503 while the upstream's circuit is
 open (see gateway.limits). The proxy never repeats a request itself; the transport's one retry
-follows ``gateway.transport.may_repeat``. The only URLs the gateway calls are the upstreams of its
-settings: it never fetches a URL a client supplied, so no allow-list of hosts is needed (one must
-come with the first feature that does).
+follows ``gateway.transport.may_repeat``.
+
+With an archetype profile that runs a service per cluster or puts a cluster at an external party,
+``gateway.clusters`` picks the upstream after the token check (reading a JSON body first where it
+names the zaaktype). An external party gets a JWT-ZGW token signed with its own secret instead of
+the suite's internal auth context, and no X-Forwarded-* headers. The only URLs the gateway calls
+are its upstreams and the profile's parties: a URL a client supplies (a zaaktype) is never called,
+only the identifier in its path is used (see gateway.clusters.AllowList).
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ import httpx
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.accesslog import AccessLog
-from gateway.authn import TokenVerifier
+from gateway.authn import Resolved, TokenVerifier
+from gateway.clusters import ClusterRouter, CredentialsMissing
 from gateway.limits import BodyTooLarge, CircuitBreaker, RateLimiter, retry_after
 from gateway.metrics import UpstreamMetrics
 from gateway.routing import PUBLIC_PATHS, Upstream
@@ -104,24 +110,28 @@ class UpstreamPool:
 class ProxyMiddleware:
     def __init__(self, app: ASGIApp, *, routes: dict[str, Upstream], verifier: TokenVerifier,
                  pool: UpstreamPool, api_version: str, access_log: AccessLog, max_body_bytes: int,
-                 rate_limiter: RateLimiter | None, breakers: dict[str, CircuitBreaker]) -> None:
+                 rate_limiter: RateLimiter | None, breakers: dict[str, CircuitBreaker],
+                 clusters: ClusterRouter | None = None) -> None:
         self.app = app
         self.routes = routes
         self.verifier = verifier
         self.pool = pool
         self.api_version = api_version.encode()
         self.access_log = access_log
-        self.metrics = {upstream.name: UpstreamMetrics(upstream.name) for upstream in routes.values()}
+        every = [*routes.values(), *(clusters.extra_upstreams() if clusters is not None else [])]
+        self.metrics = {upstream.name: UpstreamMetrics(upstream.name) for upstream in every}
+        self.clusters = clusters
         self.max_body_bytes = max_body_bytes
         self.rate_limiter = rate_limiter
         self.breakers = breakers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            upstream = self.routes.get(scope["path"][1:].partition("/")[0])
+            segment = scope["path"][1:].partition("/")[0]
+            upstream = self.routes.get(segment)
             if upstream is not None:
                 try:
-                    await self._proxy(scope, receive, send, upstream)
+                    await self._proxy(scope, receive, send, upstream, segment)
                 except Exception:
                     # The proxy sits outside FastAPI's error handling (that is what keeps it fast),
                     # so it answers an unexpected failure itself, in the same Fout shape.
@@ -170,7 +180,7 @@ class ProxyMiddleware:
     def _too_large_detail(self) -> str:
         return f"De request body is groter dan de toegestane {self.max_body_bytes} bytes."
 
-    async def _proxy(self, scope: Scope, receive: Receive, send: Send, upstream: Upstream) -> None:
+    async def _proxy(self, scope: Scope, receive: Receive, send: Send, upstream: Upstream, segment: str) -> None:
         started = time.perf_counter()
         headers: list[tuple[bytes, bytes]] = []
         authorization = rid_in = traceparent_in = forwarded_for = None
@@ -217,6 +227,7 @@ class ProxyMiddleware:
                 await send_problem(send, 413, self._too_large_detail(), request_id=request_id,
                                    extra_headers=own_headers)
                 return
+            resolved: Resolved | None = None
             if scope["path"] not in PUBLIC_PATHS:
                 try:
                     resolved = await self.verifier.resolve(authorization)
@@ -237,17 +248,51 @@ class ProxyMiddleware:
                                            "opnieuw.", request_id=request_id,
                                            extra_headers=[(b"retry-after", retry_after(wait)), *own_headers])
                         return
-                headers.append((b"x-sds-auth", resolved.header))
+            body: bytes | None = None
+            if resolved is not None and self.clusters is not None and upstream.name in self.clusters.applies:
+                if has_body and self.clusters.wants_body(segment, scope["method"], scope["path"]):
+                    try:
+                        body = await _read_body(receive, self.max_body_bytes)
+                    except ClientGone:
+                        status = 499
+                        return
+                    except BodyTooLarge:
+                        status = 413
+                        metrics.rejected("body_too_large").inc()
+                        await send_problem(send, 413, self._too_large_detail(), request_id=request_id,
+                                           extra_headers=own_headers)
+                        return
+                upstream = await self.clusters.choose(segment, upstream, resolved.ctx, scope["method"],
+                                                      scope["path"], scope["query_string"], body)
+                metrics = self.metrics[upstream.name]
+            if resolved is not None:
+                if upstream.partij is None:
+                    headers.append((b"x-sds-auth", resolved.header))
+                else:
+                    assert self.clusters is not None
+                    try:
+                        partij_token = self.clusters.credentials.token(upstream.partij)
+                    except CredentialsMissing as exc:
+                        status = 502
+                        metrics.error("credentials").inc()
+                        log.error("partij %s: %s", upstream.partij, exc, extra={"upstream": upstream.name})
+                        await send_problem(send, 502, f"De externe partij '{upstream.partij}' kan niet worden "
+                                           "aangeroepen: haar credentials ontbreken.", request_id=request_id,
+                                           extra_headers=own_headers)
+                        return
+                    headers.append((b"authorization", b"Bearer " + partij_token.encode()))
             # What sds.runtime.tracing.outgoing_headers() gives, without a dict and two encodes a header.
             headers.append(rid_header)
             headers.append((b"traceparent", trace.child().traceparent.encode()))
             client = scope.get("client")
-            if client:
-                ip = client[0].encode()
-                headers.append((b"x-forwarded-for", forwarded_for + b", " + ip if forwarded_for else ip))
-            headers.append((b"x-forwarded-proto", scope.get("scheme", "http").encode()))
-            if host:
-                headers.append((b"x-forwarded-host", host))
+            if upstream.partij is None:
+                # Who called, and how, is for the suite's own services, not for an outside party.
+                if client:
+                    ip = client[0].encode()
+                    headers.append((b"x-forwarded-for", forwarded_for + b", " + ip if forwarded_for else ip))
+                headers.append((b"x-forwarded-proto", scope.get("scheme", "http").encode()))
+                if host:
+                    headers.append((b"x-forwarded-host", host))
 
             breaker = self.breakers[upstream.name]
             wait = breaker.admit()
@@ -262,7 +307,8 @@ class ProxyMiddleware:
             request = httpx.Request(
                 scope["method"], url,
                 headers=headers,
-                content=_request_body(receive, self.max_body_bytes) if has_body else None,
+                content=body if body is not None else (
+                    _request_body(receive, self.max_body_bytes) if has_body else None),
                 extensions={"timeout": upstream.timeout},
             )
             status = await self._exchange(request, send, upstream, metrics, own_headers, breaker)
@@ -381,6 +427,11 @@ async def _request_body(receive: Receive, limit: int) -> AsyncIterator[bytes]:
             yield chunk
         if not message.get("more_body", False):
             return
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    """The whole request body, for the routing decisions that depend on it (at most ``limit`` bytes)."""
+    return b"".join([chunk async for chunk in _request_body(receive, limit)])
 
 
 async def _stream_body(response: httpx.Response, send: Send, upstream: Upstream, metrics: UpstreamMetrics) -> None:

@@ -1,8 +1,9 @@
 """Which service answers which part of the public URL space.
 
-The first path segment decides (``/zaken/...`` and ``/catalogi/...`` both go to the zaken
-service). The table is data so the archetype profile can later point a segment at a service
-per cluster without touching the proxy.
+The first path segment decides the service (``/zaken/...`` and ``/catalogi/...`` both go to the
+zaken service); its upstream is the settings' URL, or the active profile's ``upstreams.<service>.url``.
+Where the profile runs a service per cluster or a cluster at an external party, gateway.clusters
+picks the upstream of the cluster a request concerns.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 import httpx
 
 from gateway.settings import GatewaySettings
+from sds.profiles.model import Profile
 
 # public first path segment -> upstream (service) name
 SEGMENTS: dict[str, str] = {
@@ -33,6 +35,9 @@ class Upstream:
     name: str
     base_url: str
     timeout: dict[str, float | None]
+    # The external party (its name in the profile) behind this upstream: called with the party's
+    # credentials, never with the suite's internal auth context.
+    partij: str | None = None
 
     def url(self, raw_path: bytes, query_string: bytes) -> str:
         # The raw path keeps the client's percent-encoding, so the service sees exactly what was sent.
@@ -42,16 +47,21 @@ class Upstream:
         return f"{self.base_url}{path}"
 
 
-def upstreams_from_settings(settings: GatewaySettings) -> dict[str, Upstream]:
+def upstream_timeout(settings: GatewaySettings, service: str) -> dict[str, float | None]:
+    return httpx.Timeout(
+        connect=settings.connect_timeout,
+        read=settings.upstream_read_timeouts.get(service, settings.read_timeout),
+        write=settings.write_timeout,
+        pool=settings.pool_timeout,
+    ).as_dict()
+
+
+def upstreams_from_settings(settings: GatewaySettings, profile: Profile | None = None) -> dict[str, Upstream]:
+    """Each service's default upstream: the profile's ``upstreams.<service>.url`` when it names one."""
     result = {}
     for name, base_url in settings.upstream_urls().items():
-        timeout = httpx.Timeout(
-            connect=settings.connect_timeout,
-            read=settings.upstream_read_timeouts.get(name, settings.read_timeout),
-            write=settings.write_timeout,
-            pool=settings.pool_timeout,
-        )
-        result[name] = Upstream(name=name, base_url=base_url, timeout=timeout.as_dict())
+        chosen = (profile.upstream(name) if profile is not None else None) or base_url
+        result[name] = Upstream(name=name, base_url=chosen, timeout=upstream_timeout(settings, name))
     return result
 
 

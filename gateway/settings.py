@@ -89,6 +89,25 @@ class GatewaySettings(BaseSettings):
     max_keepalive_connections: int = Field(default=256, ge=0)
     keepalive_expiry: float = Field(default=30.0, ge=0)
 
+    # Routing per cluster and delegation to external parties (gateway.clusters, gateway.delegatie).
+    nats_url: str | None = Field(
+        None, description="NATS JetStream; with a profile that has extern clusters the gateway consumes the "
+                          "triage decisions from it and forwards the delegated aanvragen to the parties")
+    partij_client_id: str = Field(
+        "sociaal-domein-suite", min_length=1, max_length=255,
+        description="client_id in the JWT-ZGW token the gateway presents to an external party")
+    zaaktype_lookup_timeout: float = Field(default=2.0, gt=0,
+                                           description="longest wait for the catalogue when routing by zaaktype")
+    delegatie_durable: str = Field("gateway-delegaties", pattern=r"^[A-Za-z0-9_-]+$",
+                                   description="the gateway's durable JetStream consumer of triage decisions")
+    delegatie_max_deliveries: int = Field(default=10, ge=1,
+                                          description="deliveries of one triage decision before it is dead-lettered")
+    delegatie_backoff_seconds: list[float] = Field(
+        default_factory=lambda: [1.0, 5.0, 30.0, 120.0],
+        description="wait before the next try after a failed forwarding, per delivery (the last repeats)")
+    delegatie_ack_wait_seconds: float = Field(default=60.0, gt=0,
+                                              description="how long a delivery may take before NATS sends it again")
+
     @field_validator("upstream_intake", "upstream_zaken", "upstream_klantgegevens", "upstream_financien",
                      "upstream_beleidsinfo")
     @classmethod

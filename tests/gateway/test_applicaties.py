@@ -170,8 +170,9 @@ async def test_a_created_client_calls_through_with_its_own_token(api: httpx.Asyn
     assert ctx["user_id"] == "u123"
     assert ctx["heeft_alle_autorisaties"] is False
     assert ctx["clusters"] == ["jeugdzorg"] and ctx["kolommen"] == ["jeugd"]
+    # Limited to its cluster: the grant without a kolom reaches the service as a grant per kolom it serves.
     assert ctx["autorisaties"] == [{"component": "zaken", "scopes": ["zaken.lezen", "zaken.aanmaken"],
-                                    "zaaktype": None, "catalogus": None, "kolom": None,
+                                    "zaaktype": None, "catalogus": None, "kolom": "jeugd",
                                     "max_vertrouwelijkheidaanduiding": "vertrouwelijk"}]
 
     # A change takes effect at once, also for a token the gateway had already verified.
