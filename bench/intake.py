@@ -1,0 +1,290 @@
+"""Intake end to end on PostgreSQL, through the gateway: aanvraag submission throughput, and the time from an
+aanvraag's POST to its zaak being opened (zaak-geopend on the bus) at a steady 50 aanvragen/s.
+
+    python -m bench.intake [--seconds 20] [--rate 50] [--clients 16] [--archetype transitie-proof] [--write]
+
+It starts the whole suite with ``sds up`` (PostgreSQL databases ``sds_bench_intake_<service>``, recreated, and a
+nats-server of its own), seeds the catalogue, and drives the gateway with JWT-ZGW tokens of the bootstrap client.
+Each aanvraag is for a new person (a synthetic BSN), so each POST also looks up and registers person and household
+in klantgegevens — the full path of a first aanvraag. Targets: aanvraag -> zaak p99 <= 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import nats
+
+from bench.report import write_section
+from sds.runtime.bsn import is_valid_bsn
+from sds.runtime.jwt_zgw import encode_jwt_zgw
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVER = "postgresql://postgres@127.0.0.1:5432"
+PREFIX = "sds_bench_intake"
+SERVICES = ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo")
+CLIENT_ID = "bench-intake"
+TARGET_P99_MS = 300.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _bsns() -> Any:
+    n = 0
+    while True:
+        candidate = f"9997{n:05d}"
+        n += 1
+        if is_valid_bsn(candidate):
+            yield candidate
+
+
+async def _recreate_databases() -> None:
+    conn = await asyncpg.connect(f"{SERVER}/postgres")
+    try:
+        for service in SERVICES:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{PREFIX}_{service}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+class Suite:
+    def __init__(self, archetype: str) -> None:
+        self.port = _free_port()
+        self.nats_port = _free_port()
+        self.data_dir = Path(tempfile.mkdtemp(prefix="sds-bench-intake-"))
+        self.secret = secrets.token_urlsafe(32)
+        self.env = {**os.environ, "SDS_INTERNAL_SECRET": secrets.token_urlsafe(32),
+                    "SDS_BOOTSTRAP_CLIENT_ID": CLIENT_ID, "SDS_BOOTSTRAP_SECRET": self.secret,
+                    "SDS_PSEUDONIEM_SLEUTEL": secrets.token_urlsafe(32), "SDS_LOG_LEVEL": "WARNING",
+                    # One client drives the gateway as hard as it can; its per-client limit is not under test.
+                    "SDS_RATE_LIMIT_PER_SECOND": "0"}
+        self.archetype = archetype
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        argv = [sys.executable, "-m", "sds.cli.main", "up", "--archetype", self.archetype, "--port", str(self.port),
+                "--data-dir", str(self.data_dir), "--database-url", f"{SERVER}/{PREFIX}",
+                "--nats-port", str(self.nats_port)]
+        self.process = subprocess.Popen(argv, env=self.env, cwd=ROOT, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT)
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + 120
+        lines = []
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline().decode(errors="replace")
+            lines.append(line)
+            if "is up" in line:
+                return
+            if not line and self.process.poll() is not None:
+                break
+        raise SystemExit("sds up did not come up:\n" + "".join(lines[-40:]))
+
+    def seed(self) -> None:
+        subprocess.run([sys.executable, "-m", "sds.cli.main", "seed", "catalogus", "--database-url",
+                        f"{SERVER}/{PREFIX}", "--public-base-url", self.base], env=self.env, cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def headers(self) -> dict[str, str]:
+        return {"authorization": f"Bearer {encode_jwt_zgw(CLIENT_ID, self.secret)}"}
+
+
+def _body(bsn: str) -> dict[str, Any]:
+    return {"ingediendDoor": "medewerker", "vragen": [{"leefgebied": "huishouden"}],
+            "aanvrager": {"burgerservicenummer": bsn, "naam": {"geslachtsnaam": "Bench"}}}
+
+
+async def _wait_triage_ready(client: httpx.AsyncClient, suite: Suite, bsns: Any) -> None:
+    """Intake learns the catalogue in the background; the first aanvraag triaged at once marks the start."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        r = await client.post(f"{suite.base}/intake/api/v1/aanvragen", json=_body(next(bsns)),
+                              headers=suite.headers())
+        if r.status_code == 201 and r.json()["status"] != "ingediend":
+            return
+        await asyncio.sleep(0.5)
+    raise SystemExit("intake never triaged at once: is the catalogue seeded?")
+
+
+async def throughput(suite: Suite, seconds: float, clients: int, bsns: Any,
+                     known: list[str]) -> dict[str, float]:
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    latencies: list[float] = []
+    errors = 0
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        headers = suite.headers()
+        stop = time.perf_counter() + seconds
+
+        async def worker() -> None:
+            nonlocal errors
+            while time.perf_counter() < stop:
+                t0 = time.perf_counter()
+                bsn = next(bsns)
+                r = await client.post(f"{suite.base}/intake/api/v1/aanvragen", json=_body(bsn), headers=headers)
+                if r.status_code == 201:
+                    latencies.append((time.perf_counter() - t0) * 1000)
+                    known.append(bsn)
+                else:
+                    errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    return {"per_s": len(latencies) / elapsed, "p50": statistics.median(latencies),
+            "p95": _percentile(latencies, 0.95), "n": len(latencies), "errors": errors}
+
+
+async def steady(suite: Suite, seconds: float, rate: float, known: list[str]) -> dict[str, float]:
+    """POST at a steady ``rate`` for persons klantgegevens knows (one look-up, no registration); the time from
+    each POST's start to its zaak-geopend on the bus."""
+    sent: dict[str, float] = {}
+    opened: dict[str, float] = {}
+    nc = await nats.connect(f"nats://127.0.0.1:{suite.nats_port}")
+
+    async def on_event(msg: Any) -> None:
+        data = json.loads(msg.data)["data"]
+        if data.get("aanvraag"):
+            opened.setdefault(data["aanvraag"], time.perf_counter())
+
+    await nc.subscribe("sds.zaken.zaak.geopend", cb=on_event)
+    errors = 0
+    statuses: dict[int, int] = {}
+    async with httpx.AsyncClient(timeout=30) as client:
+        headers = suite.headers()
+
+        async def one(bsn: str) -> None:
+            nonlocal errors
+            t0 = time.perf_counter()
+            r = await client.post(f"{suite.base}/intake/api/v1/aanvragen", json=_body(bsn), headers=headers)
+            if r.status_code == 201:
+                sent[r.json()["url"]] = t0
+            else:
+                errors += 1
+                statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+
+        tasks = []
+        start = time.perf_counter()
+        total = int(seconds * rate)
+        for i in range(total):
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(known[i % len(known)])))
+        await asyncio.gather(*tasks)
+        deadline = time.monotonic() + 30
+        # The events arrive on the subscription's own task; poll for the last of them.
+        while time.monotonic() < deadline and not set(sent) <= set(opened):  # noqa: ASYNC110
+            await asyncio.sleep(0.1)
+    await nc.close()
+    if statuses:
+        print(f"  failed submissions by status: {statuses}", flush=True)
+    lat = [(opened[u] - t0) * 1000 for u, t0 in sent.items() if u in opened]
+    return {"n": len(sent), "opened": len(lat), "errors": errors, "p50": statistics.median(lat),
+            "p99": _percentile(lat, 0.99), "max": max(lat)}
+
+
+def _machine() -> str:
+    load = os.getloadavg()
+    return (f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, load average "
+            f"{load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}")
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    await _recreate_databases()
+    suite = Suite(args.archetype)
+    bsns = _bsns()
+    try:
+        suite.start()
+        suite.seed()
+        async with httpx.AsyncClient(timeout=30) as client:
+            await _wait_triage_ready(client, suite, bsns)
+        runs = []
+        for _ in range(args.rounds):
+            known: list[str] = []
+            put = await throughput(suite, args.seconds, args.clients, bsns, known)
+            lat = await steady(suite, args.seconds, args.rate, known)
+            runs.append((put, lat))
+            print(f"submit {put['per_s']:.1f}/s (p50 {put['p50']:.1f} ms, p95 {put['p95']:.1f} ms, "
+                  f"errors {put['errors']}); steady {args.rate}/s: aanvraag->zaak p50 {lat['p50']:.1f} ms "
+                  f"p99 {lat['p99']:.1f} ms max {lat['max']:.1f} ms ({lat['opened']}/{lat['n']} opened, "
+                  f"errors {lat['errors']})", flush=True)
+        machine = _machine()
+    finally:
+        suite.stop()
+    med = statistics.median
+    per_s = med([r[0]["per_s"] for r in runs])
+    p50 = med([r[1]["p50"] for r in runs])
+    p99 = med([r[1]["p99"] for r in runs])
+    lines = [
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine}; archetype {args.archetype}; the whole suite "
+        f"under `sds up` on PostgreSQL (one process per service, uvloop), requests through the gateway with a "
+        f"JWT-ZGW token; each aanvraag for a new person, so every POST also looks up and registers person and "
+        f"household in klantgegevens. `python -m bench.intake --rounds {args.rounds} --seconds {args.seconds} "
+        f"--clients {args.clients} --rate {args.rate}`.",
+        "",
+        f"| round | new persons: submissions/s ({args.clients} clients) | submit p50 / p95 (ms) | "
+        "known persons at a steady rate: aanvraag→zaak p50 (ms) | p99 (ms) | max (ms) | opened |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for i, (put, lat) in enumerate(runs, 1):
+        lines.append(f"| {i} | {put['per_s']:.1f} | {put['p50']:.1f} / {put['p95']:.1f} | {lat['p50']:.1f} | "
+                     f"{lat['p99']:.1f} | {lat['max']:.1f} | {lat['opened']}/{lat['n']} |")
+    lines += ["", f"Median of the rounds: {per_s:.1f} submissions/s; at a steady {args.rate:g} aanvragen/s "
+              f"aanvraag→zaak p50 {p50:.1f} ms, p99 {p99:.1f} ms (target ≤ {TARGET_P99_MS:.0f} ms: "
+              f"{'met' if p99 <= TARGET_P99_MS else 'not met'})."]
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        write_section("## Intake: aanvragen", text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--rate", type=float, default=50.0)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--archetype", default="transitie-proof")
+    parser.add_argument("--write", action="store_true", help="write the result to docs/benchmarks.md")
+    asyncio.run(main_async(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
