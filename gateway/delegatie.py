@@ -39,6 +39,7 @@ from pydantic import ValidationError
 
 from contracts.envelope import CloudEvent, subject_for
 from contracts.events.intake import AanvraagGetrieerd, Delegatie
+from contracts.events.registry import parse_data
 from gateway.clusters import AllowList, CredentialsMissing, PartijCredentials, system_auth_header
 from gateway.routing import Upstream
 from sds.profiles.model import Profile
@@ -114,9 +115,10 @@ class Delegator:
         if event.type != EVENT_TYPE:
             return
         try:
-            data = AanvraagGetrieerd.model_validate(event.data)
+            data = parse_data(event)
         except ValidationError as exc:
             raise Refused(f"data is no AanvraagGetrieerd: {exc.error_count()} problems") from exc
+        assert isinstance(data, AanvraagGetrieerd)
         if not data.delegaties:
             return
         found = _AANVRAAG_PATH.search(urlsplit(data.aanvraag).path)
