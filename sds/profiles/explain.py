@@ -202,6 +202,41 @@ def _upstreams(p: Profile) -> list[str]:
     return lines or [_bullet("Every service is the internal one, shared by all clusters.")]
 
 
+def _gateway(p: Profile) -> list[str]:
+    """How the gateway picks the upstream of one request (gateway.clusters), for this profile."""
+    per_cluster = sorted({service for service in SERVICES for cluster in p.clusters
+                          if (url := p.upstream(service, cluster)) and url != p.upstream(service)})
+    extern = [name for name, c in p.clusters.items() if c.toegang == "extern"]
+    if not per_cluster and not extern:
+        return [_bullet("Every request goes to its service by the first part of its path (/zaken and /catalogi "
+                        "to zaken); no service runs per cluster, so the gateway does no cluster work.")]
+    lines = [_bullet("The cluster of a request: for /zaken and /catalogi a zaaktype it names (query parameter "
+                     "zaaktype, or zaaktype in a JSON body) → the kolom of its catalogus → that kolom's cluster "
+                     "(the gateway asks the catalogue once per published zaaktype); otherwise the one cluster of a "
+                     "client whose applicatie serves exactly one; otherwise none, and the service's default "
+                     "upstream answers. A zaaktype of a cluster the client may not see counts as none, so a "
+                     "client never reaches another cluster's instance or party.")]
+    if per_cluster:
+        lines.append(_bullet(f"{_join(per_cluster)} {'runs' if len(per_cluster) == 1 else 'run'} per cluster "
+                             "(see Upstreams below): a request of such a cluster goes to its instance."))
+    if "intake" in per_cluster:
+        lines.append(_bullet("A new aanvraag (POST /intake/api/v1/aanvragen) goes to intake's instance of a cluster "
+                             "only when every question states a kolom of that one cluster; otherwise to intake's "
+                             "default."))
+    for name in extern:
+        partij = p.externe_partijen[p.clusters[name].partij]  # type: ignore[index]
+        lines.append(_bullet(
+            f"/zaken requests of cluster {name} go to partij {p.clusters[name].partij} at {partij.api} (the same "
+            f"path appended), with a JWT-ZGW token signed with the secret in {partij.credentials}; /catalogi stays "
+            f"with the municipality's catalogue, and the partij's own applicatie is never sent back to itself."))
+    if extern:
+        lines.append(_bullet("New aanvragen always go to intake, which triages them; for each delegated part the "
+                             "gateway reads the aanvraag from intake and POSTs the part's questions to the partij's "
+                             "{api}/aanvragen (once per part, by Idempotency-Key), and the partij reports back with "
+                             "POST /intake/api/v1/statusberichten through the gateway with its own applicatie."))
+    return lines
+
+
 def explain(profile: Profile) -> str:
     p = profile
     out = [f"Archetype profile {p.archetype}", textwrap.fill(p.beschrijving, width=100, break_on_hyphens=False), ""]
@@ -225,4 +260,5 @@ def explain(profile: Profile) -> str:
     out += ["", "Priorities, in order:", *[f"  {i}. {f}" for i, f in enumerate(p.prioriteiten, 1)]]
     out += ["", "Termijnen (calendar days):", *_termijnen(p)]
     out += ["", "Upstreams:", *_upstreams(p)]
+    out += ["", "How the gateway picks the upstream of a request:", *_gateway(p)]
     return "\n".join(out) + "\n"

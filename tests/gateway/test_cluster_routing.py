@@ -242,3 +242,16 @@ def test_without_per_cluster_upstreams_no_cluster_work_is_done(tmp_path: Path) -
             assert response.json()["instance"] == "A"
     assert seen_a.lookups == 0
     assert ZAAKTYPE  # the ids the stand-ins know
+
+
+def test_explain_says_how_the_gateway_picks_the_upstream(tmp_path: Path) -> None:
+    from sds.profiles import explain, load_profile
+
+    text = " ".join(explain(load_profile(write_profile(tmp_path, partij_url="http://127.0.0.1:9",
+                                                       instance_url="http://127.0.0.1:8"))).split())
+    assert "intake and zaken run per cluster" in text
+    assert "only when every question states a kolom of that one cluster" in text
+    assert ("/zaken requests of cluster jeugdzorg go to partij regionale-jeugdorganisatie at http://127.0.0.1:9/v1"
+            in text)
+    plain = " ".join(explain(load_profile("transitie-proof")).split())
+    assert "the gateway does no cluster work" in plain
