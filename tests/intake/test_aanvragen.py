@@ -198,3 +198,36 @@ async def test_externe_partij_meldt_status_en_uitkomst(tmp_path: Path, nats_serv
         historie = await suite.get(f"{aanvraag['url']}/historie")
         assert any("regionale-jeugdorganisatie meldt: in-behandeling" in h["toelichting"] for h in historie)
         assert await _count(suite, "statusberichten") == 2
+
+
+async def test_de_zaak_beslist_en_sluit_dan_is_de_aanvraag_afgerond(tmp_path: Path, nats_server: NatsServer) -> None:
+    async with make_suite(tmp_path, nats_server.url, "transitie-proof") as suite:
+        aanvraag = (await suite.aanvraag("huishouden")).json()
+
+        async def opened() -> bool:
+            return len(await suite.zaken_van(aanvraag["huishouden"])) == 1
+
+        await wait_for(opened)
+        zaak = (await suite.zaken_van(aanvraag["huishouden"]))[0]
+        zaaktype = await suite.get(zaak["zaaktype"])
+        statustypen = sorted([await suite.get(u) for u in zaaktype["statustypen"]], key=lambda s: s["volgnummer"])
+        resultaattypen = [await suite.get(u) for u in zaaktype["resultaattypen"]]
+        afgewezen = next(r for r in resultaattypen if r["omschrijving"].lower().startswith("afgewezen"))
+        zaken_api = "http://testserver/zaken/api/v1"
+        r = await suite.client.post(f"{zaken_api}/statussen", headers=headers(), json={
+            "zaak": zaak["url"], "statustype": statustypen[0]["url"], "datumStatusGezet": "2026-11-28T10:00:00Z"})
+        assert r.status_code == 201, r.text
+        r = await suite.client.post(f"{zaken_api}/resultaten", headers=headers(), json={
+            "zaak": zaak["url"], "resultaattype": afgewezen["url"]})
+        assert r.status_code == 201, r.text
+        r = await suite.client.post(f"{zaken_api}/statussen", headers=headers(), json={
+            "zaak": zaak["url"], "statustype": statustypen[-1]["url"], "datumStatusGezet": "2026-11-28T11:00:00Z"})
+        assert r.status_code == 201, r.text
+
+        async def afgerond() -> bool:
+            return (await suite.get(aanvraag["url"]))["status"] == "afgerond"
+
+        await wait_for(afgerond)
+        na = await suite.get(aanvraag["url"])
+        assert na["uitkomst"] == "zaken-geopend" and na["einddatum"]
+        assert all(t["gehaaldOp"] for t in na["termijnen"]), na["termijnen"]
