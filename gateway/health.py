@@ -37,7 +37,10 @@ async def ready(request: Request) -> JSONResponse:
 @router.get("/health")
 async def suite_health(request: Request) -> JSONResponse:
     state = request.app.state
-    upstreams: dict[str, Upstream] = state.upstreams
+    upstreams: dict[str, Upstream] = dict(state.upstreams)
+    if state.clusters is not None:
+        # A service's instance per cluster is part of the suite too; an external party is not ours to judge.
+        upstreams.update({u.name: u for u in state.clusters.instances.values()})
     timeout = state.settings.health_timeout
     names = list(upstreams)
     results = await asyncio.gather(*(

@@ -255,3 +255,9 @@ def test_explain_says_how_the_gateway_picks_the_upstream(tmp_path: Path) -> None
             in text)
     plain = " ".join(explain(load_profile("transitie-proof")).split())
     assert "the gateway does no cluster work" in plain
+
+
+def test_suite_health_includes_each_clusters_instance(suite: Suite, gw: httpx.Client) -> None:
+    parts = gw.get("/health").json()["parts"]
+    assert parts[f"zaken@{INKOMEN}"]["url"] == parts["intake@" + INKOMEN]["url"] != parts["zaken"]["url"]
+    assert not any(name.startswith("partij:") for name in parts)
