@@ -54,6 +54,10 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         logger.propagate = True
     # httpx logs every request at INFO with its full URL (query strings included): too much, and risky.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Database drivers log statements with their parameters at DEBUG (aiosqlite) or INFO (SQLAlchemy echo);
+    # parameters are where BSNs and names are, so those loggers stay quiet whatever the service's level.
+    for name in ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     # The access log repeats what the request middleware already logs, with query strings.
     access = logging.getLogger("uvicorn.access")
     access.disabled = True

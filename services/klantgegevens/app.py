@@ -1,7 +1,5 @@
 """Composition root of the klantgegevens service: ``uvicorn --factory services.klantgegevens.app:create_app``."""
 
-import logging
-
 from fastapi import FastAPI
 
 from sds.runtime.app import Api, Subscription, create_service_app
@@ -25,10 +23,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     if eigen_dossier:
         # The read model is kept only where the archetype has the dossier; a new durable replays the stream.
         subscriptions.append(Subscription("dossier", handlers.DOSSIER_SUBJECTS, handlers.dossier))
-    # Database drivers log statements with their parameters at DEBUG (aiosqlite) or INFO (SQLAlchemy echo);
-    # here the parameters are BSNs, so those loggers stay quiet whatever the service's log level.
-    for name in ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool"):
-        logging.getLogger(name).setLevel(logging.WARNING)
     app = create_service_app(settings, metadata=metadata, apis=[
         Api(prefix=API_PREFIX, title="Klantgegevens API", version="1.0.0", router=api.router),
     ], subscriptions=subscriptions)
