@@ -119,9 +119,12 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    kwargs.setdefault("pool_size", 10)
+    # Room for 16 concurrent requests per process and a little more. No pre-ping: it costs a round trip on
+    # every checkout; a connection that died (PostgreSQL restarted) fails the one statement that meets it,
+    # and SQLAlchemy then invalidates the whole pool, so the following checkouts connect afresh.
+    kwargs.setdefault("pool_size", 20)
     kwargs.setdefault("max_overflow", 10)
-    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_pre_ping", False)
     return create_async_engine(url, **kwargs)
 
 

@@ -33,7 +33,7 @@ class PageParams:
         return (self.page - 1) * self.page_size
 
 
-def page_params(
+async def page_params(  # async: no blocking work, so no trip through FastAPI's thread pool
     request: Request,
     page: Annotated[int, Query(ge=1, le=10_000_000, description="Een pagina binnen de gepagineerde set.")] = 1,
     page_size: Annotated[

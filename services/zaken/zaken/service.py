@@ -12,21 +12,25 @@ ZGW rules applied here (Zaken API 1.5.1, as Open Zaak applies them):
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+import weakref
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from types import SimpleNamespace
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import ColumnElement, Select, delete, exists, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, delete, exists, func, insert, literal, select, union_all, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from sds.runtime.app import UnitOfWork
 from sds.runtime.auth import AuthContext, vertrouwelijkheid_rank
-from sds.runtime.errors import Conflict, NotFound, PermissionDenied, ValidatieFout
+from sds.runtime.errors import ApiError, Conflict, NotFound, PermissionDenied, ValidatieFout
 from services.zaken import events
 from services.zaken.catalogi.models import (
     catalogussen,
@@ -74,11 +78,20 @@ class Ctx:
     def session(self) -> AsyncSession:
         return self.uow.session
 
+    @cached_property
+    def _zaken_base(self) -> str:
+        # Built once per request: a page of 100 zaken builds about a thousand URLs.
+        return resource_url(self.request, ZAKEN_PREFIX, "", "")
+
+    @cached_property
+    def _catalogi_base(self) -> str:
+        return resource_url(self.request, CATALOGI_PREFIX, "", "")
+
     def url(self, collection: str, resource_uuid: str) -> str:
-        return resource_url(self.request, ZAKEN_PREFIX, collection, resource_uuid)
+        return f"{self._zaken_base[:-1]}{collection}/{resource_uuid}"
 
     def type_url(self, collection: str, resource_uuid: str) -> str:
-        return resource_url(self.request, CATALOGI_PREFIX, collection, resource_uuid)
+        return f"{self._catalogi_base[:-1]}{collection}/{resource_uuid}"
 
 
 # --- reading zaken ----------------------------------------------------------------------------------------
@@ -89,42 +102,90 @@ def zaak_select() -> Select[Any]:
     return select(zaken)
 
 
+_REFS = ("zaaktype", "hoofdzaak", "status", "resultaat")
+_CHILDREN_QUERY: dict[str, Select[Any]] = {}
+
+
+def _children_query(dialect: str) -> Select[Any]:
+    """The query of ``zaak_children``, built once per dialect: the page's zaak ids are its one parameter
+    ``ids`` (``= ANY(array)`` on PostgreSQL, an expanding ``IN`` elsewhere)."""
+    if dialect not in _CHILDREN_QUERY:
+        if dialect == "postgresql":
+            from sqlalchemy import BigInteger, any_, bindparam
+            from sqlalchemy.dialects.postgresql import ARRAY
+
+            param = bindparam("ids", type_=ARRAY(BigInteger))
+
+            def match(column: Any) -> ColumnElement[bool]:
+                return column == any_(param)  # type: ignore[no-any-return]
+        else:
+            from sqlalchemy import bindparam
+
+            expanding: Any = bindparam("ids", expanding=True)
+
+            def match(column: Any) -> ColumnElement[bool]:
+                return column.in_(expanding)  # type: ignore[no-any-return]
+
+        def branch(kind: str, parent: Any, order: Any, ref: Any, *joins: tuple[Any, Any]) -> Select[Any]:
+            stmt = select(parent.label("parent"), literal(kind).label("kind"), order.label("rang"), ref.label("ref"))
+            for table, on in joins:
+                stmt = stmt.join(table, on)
+            return stmt.where(match(parent))
+
+        union = union_all(
+            branch("zaaktype", zaken.c.id, zaken.c.id, zaaktypen.c.uuid,
+                   (zaaktypen, zaaktypen.c.id == zaken.c.zaaktype_id)),
+            branch("hoofdzaak", zaken.c.id, zaken.c.id, hoofd.c.uuid, (hoofd, hoofd.c.id == zaken.c.hoofdzaak_id)),
+            branch("status", zaken.c.id, zaken.c.id, statussen.c.uuid,
+                   (statussen, statussen.c.id == zaken.c.status_id)),
+            branch("resultaat", resultaten.c.zaak_id, resultaten.c.id, resultaten.c.uuid),
+            branch("rollen", rollen.c.zaak_id, rollen.c.id, rollen.c.uuid),
+            branch("eigenschappen", zaakeigenschappen.c.zaak_id, zaakeigenschappen.c.id, zaakeigenschappen.c.uuid),
+            branch("zaakobjecten", zaakobjecten.c.zaak_id, zaakobjecten.c.id, zaakobjecten.c.uuid),
+            branch("deelzaken", zaken.c.hoofdzaak_id, zaken.c.id, zaken.c.uuid),
+        ).subquery()
+        _CHILDREN_QUERY[dialect] = select(union).order_by(union.c.kind, union.c.rang)
+    return _CHILDREN_QUERY[dialect]
+
+
 async def zaak_children(session: AsyncSession, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """What a page of zaken refers to: one query for the single references (zaaktype, hoofdzaak, status,
-    resultaat) and one each for rollen, eigenschappen, zaakobjecten and deelzaken, for any page size."""
-    out: dict[int, dict[str, Any]] = {i: {"rollen": [], "eigenschappen": [], "zaakobjecten": [],
-                                          "deelzaken": []} for i in ids}
+    """What a page of zaken refers to, in one query for any page size: the single references (zaaktype,
+    hoofdzaak, status, resultaat) and the rollen, eigenschappen, zaakobjecten and deelzaken, as one
+    ``UNION ALL`` of (zaak id, kind, order, uuid) rows."""
+    out: dict[int, dict[str, Any]] = {}
+    refs: dict[int, dict[str, Any]] = {}
+    for i in ids:
+        out[i] = {"rollen": [], "eigenschappen": [], "zaakobjecten": [], "deelzaken": []}
+        refs[i] = dict.fromkeys(_REFS)
     if not ids:
         return out
-    refs = (await session.execute(
-        select(zaken.c.id, zaaktypen.c.uuid.label("zaaktype_uuid"), hoofd.c.uuid.label("hoofdzaak_uuid"),
-               statussen.c.uuid.label("status_uuid"), resultaten.c.uuid.label("resultaat_uuid"))
-        .join(zaaktypen, zaaktypen.c.id == zaken.c.zaaktype_id)
-        .outerjoin(hoofd, hoofd.c.id == zaken.c.hoofdzaak_id)
-        .outerjoin(statussen, statussen.c.id == zaken.c.status_id)
-        .outerjoin(resultaten, resultaten.c.zaak_id == zaken.c.id)
-        .where(ids_match(session, zaken.c.id, ids)))).all()
-    for ref in refs:
-        out[ref.id]["refs"] = ref
-    for key, table, fk in (("rollen", rollen, rollen.c.zaak_id), ("eigenschappen", zaakeigenschappen,
-                                                                    zaakeigenschappen.c.zaak_id),
-                           ("zaakobjecten", zaakobjecten, zaakobjecten.c.zaak_id),
-                           ("deelzaken", zaken, zaken.c.hoofdzaak_id)):
-        rows = (await session.execute(select(fk.label("parent"), table.c.uuid).where(ids_match(session, fk, ids))
-                                      .order_by(table.c.id))).all()
-        for row in rows:
-            out[row.parent][key].append(row.uuid)
+    rows = (await session.execute(_children_query(session.get_bind().dialect.name), {"ids": list(ids)})).all()
+    for parent, kind, _rang, ref in rows:
+        found = refs[parent]
+        if kind in found:
+            found[kind] = ref
+        else:
+            out[parent][kind].append(ref)
+    for i in ids:
+        found = refs[i]
+        out[i]["refs"] = SimpleNamespace(zaaktype_uuid=found["zaaktype"], hoofdzaak_uuid=found["hoofdzaak"],
+                                         status_uuid=found["status"], resultaat_uuid=found["resultaat"])
     return out
 
 
-def ids_match(session: AsyncSession, column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
-    """``column IN ids``; on PostgreSQL as ``= ANY(array)``, one bind instead of a hundred to render per query."""
+def _ids_matcher(session: AsyncSession, ids: Sequence[int]) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy import BigInteger, any_, bindparam
         from sqlalchemy.dialects.postgresql import ARRAY
 
-        return column == any_(bindparam("ids", list(ids), type_=ARRAY(BigInteger)))
-    return column.in_(list(ids))
+        param = bindparam("ids", list(ids), type_=ARRAY(BigInteger))
+        return lambda column: column == any_(param)
+    return lambda column: column.in_(list(ids))
+
+
+def ids_match(session: AsyncSession, column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
+    """``column IN ids``; on PostgreSQL as ``= ANY(array)``, one bind instead of a hundred to render per query."""
+    return _ids_matcher(session, ids)(column)  # type: ignore[no-any-return]
 
 
 async def known_count(session: AsyncSession, request: Request, auth: AuthContext,
@@ -239,19 +300,32 @@ async def authorise_write(ctx: Ctx, zaak: Any, scopes: Sequence[str], *, closed_
 # --- opening and changing zaken -----------------------------------------------------------------------------
 
 
+# Published zaaktypen per database (engine), by uuid. What a create reads of one (id, catalogus, kolom,
+# vertrouwelijkheidaanduiding, productenOfDiensten) cannot change once it is published: only a concept may be
+# changed or deleted, a published one only gets an eindeGeldigheid, and a catalogus keeps its kolom.
+_PUBLISHED: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+_PUBLISHED_MAX = 10_000
+
+
 async def _zaaktype_for_zaak(ctx: Ctx, url: str) -> Any:
     found = uuid_from_url(ctx.request, url, CATALOGI_PREFIX, "zaaktypen")
+    cache = _PUBLISHED.setdefault(ctx.session.get_bind(), {})
+    if found and found in cache:
+        return cache[found]
     row = None
     if found:
         row = (await ctx.session.execute(
             select(zaaktypen, catalogussen.c.uuid.label("catalogus_uuid"), catalogussen.c.kolom.label("kolom"))
             .join(catalogussen, catalogussen.c.id == zaaktypen.c.catalogus_id)
             .where(zaaktypen.c.uuid == found))).first()
-    if row is None:
+    if found is None or row is None:
         raise ValidatieFout.single("zaaktype", "bad-url", "Het zaaktype bestaat niet.")
     if row.concept:
         raise ValidatieFout.single("zaaktype", "zaaktype-concept",
                                    "Het zaaktype is nog een concept; alleen een gepubliceerd zaaktype kan.")
+    if len(cache) >= _PUBLISHED_MAX:
+        cache.clear()
+    cache[found] = row
     return row
 
 
@@ -289,21 +363,98 @@ async def _check_zaak_body(ctx: Ctx, body: schemas.ZaakIn, zaaktype: Any, own_id
     return parent
 
 
-async def next_identificatie(session: AsyncSession, bronorganisatie: str, jaar: int) -> str:
-    """The next number of this bronorganisatie's counter row, taken in the caller's transaction.
+@dataclass
+class _Reserved:
+    """Numbers this process reserved on a database's counter rows and has not handed out yet."""
 
-    ``UPDATE ... RETURNING`` locks the row until commit, so concurrent creates queue on it and never share
-    a number; on SQLite the whole write transaction is serialised already (BEGIN IMMEDIATE).
+    lock: asyncio.Lock
+    free: dict[tuple[str, int], deque[int]]
+
+
+_RESERVED: weakref.WeakKeyDictionary[Any, _Reserved] = weakref.WeakKeyDictionary()
+RESERVE_BLOCK = 20
+
+
+def _holds_connection(session: AsyncSession) -> bool:
+    """Whether the session's transaction has a connection already (it has run a statement)."""
+    transaction = session.sync_session.get_transaction()
+    return transaction is None or bool(getattr(transaction, "_connections", True))
+
+
+async def take_reserved_number(session: AsyncSession, bronorganisatie: str, jaar: int) -> int | None:
+    """A number for a new identificatie from a block this process reserved, on PostgreSQL, before the
+    caller's transaction has a connection; None where that does not apply (``next_identificatie`` then
+    moves the counter row in the caller's transaction).
+
+    A block is reserved by ``UPDATE ... RETURNING`` in a transaction of its own, committed at once: the counter
+    row is locked for that short transaction only, instead of from the zaak's first write to its commit
+    (which made every create of a bronorganisatie wait for the one before it). One request at a time reserves,
+    so within a process numbers are handed out in order; they stay unique across processes and transactions.
+    The request holds no other connection while it waits, so it cannot starve the pool. A rolled-back create
+    or a stopped process leaves a gap, as a sequence does.
     """
+    if session.get_bind().dialect.name != "postgresql" or _holds_connection(session):
+        return None
+    state = _RESERVED.get(session.get_bind())
+    if state is None:
+        state = _RESERVED.setdefault(session.get_bind(), _Reserved(asyncio.Lock(), {}))
+    free = state.free.setdefault((bronorganisatie, jaar), deque())
+    if not free:
+        async with state.lock:
+            if not free:
+                free.extend(await _reserve_block(session, bronorganisatie, jaar))
+    return free.popleft()
+
+
+def _give_back(session: AsyncSession, bronorganisatie: str, jaar: int, number: int) -> None:
+    """A number taken for a create that failed before it wrote anything: the next create gets it."""
+    state = _RESERVED.get(session.get_bind())
+    if state is not None:
+        state.free.setdefault((bronorganisatie, jaar), deque()).appendleft(number)
+
+
+async def _reserve_block(session: AsyncSession, bronorganisatie: str, jaar: int) -> range:
+    table = zaak_identificatie_tellers
+    key = (table.c.bronorganisatie == bronorganisatie) & (table.c.jaar == jaar)
+    engine = session.bind
+    assert isinstance(engine, AsyncEngine)
+    async with engine.begin() as conn:
+        last = (await conn.execute(update(table).where(key).values(laatste=table.c.laatste + RESERVE_BLOCK)
+                                   .returning(table.c.laatste))).scalar_one_or_none()
+        if last is None:
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            await conn.execute(pg_insert(table).on_conflict_do_nothing().values(
+                bronorganisatie=bronorganisatie, jaar=jaar, laatste=0))
+            last = (await conn.execute(update(table).where(key).values(laatste=table.c.laatste + RESERVE_BLOCK)
+                                       .returning(table.c.laatste))).scalar_one()
+    return range(last - RESERVE_BLOCK + 1, last + 1)
+
+
+async def _next_number(session: AsyncSession, bronorganisatie: str, jaar: int) -> int:
+    """The counter row moved in the caller's transaction and locked until its commit (so concurrent creates
+    queue on it): on SQLite, which serialises write transactions anyway (BEGIN IMMEDIATE) and where a second
+    transaction would wait for the caller's, and for a create inside a transaction that already runs."""
     table = zaak_identificatie_tellers
     key = (table.c.bronorganisatie == bronorganisatie) & (table.c.jaar == jaar)
     while True:
         number = (await session.execute(update(table).where(key).values(laatste=table.c.laatste + 1)
                                         .returning(table.c.laatste))).scalar_one_or_none()
-        if number is None:
-            await session.execute(_insert_ignore(session, table).values(
-                bronorganisatie=bronorganisatie, jaar=jaar, laatste=0))
-            continue
+        if number is not None:
+            return int(number)
+        await session.execute(_insert_ignore(session, table).values(bronorganisatie=bronorganisatie, jaar=jaar,
+                                                                    laatste=0))
+
+
+async def next_identificatie(session: AsyncSession, bronorganisatie: str, jaar: int,
+                             reserved: int | None = None) -> str:
+    """A new identificatie for this bronorganisatie and year, unique also under concurrent creation:
+    ``reserved`` (from ``take_reserved_number``) if given, else the next number of the counter row."""
+    while True:
+        if reserved is not None:
+            number, reserved = reserved, None
+        else:
+            number = await _next_number(session, bronorganisatie, jaar)
         candidate = domain.identificatie(jaar, number)
         # A client may have chosen this identificatie itself; then the counter moves on.
         taken = (await session.execute(select(zaken.c.id).where(
@@ -332,12 +483,27 @@ class Herkomst:
 
 
 async def create_zaak(ctx: Ctx, body: schemas.ZaakIn, herkomst: Herkomst = Herkomst()) -> str:
+    registratiedatum = body.registratiedatum or datetime.now(UTC).date()
+    reserved = None
+    if not body.identificatie:
+        # Taken first, while this request holds no connection (see take_reserved_number).
+        reserved = await take_reserved_number(ctx.session, body.bronorganisatie, registratiedatum.year)
+    try:
+        return await _create_zaak(ctx, body, herkomst, registratiedatum, reserved)
+    except ApiError:
+        # Refused before anything was written (the rules are checked first): the number is still free.
+        if reserved is not None:
+            _give_back(ctx.session, body.bronorganisatie, registratiedatum.year, reserved)
+        raise
+
+
+async def _create_zaak(ctx: Ctx, body: schemas.ZaakIn, herkomst: Herkomst, registratiedatum: date,
+                       reserved: int | None) -> str:
     zaaktype = await _zaaktype_for_zaak(ctx, body.zaaktype)
     parent = await _check_zaak_body(ctx, body, zaaktype)
     vertrouwelijkheid = body.vertrouwelijkheidaanduiding or zaaktype.vertrouwelijkheidaanduiding
     authz.require_create(ctx.request, ctx.auth, zaaktype_uuid=zaaktype.uuid, catalogus_uuid=zaaktype.catalogus_uuid,
                          kolom=zaaktype.kolom, vertrouwelijkheidaanduiding=vertrouwelijkheid)
-    registratiedatum = body.registratiedatum or datetime.now(UTC).date()
     if body.identificatie:
         taken = (await ctx.session.execute(select(zaken.c.id).where(
             zaken.c.bronorganisatie == body.bronorganisatie, zaken.c.identificatie == body.identificatie))).first()
@@ -346,9 +512,7 @@ async def create_zaak(ctx: Ctx, body: schemas.ZaakIn, herkomst: Herkomst = Herko
                                        "Deze identificatie bestaat al voor deze bronorganisatie.")
         identificatie = body.identificatie
     else:
-        # From here to the commit the counter row is locked and concurrent creates wait for it, so only
-        # writes follow: everything they need was read above.
-        identificatie = await next_identificatie(ctx.session, body.bronorganisatie, registratiedatum.year)
+        identificatie = await next_identificatie(ctx.session, body.bronorganisatie, registratiedatum.year, reserved)
     gegevens = body.model_dump(mode="json", by_alias=True)
     gegevens.update(identificatie=identificatie, registratiedatum=registratiedatum.isoformat(),
                     vertrouwelijkheidaanduiding=vertrouwelijkheid)
@@ -366,7 +530,6 @@ async def create_zaak(ctx: Ctx, body: schemas.ZaakIn, herkomst: Herkomst = Herko
         kolommen=",".join(herkomst.kolommen) if herkomst.kolommen else None, bron_sleutel=herkomst.bron_sleutel,
         gegevens=gegevens)
     await ctx.session.execute(insert(zaken).values(**values))
-    await _tel(ctx.session, zaaktype.id, +1)
     url = ctx.url("zaken", new_uuid)
     await audit.record(ctx, zaak_uuid=new_uuid, actie="create", resource="zaak", resource_url=url,
                        weergave=identificatie, oud=None, nieuw=gegevens)
@@ -374,6 +537,9 @@ async def create_zaak(ctx: Ctx, body: schemas.ZaakIn, herkomst: Herkomst = Herko
         await announce_opened(ctx, SimpleNamespace(**values), zaaktype_uuid=zaaktype.uuid,
                               catalogus_uuid=zaaktype.catalogus_uuid,
                               hoofdzaak_uuid=parent.uuid if parent is not None else None)
+    # Last: the zaaktype's counter row stays locked until the commit, and every create of this zaaktype
+    # waits for it, so it is taken as late as possible.
+    await _tel(ctx.session, zaaktype.id, +1)
     return new_uuid
 
 
