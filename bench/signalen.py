@@ -1,10 +1,12 @@
 """Batch signal ingest on PostgreSQL: batches of 10,000 signals through the Intake API, first send and replay.
 
-    .venv/bin/python -m bench.signalen [--rounds 5] [--batch 10000] [--write]
+    .venv/bin/python -m bench.signalen [--rounds 5] [--batch 10000] [--archetype transitie-proof|none] [--write]
 
 Creates a fresh database (``SDS_BENCH_POSTGRES_URL``, default the local server), migrates it with the intake
 service's own migrations and starts the service as its own uvicorn process (one worker, uvloop, httptools) with
-the transitie-proof profile (an aanvraag when two partners signal an address within 90 days, or on a crisis).
+the transitie-proof profile (an aanvraag when two partners signal an address within 90 days, or on a crisis);
+``--archetype none`` runs it without a profile, so signals are only registered and the figure is the signal
+path alone.
 No NATS: the events stay in the outbox, written as they would be.
 
 Each round posts a new batch to ``POST /intake/api/v1/signalen/batches``: 8,000 new signals over a pool of
@@ -157,14 +159,16 @@ def _post(client: httpx.Client, body: bytes) -> tuple[float, dict[str, Any]]:
     return elapsed, r.json()
 
 
-def run(rounds: int, size: int, write: bool) -> int:
+def run(rounds: int, size: int, archetype: str, write: bool) -> int:
     asyncio.run(_fresh_database())
     port = _free_port()
     env = {**os.environ, "SDS_ENV": "dev", "SDS_DATABASE_URL": _url(DATABASE), "SDS_PUBLIC_BASE_URL":
            "http://127.0.0.1:8000", "SDS_NATS_URL": "nats://127.0.0.1:1", "SDS_LOG_LEVEL": "ERROR",
-           "SDS_SERVICE": "intake", "SDS_ARCHETYPE": "transitie-proof",
+           "SDS_SERVICE": "intake",
            # No zaken or klantgegevens here: the background worker would only poll them in vain.
            "SDS_TRIAGE_INTERVAL": "3600", "SDS_TERMIJN_INTERVAL": "3600"}
+    if archetype != "none":
+        env["SDS_ARCHETYPE"] = archetype
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "services.intake.app:create_app",
                                "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--loop", "uvloop",
                                "--http", "httptools", "--no-access-log", "--log-level", "warning"], cwd=ROOT, env=env)
@@ -196,10 +200,10 @@ def run(rounds: int, size: int, write: bool) -> int:
     finally:
         server.terminate()
         server.wait(30)
-    report = _report(results, size, len(body))
+    report = _report(results, size, len(body), archetype)
     print(report)
     if write:
-        write_section(HEADING, report)
+        write_section(HEADING if archetype != "none" else f"{HEADING} (without a profile)", report)
     return 0
 
 
@@ -215,19 +219,22 @@ def _machine() -> str:
            f"{platform.system()} {platform.release()}"
 
 
-def _report(results: list[Round], size: int, body_bytes: int) -> str:
+def _report(results: list[Round], size: int, body_bytes: int, archetype: str) -> str:
     pg = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "SHOW server_version"],
                         capture_output=True, text=True).stdout.strip() or "?"
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     median = statistics.median(r.rate(size) for r in results)
     replay = statistics.median(r.replay_rate(size) for r in results)
     lines = [
-        f"Command: `.venv/bin/python -m bench.signalen --rounds {len(results)} --batch {size} --write`.", "",
+        f"Command: `.venv/bin/python -m bench.signalen --rounds {len(results)} --batch {size} --archetype "
+        f"{archetype} --write`.", "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {_machine()}; PostgreSQL {pg} on the same machine, "
         "shared with other engineers' test runs.",
         f"`uptime` at the end: `{uptime}`.",
-        f"Service: intake, one uvicorn worker (uvloop, httptools), profile transitie-proof, no NATS (events stay in "
-        f"the outbox). Load: one client on the same machine posting batches of {size:,} signals "
+        f"Service: intake, one uvicorn worker (uvloop, httptools), "
+        f"{'profile ' + archetype if archetype != 'none' else 'no profile (signals registered, no aanvragen)'}, "
+        f"no NATS (events stay in the outbox). Load: one client on the same machine posting batches of {size:,} "
+        "signals "
         f"(~{body_bytes / 2**20:.1f} MB of JSON), 80% new and 20% duplicates, over {ADRESSEN:,} addresses and "
         "five partners; then the same batch again.", "",
         "| round | signals/s | seconds | new signals | aanvragen opened | replay signals/s | replay seconds | "
@@ -256,9 +263,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--batch", type=int, default=10_000)
+    parser.add_argument("--archetype", default="transitie-proof", help="a shipped profile, or none")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
-    return run(args.rounds, args.batch, args.write)
+    return run(args.rounds, args.batch, args.archetype, args.write)
 
 
 if __name__ == "__main__":

@@ -143,6 +143,7 @@ async def _regel(intake: Intake, session: AsyncSession, items: list[NieuwSignaal
     for row in await store.signalen_van(session, open_, vanaf):
         alle[row.adressleutel].append(domain.Gezien((row.partnersoort, row.partner), domain.dag(row.signaaldatum),
                                                     row.signaalsoort, row.crisis))
+    geopend = []
     for sleutel in open_:
         aanleiding = domain.beoordeel(regel, per_sleutel[sleutel], alle[sleutel])
         if aanleiding is None or not domain.mag_openen(aanvraag_dagen.get(sleutel), aanleiding.signaal.gezien.dag,
@@ -150,7 +151,9 @@ async def _regel(intake: Intake, session: AsyncSession, items: list[NieuwSignaal
             continue
         aanvraag = await open_proactieve_aanvraag(intake, session, bsn=aanleiding.signaal.bsn,
                                                   kolom=aanleiding.kolom, toelichting=aanleiding.toelichting)
-        await store.zet_aanvraag(session, sleutel, aanvraag, aanleiding.signaal.gezien.dag, aanleiding.signaal.uuid)
+        geopend.append({"adressleutel": sleutel, "aanvraag": aanvraag, "dag": aanleiding.signaal.gezien.dag,
+                        "signaal": aanleiding.signaal.uuid})
+    await store.zet_aanvragen(session, geopend)
 
 
 # --- reading ------------------------------------------------------------------------------------------------------

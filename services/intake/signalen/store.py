@@ -131,11 +131,13 @@ async def signalen_van(session: AsyncSession, sleutels: list[str], vanaf: date) 
     return out
 
 
-async def zet_aanvraag(session: AsyncSession, sleutel: str, aanvraag: str, dag: int, signaal: str) -> None:
-    await session.execute(update(adressen).where(adressen.c.adressleutel == sleutel)
-                          .values(aanvraag=aanvraag, aanvraag_dag=dag))
-    await session.execute(update(signalen).where(signalen.c.uuid == signaal).values(aanvraag=aanvraag))
-
-
-async def count(session: AsyncSession) -> int:
-    return int((await session.execute(select(func.count()).select_from(signalen))).scalar_one())
+async def zet_aanvragen(session: AsyncSession, geopend: list[dict[str, Any]]) -> None:
+    """Record the aanvragen just opened (adressleutel, aanvraag, dag, signaal) on their keys and signals: two
+    executemany statements for all of them."""
+    if not geopend:
+        return
+    await session.execute(update(adressen).where(adressen.c.adressleutel == bindparam("k"))
+                          .values(aanvraag=bindparam("a"), aanvraag_dag=bindparam("d")),
+                          [{"k": g["adressleutel"], "a": g["aanvraag"], "d": g["dag"]} for g in geopend])
+    await session.execute(update(signalen).where(signalen.c.uuid == bindparam("s")).values(aanvraag=bindparam("a")),
+                          [{"s": g["signaal"], "a": g["aanvraag"]} for g in geopend])
