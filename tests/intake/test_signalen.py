@@ -131,6 +131,7 @@ async def test_een_signaal_wordt_opgeslagen_gepubliceerd_en_gelezen(intake: Inta
     read = await intake.get(out["url"], TEAM)
     assert read.status_code == 200 and read.json() == out
     assert (await intake.get(out["url"], PARTNER)).status_code == 403  # a partner reports, it does not read
+    assert (await intake.get("/signalen/00000000-0000-4000-8000-000000000000", TEAM)).status_code == 404
 
     (event,) = await intake.events()
     assert event.subject == out["uuid"] and event.dataref == out["url"]
