@@ -121,7 +121,8 @@ async def catalogus_children(session: AsyncSession, ids: Sequence[int], request:
 def serialize_catalogus(request: Request, row: Any, children: dict[str, list[str]]) -> dict[str, Any]:
     # An absent e-mail address is left out: the spec types the field as an address, which "" is not.
     gegevens = {k: v for k, v in row.gegevens.items() if v != "" or k != "contactpersoonBeheerEmailadres"}
-    return {**gegevens, "url": catalogus_url(request, row.uuid), "uuid": row.uuid,
+    # The kolom is part of the answer by name (not only because the stored body has it): the gateway routes on it.
+    return {**gegevens, "url": catalogus_url(request, row.uuid), "uuid": row.uuid, "kolom": row.kolom,
             **{name: [resource_url(request, CATALOGI_PREFIX, name, u) for u in uuids]
                for name, uuids in children.items()}}
 
