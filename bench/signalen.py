@@ -278,7 +278,8 @@ batch size (on PostgreSQL the rows travel as one `unnest` of an array per column
 address in key order; look up the partners' ids already stored; offer each (address, partner) window one
 signal by a conditional `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` (a round per repeat of a window
 inside the batch); insert the new signals; write their events to the outbox (multi-row); read the signals of
-the addresses that may meet the rule. A batch sent again stops after the look-up, hence its speed.
+the addresses that may meet the rule. A batch sent again writes no signal, event or aanvraag: its signals are
+found by the partners' ids (or, for a duplicate never stored, by its window), hence its speed.
 What grows with the aanvragen: each proactive aanvraag is opened through aanvragen' own use case
 (`open_proactieve_aanvraag`: the aanvraag, its question, termijnen, history and its event, five statements),
 one call per household. With this data the share of addresses that meet the rule grows round by round (the
