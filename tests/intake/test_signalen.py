@@ -223,7 +223,7 @@ async def test_ongeldige_signalen_in_een_batch_slaan_niets_op(intake: Intake) ->
     del items[4]["partnersoort"]
     items[5]["partnersoort"] = "bank"
     items[6]["kolom"] = "schuldhulp"  # a signal names no kolom: the profile decides
-    items[7]["signaaldatum"] = (TODAY + timedelta(days=1)).isoformat()
+    items[7]["signaaldatum"] = (TODAY + timedelta(days=2)).isoformat()  # in the future in every time zone
     items[8]["ontstaansdatum"] = TODAY.isoformat()
     items[8]["signaaldatum"] = (TODAY - timedelta(days=3)).isoformat()
     items[9]["burgerservicenummer"] = "999999999"

@@ -84,3 +84,27 @@ def test_regel_uit_elk_profiel(name: str) -> None:
         update={"signaalfunctie": False})})
     assert domain.regel(uit) is None and domain.regel(None) is None
     assert domain.venster_dagen(None) == domain.STANDAARD_VENSTER_DAGEN
+
+
+def test_signaaldatum_volgt_de_nederlandse_kalender(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 00:30 in Amsterdam it is still yesterday in UTC; a signal dated today there is not in the future."""
+    from datetime import UTC, datetime, tzinfo
+
+    from pydantic import ValidationError
+
+    from services.intake.signalen import schemas
+
+    class Klok(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> Klok:  # type: ignore[override]
+            moment = datetime(2026, 11, 28, 23, 30, tzinfo=UTC)
+            return moment.astimezone(tz) if tz else moment  # type: ignore[return-value]
+
+    monkeypatch.setattr(schemas, "datetime", Klok)
+    body = {"partnersoort": "energiebedrijf", "partner": "ENECO", "partnerReferentie": "r1",
+            "signaalsoort": "energieachterstand", "bedrag": 100, "ontstaansdatum": "2026-10-01",
+            "signaaldatum": "2026-11-29", "burgerservicenummer": "999990019",
+            "adres": {"postcode": "1234AB", "huisnummer": 1}}
+    assert schemas.NieuwSignaal.model_validate(body).signaaldatum == date(2026, 11, 29)
+    with pytest.raises(ValidationError, match="toekomst"):
+        schemas.NieuwSignaal.model_validate({**body, "signaaldatum": "2026-11-30"})

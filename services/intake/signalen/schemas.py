@@ -3,8 +3,9 @@ accepted. Everything a batch needs checked is checked here, so one validation of
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic.alias_generators import to_camel
@@ -19,6 +20,8 @@ Signaalsoort = Literal["huurachterstand", "energieachterstand", "waterachterstan
                        "schoolverzuim", "gezondheid", "overig"]
 
 MAX_BATCH = 10_000
+# A partner dates its signal by the Dutch calendar: just after midnight there it is still yesterday in UTC.
+NL = ZoneInfo("Europe/Amsterdam")
 # A partner's code (KvK number, name code) and its own id of a signal: printable, no spaces, no personal data.
 _CODE = r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$"
 
@@ -75,7 +78,7 @@ class NieuwSignaal(Schema):
     @classmethod
     def _signaaldatum(cls, value: date, info: ValidationInfo) -> date:
         # Named on the field, so a batch's error reads signalen.3.signaaldatum.
-        if value > datetime.now(UTC).date():
+        if value > datetime.now(NL).date():
             raise PydanticCustomError("signaaldatum-toekomst", "De signaaldatum ligt in de toekomst.")
         ontstaan = info.data.get("ontstaansdatum")
         if ontstaan is not None and value < ontstaan:
