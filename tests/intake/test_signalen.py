@@ -384,3 +384,19 @@ async def test_tienduizend_signalen_met_twintig_procent_duplicaten_tweemaal(inta
     assert [r["signaal"] for r in second.json()["resultaten"]] == [r["signaal"] for r in body["resultaten"]]
     assert await intake.count(signalen) == uniek and len(await intake.events()) == uniek
     assert len(await intake.proactieve_aanvragen()) == verwacht
+
+
+async def test_een_aanvraag_per_adres_en_venster(intake: Intake) -> None:
+    oud = await intake.post("/signalen", signaal(0, huisnummer=4, crisis=True, dagen_geleden=150), PARTNER)
+    assert oud.status_code == 201 and len(await intake.proactieve_aanvragen()) == 1
+    # 140 days on: a new window for the partner and for the address, so a new aanvraag.
+    nieuw = await intake.post("/signalen", signaal(0, referentie="ref-nieuw", huisnummer=4, crisis=True,
+                                                   dagen_geleden=10), PARTNER)
+    assert nieuw.status_code == 201 and len(await intake.proactieve_aanvragen()) == 2
+    # Another partner's crisis inside that window: registered, no third aanvraag.
+    ander = await intake.post("/signalen", signaal(1, partnersoort="energiebedrijf", partner="ENECO",
+                                                   soort="energieachterstand", huisnummer=4, crisis=True,
+                                                   dagen_geleden=5), PARTNER)
+    assert ander.status_code == 201 and len(await intake.proactieve_aanvragen()) == 2
+    gelezen = [(await intake.get(r.json()["url"], TEAM)).json()["aanvraag"] for r in (oud, nieuw, ander)]
+    assert gelezen[0] and gelezen[1] and gelezen[0] != gelezen[1] and gelezen[2] is None
