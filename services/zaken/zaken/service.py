@@ -24,7 +24,19 @@ from types import SimpleNamespace
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import ColumnElement, Select, delete, exists, func, insert, literal, select, union_all, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -44,9 +56,8 @@ from services.zaken.catalogi.service import uitkomst_of
 from services.zaken.common import (
     CATALOGI_PREFIX,
     ZAKEN_PREFIX,
+    base_url,
     check_rsin,
-    iso_date,
-    resource_url,
     uuid_from_url,
     without_blank,
 )
@@ -79,19 +90,20 @@ class Ctx:
         return self.uow.session
 
     @cached_property
-    def _zaken_base(self) -> str:
-        # Built once per request: a page of 100 zaken builds about a thousand URLs.
-        return resource_url(self.request, ZAKEN_PREFIX, "", "")
+    def zaken_base(self) -> str:
+        """``{public base}/zaken/api/v1/``, built once per request: a page of 100 zaken has about a
+        thousand URLs."""
+        return f"{base_url(self.request)}{ZAKEN_PREFIX}/"
 
     @cached_property
-    def _catalogi_base(self) -> str:
-        return resource_url(self.request, CATALOGI_PREFIX, "", "")
+    def catalogi_base(self) -> str:
+        return f"{base_url(self.request)}{CATALOGI_PREFIX}/"
 
     def url(self, collection: str, resource_uuid: str) -> str:
-        return f"{self._zaken_base[:-1]}{collection}/{resource_uuid}"
+        return f"{self.zaken_base}{collection}/{resource_uuid}"
 
     def type_url(self, collection: str, resource_uuid: str) -> str:
-        return f"{self._catalogi_base[:-1]}{collection}/{resource_uuid}"
+        return f"{self.catalogi_base}{collection}/{resource_uuid}"
 
 
 # --- reading zaken ----------------------------------------------------------------------------------------
@@ -111,7 +123,7 @@ def _children_query(dialect: str) -> Select[Any]:
     ``ids`` (``= ANY(array)`` on PostgreSQL, an expanding ``IN`` elsewhere)."""
     if dialect not in _CHILDREN_QUERY:
         if dialect == "postgresql":
-            from sqlalchemy import BigInteger, any_, bindparam
+            from sqlalchemy import BigInteger, any_
             from sqlalchemy.dialects.postgresql import ARRAY
 
             param = bindparam("ids", type_=ARRAY(BigInteger))
@@ -119,8 +131,6 @@ def _children_query(dialect: str) -> Select[Any]:
             def match(column: Any) -> ColumnElement[bool]:
                 return column == any_(param)  # type: ignore[no-any-return]
         else:
-            from sqlalchemy import bindparam
-
             expanding: Any = bindparam("ids", expanding=True)
 
             def match(column: Any) -> ColumnElement[bool]:
@@ -175,7 +185,7 @@ async def zaak_children(session: AsyncSession, ids: Sequence[int]) -> dict[int, 
 
 def _ids_matcher(session: AsyncSession, ids: Sequence[int]) -> Any:
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy import BigInteger, any_, bindparam
+        from sqlalchemy import BigInteger, any_
         from sqlalchemy.dialects.postgresql import ARRAY
 
         param = bindparam("ids", list(ids), type_=ARRAY(BigInteger))
@@ -194,14 +204,17 @@ async def known_count(session: AsyncSession, request: Request, auth: AuthContext
     client may see without restriction; None when the count needs a query."""
     if not auth.heeft_alle_autorisaties or any(v is not None for k, v in filters.items() if k != "zaaktype"):
         return None
-    stmt = select(func.coalesce(func.sum(zaak_tellingen.c.aantal), 0))
-    if filters.get("zaaktype") is not None:
-        found = uuid_from_url(request, filters["zaaktype"], CATALOGI_PREFIX, "zaaktypen")
-        if found is None:
-            return 0
-        stmt = stmt.where(zaak_tellingen.c.zaaktype_id == select(zaaktypen.c.id).where(
-            zaaktypen.c.uuid == found).scalar_subquery())
-    return int((await session.execute(stmt)).scalar_one())
+    if filters.get("zaaktype") is None:
+        return int((await session.execute(_COUNT_ALL)).scalar_one())
+    found = uuid_from_url(request, filters["zaaktype"], CATALOGI_PREFIX, "zaaktypen")
+    if found is None:
+        return 0
+    return int((await session.execute(_COUNT_OF_TYPE, {"zaaktype_uuid": found})).scalar_one())
+
+
+_COUNT_ALL = select(func.coalesce(func.sum(zaak_tellingen.c.aantal), 0))
+_COUNT_OF_TYPE = _COUNT_ALL.where(zaak_tellingen.c.zaaktype_id == select(zaaktypen.c.id).where(
+    zaaktypen.c.uuid == bindparam("zaaktype_uuid")).scalar_subquery())
 
 
 async def _tel(session: AsyncSession, zaaktype_id: int, delta: int) -> None:
@@ -215,24 +228,30 @@ async def _tel(session: AsyncSession, zaaktype_id: int, delta: int) -> None:
 
 
 def serialize_zaak(ctx: Ctx, row: Any, children: dict[str, Any]) -> dict[str, Any]:
+    # Run for every zaak of a page: the URL bases are read once, and no helper is called per field.
+    base = ctx.zaken_base
     refs = children["refs"]
-    out = dict(row.gegevens)
+    gegevens = row.gegevens
+    out = dict(gegevens)
+    zaak_uuid = row.uuid
+    einddatum, archiefactiedatum = row.einddatum, row.archiefactiedatum
     out.update({
-        "url": ctx.url("zaken", row.uuid), "uuid": row.uuid, "identificatie": row.identificatie,
-        "zaaktype": ctx.type_url("zaaktypen", refs.zaaktype_uuid),
-        "registratiedatum": iso_date(row.registratiedatum), "startdatum": iso_date(row.startdatum),
-        "einddatum": iso_date(row.einddatum), "vertrouwelijkheidaanduiding": row.vertrouwelijkheidaanduiding,
+        "url": f"{base}zaken/{zaak_uuid}", "uuid": zaak_uuid, "identificatie": row.identificatie,
+        "zaaktype": f"{ctx.catalogi_base}zaaktypen/{refs.zaaktype_uuid}",
+        "registratiedatum": row.registratiedatum.isoformat(), "startdatum": row.startdatum.isoformat(),
+        "einddatum": einddatum.isoformat() if einddatum is not None else None,
+        "vertrouwelijkheidaanduiding": row.vertrouwelijkheidaanduiding,
         "archiefnominatie": row.archiefnominatie, "archiefstatus": row.archiefstatus,
-        "archiefactiedatum": iso_date(row.archiefactiedatum),
-        "hoofdzaak": ctx.url("zaken", refs.hoofdzaak_uuid) if refs.hoofdzaak_uuid else None,
-        "status": ctx.url("statussen", refs.status_uuid) if refs.status_uuid else None,
-        "resultaat": ctx.url("resultaten", refs.resultaat_uuid) if refs.resultaat_uuid else None,
-        "deelzaken": [ctx.url("zaken", u) for u in children["deelzaken"]],
-        "rollen": [ctx.url("rollen", u) for u in children["rollen"]],
-        "zaakobjecten": [ctx.url("zaakobjecten", u) for u in children["zaakobjecten"]],
-        "eigenschappen": [ctx.url(f"zaken/{row.uuid}/zaakeigenschappen", u) for u in children["eigenschappen"]],
+        "archiefactiedatum": archiefactiedatum.isoformat() if archiefactiedatum is not None else None,
+        "hoofdzaak": f"{base}zaken/{refs.hoofdzaak_uuid}" if refs.hoofdzaak_uuid else None,
+        "status": f"{base}statussen/{refs.status_uuid}" if refs.status_uuid else None,
+        "resultaat": f"{base}resultaten/{refs.resultaat_uuid}" if refs.resultaat_uuid else None,
+        "deelzaken": [f"{base}zaken/{u}" for u in children["deelzaken"]],
+        "rollen": [f"{base}rollen/{u}" for u in children["rollen"]],
+        "zaakobjecten": [f"{base}zaakobjecten/{u}" for u in children["zaakobjecten"]],
+        "eigenschappen": [f"{base}zaken/{zaak_uuid}/zaakeigenschappen/{u}" for u in children["eigenschappen"]],
         "zaakinformatieobjecten": [],
-        "betalingsindicatieWeergave": _BETALING.get(row.gegevens.get("betalingsindicatie") or "", ""),
+        "betalingsindicatieWeergave": _BETALING.get(gegevens.get("betalingsindicatie") or "", ""),
         "huishouden": row.huishouden, "aanvraag": row.aanvraag,
     })
     return without_blank(out, "communicatiekanaal", "selectielijstklasse")
@@ -383,7 +402,7 @@ def _holds_connection(session: AsyncSession) -> bool:
 
 async def take_reserved_number(session: AsyncSession, bronorganisatie: str, jaar: int) -> int | None:
     """A number for a new identificatie from a block this process reserved, on PostgreSQL, before the
-    caller's transaction has a connection; None where that does not apply (``next_identificatie`` then
+    caller's transaction has a connection; None where that does not apply (``_next_number`` then
     moves the counter row in the caller's transaction).
 
     A block is reserved by ``UPDATE ... RETURNING`` in a transaction of its own, committed at once: the counter
@@ -404,6 +423,13 @@ async def take_reserved_number(session: AsyncSession, bronorganisatie: str, jaar
             if not free:
                 free.extend(await _reserve_block(session, bronorganisatie, jaar))
     return free.popleft()
+
+
+def _pop_reserved(session: AsyncSession, bronorganisatie: str, jaar: int) -> int | None:
+    """A reserved number if one is left, without reserving (the caller holds a connection already)."""
+    state = _RESERVED.get(session.get_bind())
+    free = state.free.get((bronorganisatie, jaar)) if state is not None else None
+    return free.popleft() if free else None
 
 
 def _give_back(session: AsyncSession, bronorganisatie: str, jaar: int, number: int) -> None:
@@ -446,21 +472,16 @@ async def _next_number(session: AsyncSession, bronorganisatie: str, jaar: int) -
                                                                     laatste=0))
 
 
-async def next_identificatie(session: AsyncSession, bronorganisatie: str, jaar: int,
-                             reserved: int | None = None) -> str:
-    """A new identificatie for this bronorganisatie and year, unique also under concurrent creation:
-    ``reserved`` (from ``take_reserved_number``) if given, else the next number of the counter row."""
-    while True:
-        if reserved is not None:
-            number, reserved = reserved, None
-        else:
-            number = await _next_number(session, bronorganisatie, jaar)
-        candidate = domain.identificatie(jaar, number)
-        # A client may have chosen this identificatie itself; then the counter moves on.
-        taken = (await session.execute(select(zaken.c.id).where(
-            zaken.c.bronorganisatie == bronorganisatie, zaken.c.identificatie == candidate))).first()
-        if taken is None:
-            return candidate
+def _insert_unless_taken(session: AsyncSession) -> Any:
+    """``INSERT INTO zaken ... ON CONFLICT (bronorganisatie, identificatie) DO NOTHING RETURNING id``: a
+    generated identificatie a client already chose itself is found by the insert, not by a SELECT before it
+    (any other conflict, such as a second zaak for one triage decision, still raises)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
+    return dialect_insert(zaken).on_conflict_do_nothing(
+        index_elements=[zaken.c.bronorganisatie, zaken.c.identificatie]).returning(zaken.c.id)
 
 
 def _insert_ignore(session: AsyncSession, table: Any) -> Any:
@@ -512,7 +533,9 @@ async def _create_zaak(ctx: Ctx, body: schemas.ZaakIn, herkomst: Herkomst, regis
                                        "Deze identificatie bestaat al voor deze bronorganisatie.")
         identificatie = body.identificatie
     else:
-        identificatie = await next_identificatie(ctx.session, body.bronorganisatie, registratiedatum.year, reserved)
+        number = reserved if reserved is not None else await _next_number(ctx.session, body.bronorganisatie,
+                                                                           registratiedatum.year)
+        identificatie = domain.identificatie(registratiedatum.year, number)
     gegevens = body.model_dump(mode="json", by_alias=True)
     gegevens.update(identificatie=identificatie, registratiedatum=registratiedatum.isoformat(),
                     vertrouwelijkheidaanduiding=vertrouwelijkheid)
@@ -529,7 +552,17 @@ async def _create_zaak(ctx: Ctx, body: schemas.ZaakIn, herkomst: Herkomst, regis
         huishouden=body.huishouden, aanvraag=body.aanvraag, cluster=herkomst.cluster,
         kolommen=",".join(herkomst.kolommen) if herkomst.kolommen else None, bron_sleutel=herkomst.bron_sleutel,
         gegevens=gegevens)
-    await ctx.session.execute(insert(zaken).values(**values))
+    if body.identificatie:
+        await ctx.session.execute(insert(zaken).values(**values))
+    else:
+        while (await ctx.session.execute(_insert_unless_taken(ctx.session).values(**values))).first() is None:
+            # A client chose this identificatie itself: the next reserved number, or the counter moves on.
+            again = (_pop_reserved(ctx.session, body.bronorganisatie, registratiedatum.year)
+                     if reserved is not None else None)
+            if again is None:
+                again = await _next_number(ctx.session, body.bronorganisatie, registratiedatum.year)
+            identificatie = domain.identificatie(registratiedatum.year, again)
+            values["identificatie"] = gegevens["identificatie"] = identificatie
     url = ctx.url("zaken", new_uuid)
     await audit.record(ctx, zaak_uuid=new_uuid, actie="create", resource="zaak", resource_url=url,
                        weergave=identificatie, oud=None, nieuw=gegevens)
