@@ -56,11 +56,14 @@ async def _geopend(intake: Intake, session: AsyncSession, data: ZaakGeopend) -> 
         await session.execute(insert(zaken).values(
             zaak=data.zaak, aanvraag_id=aanvraag.id if aanvraag else None, huishouden=data.huishouden,
             kolommen=list(data.kolommen), open=True, status_gezet=False, resultaat=None))
-    if aanvraag is not None and aanvraag.status in ("getrieerd", "doorgezet"):
-        await session.execute(update(aanvragen).where(aanvragen.c.id == aanvraag.id).values(
-            status="in_behandeling"))
-        await service._historie(session, aanvraag.id, "in_behandeling",
-                                f"Zaak geopend voor {', '.join(data.kolommen)}.", "zaken")
+    if aanvraag is not None:
+        # Conditional in the statement itself: a withdrawal committed since the read above must not be undone.
+        moved = (await session.execute(update(aanvragen).where(
+            aanvragen.c.id == aanvraag.id, aanvragen.c.status.in_(("getrieerd", "doorgezet"))).values(
+            status="in_behandeling"))).rowcount  # type: ignore[attr-defined]
+        if moved == 1:
+            await service._historie(session, aanvraag.id, "in_behandeling",
+                                    f"Zaak geopend voor {', '.join(data.kolommen)}.", "zaken")
 
 
 async def _termijn(session: AsyncSession, zaak: str, soort: str, datum: Any) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -22,7 +23,7 @@ from sds.profiles import KOLOMMEN
 from sds.runtime.auth import AuthContext
 from sds.runtime.bsn import inwoner_bsn
 from sds.runtime.errors import Conflict, NotFound, PermissionDenied, ValidatieFout
-from sds.runtime.outbox import record_event
+from sds.runtime.outbox import record_event, record_events
 from sds.runtime.tracing import current_traceparent
 from services.intake.aanvragen import triage
 from services.intake.aanvragen.schemas import AFGESLOTEN, NieuweAanvraag, Statusbericht
@@ -138,60 +139,89 @@ async def dien_in(intake: Intake, session: AsyncSession, auth: AuthContext, body
     _check_profiel(intake, body)
     aanvrager = body.aanvrager.model_dump(mode="json", exclude_none=True) if body.aanvrager and not huishouden \
         else None
-    aanvraag_id, aanvraag_uuid = await _bewaar(
-        intake, session, ingediend_door=body.ingediend_door, indiener=_door(auth),
-        huishouden=huishouden or body.huishouden, aanvrager=aanvrager, toelichting=body.toelichting,
-        vragen_=[(v.leefgebied, v.eigen_kolom, v.toelichting) for v in body.vragen])
+    [(aanvraag_id, aanvraag_uuid)] = await _bewaar(intake, session, [Nieuw(
+        ingediend_door=body.ingediend_door, indiener=_door(auth), huishouden=huishouden or body.huishouden,
+        aanvrager=aanvrager, toelichting=body.toelichting,
+        vragen=[(v.leefgebied, v.eigen_kolom, v.toelichting) for v in body.vragen])])
     await trieer(intake, session, aanvraag_id)
     return aanvraag_uuid
 
 
-async def _bewaar(intake: Intake, session: AsyncSession, *, ingediend_door: str, indiener: str,
-                  huishouden: str | None, aanvrager: dict[str, Any] | None, toelichting: str | None,
-                  vragen_: list[tuple[str, str, str | None]]) -> tuple[int, str]:
+@dataclass(frozen=True)
+class Nieuw:
+    """One aanvraag to store: who filed it, for whom, and its questions as (leefgebied, kolom, toelichting)."""
+
+    ingediend_door: str
+    indiener: str
+    huishouden: str | None
+    aanvrager: dict[str, Any] | None
+    toelichting: str | None
+    vragen: list[tuple[str, str, str | None]]
+
+
+async def _bewaar(intake: Intake, session: AsyncSession, nieuw: list[Nieuw]) -> list[tuple[int, str]]:
+    """Store aanvragen with their questions, termijnen, first history line and ``aanvraag-ingediend`` events, in
+    one statement per table whatever their number (vroegsignalering opens hundreds in one batch)."""
+    if not nieuw:
+        return []
     now = _now()
     vandaag = now.date()
-    kolommen = [k for k in KOLOMMEN if k in {v[1] for v in vragen_}]
     profile = intake.profile
-    clusters = sorted({profile.cluster_of(k) for k in kolommen}) if profile else list(kolommen)
-    aanvraag_uuid = str(uuid.uuid4())
-    aanvraag_id = (await session.execute(insert(aanvragen).values(
-        uuid=aanvraag_uuid, huishouden=huishouden, ingediend_door=ingediend_door, indiener=indiener[:200],
-        status="ingediend", kolommen=kolommen, clusters=clusters, registratiedatum=vandaag, ingediend_op=now,
-        toelichting=toelichting, aanvrager=aanvrager, triage=None, uitkomst=None, einddatum=None,
-    ).returning(aanvragen.c.id))).scalar_one()
+    rijen: list[dict[str, Any]] = []
+    for n in nieuw:
+        kolommen = [k for k in KOLOMMEN if k in {v[1] for v in n.vragen}]
+        clusters = sorted({profile.cluster_of(k) for k in kolommen}) if profile else list(kolommen)
+        rijen.append({"uuid": str(uuid.uuid4()), "huishouden": n.huishouden, "ingediend_door": n.ingediend_door,
+                      "indiener": n.indiener[:200], "status": "ingediend", "kolommen": kolommen,
+                      "clusters": clusters, "registratiedatum": vandaag, "ingediend_op": now,
+                      "toelichting": n.toelichting, "aanvrager": n.aanvrager, "triage": None, "uitkomst": None,
+                      "einddatum": None})
+    ids = [row.id for row in (await session.execute(
+        insert(aanvragen).returning(aanvragen.c.id, sort_by_parameter_order=True), rijen)).all()]
     await session.execute(insert(vragen), [
-        {"aanvraag_id": aanvraag_id, "volgnummer": i + 1, "leefgebied": leefgebied, "kolom": kolom,
-         "toelichting": tekst} for i, (leefgebied, kolom, tekst) in enumerate(vragen_)])
+        {"aanvraag_id": i, "volgnummer": volgnummer + 1, "leefgebied": leefgebied, "kolom": kolom,
+         "toelichting": tekst}
+        for i, n in zip(ids, nieuw, strict=True) for volgnummer, (leefgebied, kolom, tekst) in enumerate(n.vragen)])
     await session.execute(insert(termijnen), [
-        {"aanvraag_id": aanvraag_id, "kolom": kolom, "soort": soort, "dagen": dagen, "startdatum": vandaag,
+        {"aanvraag_id": i, "kolom": kolom, "soort": soort, "dagen": dagen, "startdatum": vandaag,
          "uiterlijke_einddatum": vandaag + timedelta(days=dagen), "gehaald_op": None, "overschreden_gemeld": False}
-        for kolom in kolommen for soort, dagen in termijnen_voor(intake, kolom)])
-    await _historie(session, aanvraag_id, "ingediend", f"Aanvraag ingediend ({ingediend_door}) met vragen over "
-                    f"{', '.join(kolommen)}.", indiener)
-    url = intake.url("aanvragen", aanvraag_uuid)
-    await _record(session, intake, "nl.sociaal-domein.intake.aanvraag-ingediend", {
-        "aanvraag": url, "huishouden": huishouden, "kolommen": kolommen,
-        "ingediendDoor": "partner" if ingediend_door == "signalering" else ingediend_door,
-        "registratiedatum": vandaag.isoformat()}, aanvraag_uuid, url)
-    return aanvraag_id, aanvraag_uuid
+        for i, rij in zip(ids, rijen, strict=True) for kolom in rij["kolommen"]
+        for soort, dagen in termijnen_voor(intake, kolom)])
+    await session.execute(insert(historie), [
+        {"aanvraag_id": i, "status": "ingediend", "tijdstip": now, "door": n.indiener[:200],
+         "toelichting": f"Aanvraag ingediend ({n.ingediend_door}) met vragen over {', '.join(rij['kolommen'])}."}
+        for i, n, rij in zip(ids, nieuw, rijen, strict=True)])
+    events = []
+    for n, rij in zip(nieuw, rijen, strict=True):
+        url = intake.url("aanvragen", rij["uuid"])
+        events.append(make_event("nl.sociaal-domein.intake.aanvraag-ingediend", {
+            "aanvraag": url, "huishouden": n.huishouden, "kolommen": rij["kolommen"],
+            "ingediendDoor": "partner" if n.ingediend_door == "signalering" else n.ingediend_door,
+            "registratiedatum": vandaag.isoformat()}, source=SOURCE, subject=rij["uuid"], dataref=url,
+            traceparent=current_traceparent()))
+    await record_events(session, events)
+    return [(i, rij["uuid"]) for i, rij in zip(ids, rijen, strict=True)]
 
 
-async def open_proactieve_aanvraag(intake: Intake, session: AsyncSession, *, bsn: str, kolom: str,
-                                   toelichting: str) -> str:
-    """Open an aanvraag in ``kolom`` for the household of the person ``bsn`` because signals asked for it.
+_PROACTIEF_LEEFGEBIED = {"schuldhulp": "schulden", "wmo": "begeleiding", "jeugd": "opgroeien",
+                         "participatie": "inkomen"}
 
-    Runs inside the caller's transaction (nothing is called outside it): the aanvraag and its
-    ``aanvraag-ingediend`` event are written; finding the household in klantgegevens and the triage follow in
-    the background. Returns the aanvraag's uuid.
+
+async def open_proactieve_aanvragen(intake: Intake, session: AsyncSession,
+                                    items: list[tuple[str, str, str]]) -> list[str]:
+    """Open an aanvraag per (bsn, kolom, toelichting) for the household of that person because signals asked for
+    it.
+
+    Runs inside the caller's transaction (nothing is called outside it): the aanvragen and their
+    ``aanvraag-ingediend`` events are written; finding each household in klantgegevens and the triage follow in
+    the background. Returns the aanvragen's uuids, in the order of ``items``.
     """
-    leefgebied = {"schuldhulp": "schulden", "wmo": "begeleiding", "jeugd": "opgroeien",
-                  "participatie": "inkomen"}[kolom]
-    _, aanvraag_uuid = await _bewaar(
-        intake, session, ingediend_door="signalering", indiener="vroegsignalering", huishouden=None,
-        aanvrager={"burgerservicenummer": bsn}, toelichting=toelichting,
-        vragen_=[(leefgebied, kolom, "Proactief na signalen van partners (vroegsignalering).")])
-    return aanvraag_uuid
+    stored = await _bewaar(intake, session, [
+        Nieuw(ingediend_door="signalering", indiener="vroegsignalering", huishouden=None,
+              aanvrager={"burgerservicenummer": bsn}, toelichting=toelichting,
+              vragen=[(_PROACTIEF_LEEFGEBIED[kolom], kolom, "Proactief na signalen van partners (vroegsignalering).")])
+        for bsn, kolom, toelichting in items])
+    return [u for _, u in stored]
 
 
 # --- triage -------------------------------------------------------------------------------------------------

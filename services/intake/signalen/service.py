@@ -25,7 +25,7 @@ from sds.runtime.app import UnitOfWork
 from sds.runtime.errors import Conflict, NotFound
 from sds.runtime.pagination import PageParams, paginate
 from sds.runtime.tracing import current_traceparent
-from services.intake.aanvragen.service import open_proactieve_aanvraag
+from services.intake.aanvragen.service import open_proactieve_aanvragen
 from services.intake.context import SOURCE, Intake
 from services.intake.signalen import domain, store
 from services.intake.signalen.models import signalen
@@ -143,17 +143,19 @@ async def _regel(intake: Intake, session: AsyncSession, items: list[NieuwSignaal
     for row in await store.signalen_van(session, open_, vanaf):
         alle[row.adressleutel].append(domain.Gezien((row.partnersoort, row.partner), domain.dag(row.signaaldatum),
                                                     row.signaalsoort, row.crisis))
-    geopend = []
+    aanleidingen = []
     for sleutel in open_:
         aanleiding = domain.beoordeel(regel, per_sleutel[sleutel], alle[sleutel])
         if aanleiding is None or not domain.mag_openen(aanvraag_dagen.get(sleutel), aanleiding.signaal.gezien.dag,
                                                        regel.venster_dagen):
             continue
-        aanvraag = await open_proactieve_aanvraag(intake, session, bsn=aanleiding.signaal.bsn,
-                                                  kolom=aanleiding.kolom, toelichting=aanleiding.toelichting)
-        geopend.append({"adressleutel": sleutel, "aanvraag": aanvraag, "dag": aanleiding.signaal.gezien.dag,
-                        "signaal": aanleiding.signaal.uuid})
-    await store.zet_aanvragen(session, geopend)
+        aanleidingen.append((sleutel, aanleiding))
+    # All of the batch's aanvragen in one go: a few statements, not a few per household.
+    aanvragen = await open_proactieve_aanvragen(intake, session, [
+        (a.signaal.bsn, a.kolom, a.toelichting) for _, a in aanleidingen])
+    await store.zet_aanvragen(session, [
+        {"adressleutel": sleutel, "aanvraag": aanvraag, "dag": a.signaal.gezien.dag, "signaal": a.signaal.uuid}
+        for (sleutel, a), aanvraag in zip(aanleidingen, aanvragen, strict=True)])
 
 
 # --- reading ------------------------------------------------------------------------------------------------------
