@@ -280,11 +280,10 @@ signal by a conditional `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` (a roun
 inside the batch); insert the new signals; write their events to the outbox (multi-row); read the signals of
 the addresses that may meet the rule. A batch sent again writes no signal, event or aanvraag: its signals are
 found by the partners' ids (or, for a duplicate never stored, by its window), hence its speed.
-What grows with the aanvragen: each proactive aanvraag is opened through aanvragen' own use case
-(`open_proactieve_aanvraag`: the aanvraag, its question, termijnen, history and its event, five statements),
-one call per household. With this data the share of addresses that meet the rule grows round by round (the
-same 100,000 addresses fill up with partners), and so does the time. A set-wise variant of that use case
-(one call for all of a batch's aanvragen) is what would keep a batch near the signals-only figure."""
+What grows with the aanvragen: the proactive aanvragen of a batch are opened in one call of aanvragen' own use
+case (`open_proactieve_aanvragen`: the aanvragen, their questions, termijnen, history and events, one
+statement per table for the whole batch). With this data the share of addresses that meet the rule grows
+round by round (the same 100,000 addresses fill up with partners), so later rounds open more aanvragen."""
 
 
 def main(argv: list[str] | None = None) -> int:
