@@ -217,10 +217,14 @@ _COUNT_OF_TYPE = _COUNT_ALL.where(zaak_tellingen.c.zaaktype_id == select(zaaktyp
     zaaktypen.c.uuid == bindparam("zaaktype_uuid")).scalar_subquery())
 
 
+# Built once: executed with parameters, a statement costs no construction and no cache-key walk per request.
+_TEL = (update(zaak_tellingen).where(zaak_tellingen.c.zaaktype_id == bindparam("tel_zaaktype_id"))
+        .values(aantal=zaak_tellingen.c.aantal + bindparam("tel_delta")).returning(zaak_tellingen.c.aantal))
+
+
 async def _tel(session: AsyncSession, zaaktype_id: int, delta: int) -> None:
     table = zaak_tellingen
-    done = (await session.execute(update(table).where(table.c.zaaktype_id == zaaktype_id)
-                                  .values(aantal=table.c.aantal + delta).returning(table.c.aantal))).first()
+    done = (await session.execute(_TEL, {"tel_zaaktype_id": zaaktype_id, "tel_delta": delta})).first()
     if done is None:
         await session.execute(_insert_ignore(session, table).values(zaaktype_id=zaaktype_id, aantal=0))
         await session.execute(update(table).where(table.c.zaaktype_id == zaaktype_id)
@@ -472,16 +476,23 @@ async def _next_number(session: AsyncSession, bronorganisatie: str, jaar: int) -
                                                                     laatste=0))
 
 
+_INSERT_UNLESS_TAKEN: dict[str, Any] = {}
+
+
 def _insert_unless_taken(session: AsyncSession) -> Any:
-    """``INSERT INTO zaken ... ON CONFLICT (bronorganisatie, identificatie) DO NOTHING RETURNING id``: a
-    generated identificatie a client already chose itself is found by the insert, not by a SELECT before it
-    (any other conflict, such as a second zaak for one triage decision, still raises)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
-    return dialect_insert(zaken).on_conflict_do_nothing(
-        index_elements=[zaken.c.bronorganisatie, zaken.c.identificatie]).returning(zaken.c.id)
+    """``INSERT INTO zaken ... ON CONFLICT (bronorganisatie, identificatie) DO NOTHING RETURNING id``, built
+    once per dialect and executed with the row as parameters: a generated identificatie a client already
+    chose itself is found by the insert, not by a SELECT before it (any other conflict, such as a second
+    zaak for one triage decision, still raises)."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in _INSERT_UNLESS_TAKEN:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
+        _INSERT_UNLESS_TAKEN[dialect] = dialect_insert(zaken).on_conflict_do_nothing(
+            index_elements=[zaken.c.bronorganisatie, zaken.c.identificatie]).returning(zaken.c.id)
+    return _INSERT_UNLESS_TAKEN[dialect]
 
 
 def _insert_ignore(session: AsyncSession, table: Any) -> Any:
@@ -553,9 +564,9 @@ async def _create_zaak(ctx: Ctx, body: schemas.ZaakIn, herkomst: Herkomst, regis
         kolommen=",".join(herkomst.kolommen) if herkomst.kolommen else None, bron_sleutel=herkomst.bron_sleutel,
         gegevens=gegevens)
     if body.identificatie:
-        await ctx.session.execute(insert(zaken).values(**values))
+        await ctx.session.execute(insert(zaken), values)
     else:
-        while (await ctx.session.execute(_insert_unless_taken(ctx.session).values(**values))).first() is None:
+        while (await ctx.session.execute(_insert_unless_taken(ctx.session), values)).first() is None:
             # A client chose this identificatie itself: the next reserved number, or the counter moves on.
             again = (_pop_reserved(ctx.session, body.bronorganisatie, registratiedatum.year)
                      if reserved is not None else None)
