@@ -62,10 +62,19 @@ def apply_filters(request: Request, stmt: Select[Any], filters: Mapping[str, Any
         elif op == "isnull":
             stmt = stmt.where(column.is_(None) if value else column.is_not(None))
     if filters.get("zaaktype") is not None:
-        # The one filter the busiest list uses: resolve the URL once into an id the index serves.
+        # The one filter the busiest list uses. Written as a one-value range and ordered by zaaktype_id first
+        # (a constant here, so the order is the same) so that PostgreSQL reads ix_zaken_zaaktype_id_id backwards
+        # and stops after the page. With "=" it drops zaaktype_id from the ordering and, the zaaktypen being
+        # interleaved in the table, prefers a backward scan of pk_zaken that filters on the zaaktype: fine
+        # for a common zaaktype's first page, but it reads the whole table (12 s on 1M zaken, cold) for a
+        # zaaktype with no zaken or only old ones, and skips every newer zaak of other zaaktypen.
         found = uuid_from_url(request, filters["zaaktype"], CATALOGI_PREFIX, "zaaktypen")
-        stmt = stmt.where(zaken.c.zaaktype_id == select(zaaktypen.c.id).where(zaaktypen.c.uuid == found)
-                          .scalar_subquery()) if found else stmt.where(false())
+        if found:
+            zaaktype_id = select(zaaktypen.c.id).where(zaaktypen.c.uuid == found).scalar_subquery()
+            stmt = stmt.where(zaken.c.zaaktype_id.between(zaaktype_id, zaaktype_id)).order_by(
+                zaken.c.zaaktype_id.desc())
+        else:
+            stmt = stmt.where(false())
     if filters.get("zaaktype__in") is not None:
         stmt = stmt.where(zaken.c.zaaktype_id.in_(_zaaktype_ids(request, list(filters["zaaktype__in"]))))
     if filters.get("uuid__in") is not None:
