@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from pydantic_core import from_json
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -98,6 +99,9 @@ def is_sqlite(engine: AsyncEngine) -> bool:
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine; SQLite files get WAL, a busy timeout and immediate write transactions."""
     url = async_database_url(url)  # plain sqlite:/postgresql: URLs get the async drivers
+    # JSON columns are read with pydantic's parser: twice as fast as json.loads, the same values; a page of
+    # 100 zaken decodes 100 JSON documents of about a kilobyte.
+    kwargs.setdefault("json_deserializer", from_json)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
