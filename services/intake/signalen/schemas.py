@@ -4,14 +4,14 @@ accepted. Everything a batch needs checked is checked here, so one validation of
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from sds.runtime.bsn import is_valid_bsn
+from sds.runtime.bsn import Bsn
 
 # The event contract's enums (contracts/events/intake.py SignaalOntvangen), so every signal can be published.
 Partnersoort = Literal["woningcorporatie", "energiebedrijf", "waterbedrijf", "zorgverzekeraar", "school",
@@ -26,15 +26,6 @@ NL = ZoneInfo("Europe/Amsterdam")
 _CODE = r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$"
 
 
-def _bsn(value: str) -> str:
-    if not is_valid_bsn(value):
-        # The reason names the rule, never the value: error bodies end up in clients' logs.
-        raise PydanticCustomError("bsn", "Geen geldig burgerservicenummer: 9 cijfers die aan de 11-proef voldoen.")
-    return value
-
-
-Bsn = Annotated[str, Field(min_length=9, max_length=9, json_schema_extra={"pattern": "^[0-9]{9}$"}),
-                AfterValidator(_bsn)]
 
 
 class Schema(BaseModel):
