@@ -409,6 +409,11 @@ def run(database: str, seconds: int, workers: list[int], rounds: int, write: boo
     return 0
 
 
+def _commit(checkout: str) -> str:
+    found = subprocess.run(["git", "-C", checkout, "log", "-1", "--format=%h (%s)"], capture_output=True, text=True)
+    return found.stdout.strip()[:120] or "?"
+
+
 def _median(values: list[float]) -> float:
     ordered = sorted(values)
     mid = len(ordered) // 2
@@ -444,6 +449,8 @@ def _report(rounds: list[Round], total: int, of_type: int, seconds: int, configs
         "pipeline (auth context, metrics, ZGW authorisation clause in the query). Load: a raw asyncio "
         "HTTP/1.1 keep-alive client in one process (uvloop), each client sending its next request when the "
         f"answer to the last is in, {seconds} s per measurement; the service is restarted for every round.", "",
+        *([f"`{baseline}` is a checkout of commit {_commit(baseline)} (before this work), measured in the same "
+           "rounds with the same client and data.", ""] if baseline else []),
         f"Medians over {count} round(s) (min–max in brackets); CPU is per request, measured from /proc: the "
         "service's processes, the PostgreSQL backends of the benchmark database, and the load generator.", "",
         "| code | workers | request | clients | req/s | p50 ms | p95 ms | errors | CPU ms/req: service "
