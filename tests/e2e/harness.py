@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -16,14 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from gateway.app import create_app as create_gateway
 from gateway.settings import GatewaySettings
 from sds.profiles import shipped_path
-from sds.runtime.bsn import is_valid_bsn
 from sds.runtime.db import create_engine
 from sds.runtime.jwt_zgw import encode_jwt_zgw
 from sds.runtime.settings import ServiceSettings
@@ -34,48 +30,20 @@ from services.klantgegevens.settings import KlantgegevensSettings
 from services.zaken.app import create_app as create_zaken
 from services.zaken.seed_catalogus import DEFAULT_RSIN
 from services.zaken.seed_catalogus import run as seed_catalogus
+from tests.support.bsns import synthetic_bsns
 from tests.support.databases import fresh_database_url
+from tests.support.servers import listening_socket, serve
 
 INTERNAL_SECRET = "e2e-internal-secret-0123456789-abcdef"
 ADMIN = "gemeente-e2e"
 ADMIN_SECRET = "e2e-admin-secret-0123456789-abcdefgh"
 PARTIJ_SECRET = "e2e-partij-secret-0123456789-abcdefg"
 
-_bsns = (f"9996{n:05d}" for n in range(100_000))
+_bsns = synthetic_bsns("9996")
 
 
 def bsn() -> str:
-    for candidate in _bsns:
-        if is_valid_bsn(candidate):
-            return candidate
-    raise AssertionError("out of synthetic BSNs")
-
-
-def _socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
-@contextmanager
-def serve(app: Any, sock: socket.socket) -> Iterator[None]:
-    config = uvicorn.Config(app, loop="asyncio", lifespan="on", log_config=None, access_log=False,
-                            timeout_graceful_shutdown=2)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("server did not start")
-        time.sleep(0.01)
-    try:
-        yield
-    finally:
-        server.should_exit = True
-        thread.join(15)
-        sock.close()
+    return next(_bsns)
 
 
 @dataclass
@@ -166,7 +134,7 @@ def running_suite(tmp_path: Path, nats_url: str, archetype: str) -> Iterator[Sui
 
     loop = asyncio.new_event_loop()
     astack = AsyncExitStack()
-    sockets = {name: _socket() for name in ("gateway", "intake", "zaken", "klantgegevens", "partij")}
+    sockets = {name: listening_socket() for name in ("gateway", "intake", "zaken", "klantgegevens", "partij")}
     url = {name: f"http://127.0.0.1:{s.getsockname()[1]}" for name, s in sockets.items()}
     partij = Partij()
     os.environ["ZORGVERZEKERAAR_SECRET"] = PARTIJ_SECRET

@@ -10,15 +10,11 @@ once per ``Idempotency-Key`` (a repeat changes nothing) and echoes anything else
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
@@ -26,6 +22,7 @@ from sds.runtime.auth import AuthContext
 from sds.runtime.errors import install_error_handlers
 from sds.runtime.jwt_zgw import JwtZgwError, decode_jwt_zgw
 from sds.runtime.middleware import RequestContextMiddleware
+from tests.support.servers import serve
 
 CATALOGUS = {"wmo": "11111111-1111-4111-8111-000000000001", "jeugd": "11111111-1111-4111-8111-000000000002",
              "schuldhulp": "11111111-1111-4111-8111-000000000003", "integraal": "11111111-1111-4111-8111-000000000004"}
@@ -179,24 +176,8 @@ def partij(secret: str, client_id: str, base_path: str = "/v1") -> tuple[FastAPI
 @contextmanager
 def serve_on(app: Any, port: int) -> Iterator[str]:
     """Like conftest.serve, on a port chosen beforehand (a party that comes up later on its known address)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", port))
-    server = uvicorn.Server(uvicorn.Config(app, loop="asyncio", lifespan="on", log_config=None, access_log=False,
-                                           timeout_graceful_shutdown=1))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("test server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    with serve(app, port=port) as url:
+        yield url
 
 
 INKOMEN = "financiele-en-inkomensondersteuning"

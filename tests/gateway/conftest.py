@@ -6,22 +6,18 @@ what these tests are about, and an in-process transport would hide all three.
 
 from __future__ import annotations
 
-import socket
 import tempfile
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from sds.runtime.jwt_zgw import encode_jwt_zgw
 from tests.gateway.upstream import create_upstream
+from tests.support.servers import listening_socket, serve
 
 INTERNAL_SECRET = "test-internal-secret-0123456789-abcdef"
 CLIENT_ID = "gemeente-test"
@@ -37,42 +33,12 @@ def bearer(**kwargs: Any) -> dict[str, str]:
     return {"authorization": f"Bearer {token(**kwargs)}"}
 
 
-def _listening_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
 def closed_port() -> int:
     """A port nothing listens on (bound once, then released), for an upstream that is down."""
-    sock = _listening_socket()
+    sock = listening_socket()
     port = sock.getsockname()[1]
     sock.close()
     return port
-
-
-@contextmanager
-def serve(app: Any) -> Iterator[str]:
-    """Run an ASGI app under uvicorn in a thread of its own; yields its base url."""
-    sock = _listening_socket()
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, loop="asyncio", lifespan="on", log_config=None, access_log=False,
-                            timeout_graceful_shutdown=1)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("test server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
 
 
 def gateway_settings(upstream_url: str, **overrides: Any) -> GatewaySettings:

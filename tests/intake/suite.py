@@ -16,7 +16,6 @@ import httpx
 from fastapi import FastAPI
 
 from sds.runtime.auth import AUTH_HEADER, AuthContext, Autorisatie, sign_auth_context
-from sds.runtime.bsn import is_valid_bsn
 from sds.runtime.db import create_engine
 from sds.runtime.settings import DEV_INTERNAL_SECRET, ServiceSettings
 from services.intake.app import create_app as create_intake
@@ -26,6 +25,7 @@ from services.klantgegevens.app import create_app as create_klantgegevens
 from services.zaken.app import create_app as create_zaken
 from services.zaken.seed_catalogus import DEFAULT_RSIN
 from services.zaken.seed_catalogus import run as seed_catalogus
+from tests.support.bsns import synthetic_bsns
 from tests.support.databases import fresh_database_url
 
 BASE = "http://testserver"
@@ -35,15 +35,12 @@ KLANTGEGEVENS = f"{BASE}/klantgegevens/api/v1"
 ZAKEN_INTERN = "http://zaken.intern"
 KG_INTERN = "http://klantgegevens.intern"
 
-_bsns = (f"9998{n:05d}" for n in range(100_000))
+_bsns = synthetic_bsns("9998")
 
 
 def bsn() -> str:
     """A synthetic BSN (9998xxxxx: made-up persons) that passes the 11-proef."""
-    for candidate in _bsns:
-        if is_valid_bsn(candidate):
-            return candidate
-    raise AssertionError("out of synthetic BSNs")
+    return next(_bsns)
 
 
 def headers(ctx: AuthContext | None = None) -> dict[str, str]:

@@ -18,13 +18,13 @@ from sqlalchemy import func, select
 
 from contracts.envelope import CloudEvent
 from sds.runtime.auth import AUTH_HEADER, AuthContext, Autorisatie, sign_auth_context
-from sds.runtime.bsn import is_valid_bsn
 from sds.runtime.db import Database, create_engine, outbox_table
 from sds.runtime.settings import DEV_INTERNAL_SECRET
 from services.intake.app import create_app
 from services.intake.models import aanvragen
 from services.intake.settings import IntakeSettings
 from services.intake.signalen.models import signalen
+from tests.support.bsns import synthetic_bsns
 from tests.support.databases import fresh_database_url
 
 BASE = "http://testserver"
@@ -33,7 +33,7 @@ SIGNAAL_ONTVANGEN = "nl.sociaal-domein.intake.signaal-ontvangen"
 TODAY = datetime.now(UTC).date()
 
 # 9999xxxxx is the range the BRP test environment uses for made-up persons; nobody real has these numbers.
-BSNS = [b for b in (f"9999{n:05d}" for n in range(100_000)) if is_valid_bsn(b)]
+BSNS = list(synthetic_bsns("9999"))
 
 PARTNER = AuthContext(client_id="woningcorporatie-1", autorisaties=[
     Autorisatie(component="intake", scopes=["intake.signalen.aanmaken"])])

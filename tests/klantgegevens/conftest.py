@@ -23,7 +23,6 @@ import sds.runtime.app as runtime_app
 from contracts.envelope import CloudEvent
 from contracts.events import make_event
 from sds.runtime.auth import AUTH_HEADER, AuthContext, Autorisatie, sign_auth_context
-from sds.runtime.bsn import is_valid_bsn
 from sds.runtime.db import Database, create_engine
 from sds.runtime.logging import JsonFormatter
 from sds.runtime.settings import DEV_INTERNAL_SECRET
@@ -31,6 +30,7 @@ from services.klantgegevens import handlers
 from services.klantgegevens.app import create_app
 from services.klantgegevens.models import verwerkingen
 from services.klantgegevens.settings import KlantgegevensSettings
+from tests.support.bsns import synthetic_bsns
 from tests.support.databases import fresh_database_url
 
 BASE = "http://testserver"
@@ -41,13 +41,13 @@ KG = "klantgegevens"
 
 USED_BSNS: set[str] = set()
 # 9999xxxxx is the range the BRP test environment uses for made-up persons; nobody real has these numbers.
-_candidates = (f"9999{n:05d}" for n in range(100_000))
+_candidates = synthetic_bsns("9999")
 
 
 def bsn() -> str:
     """A fresh synthetic BSN that passes the 11-proef, remembered for the log scan."""
     for candidate in _candidates:
-        if is_valid_bsn(candidate) and candidate not in USED_BSNS:
+        if candidate not in USED_BSNS:
             USED_BSNS.add(candidate)
             return candidate
     raise AssertionError("out of synthetic BSNs")
