@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic_core import from_json
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Column,
     DateTime,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     event,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -38,8 +40,10 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
-_Seq = BigInteger().with_variant(Integer(), "sqlite")
+# Column types every service's tables use. SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a
+# BIGINT. JSON documents are JSONB on PostgreSQL (indexable, compact) and JSON text on SQLite.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+Json = JSON().with_variant(JSONB(), "postgresql")
 
 
 def new_metadata() -> MetaData:
@@ -53,7 +57,7 @@ def add_runtime_tables(metadata: MetaData) -> None:
     Table(
         "outbox",
         metadata,
-        Column("seq", _Seq, primary_key=True, autoincrement=True),
+        Column("seq", Id, primary_key=True, autoincrement=True),
         Column("event_id", String(64), nullable=False, unique=True),
         Column("subject", String(255), nullable=False),
         Column("payload", LargeBinary, nullable=False),

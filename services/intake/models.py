@@ -2,8 +2,6 @@
 knows of the zaken opened for them, and the signalen of vroegsignalering (``services.intake.signalen.models``)."""
 
 from sqlalchemy import (
-    JSON,
-    BigInteger,
     Boolean,
     Column,
     Date,
@@ -16,15 +14,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 
-from sds.runtime.db import new_metadata
+from sds.runtime.db import Id, Json, new_metadata
 
 metadata = new_metadata()
 
-# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT.
-Id = BigInteger().with_variant(Integer(), "sqlite")
-Json = JSON().with_variant(JSONB(), "postgresql")
 
 aanvragen = Table(
     "aanvragen",

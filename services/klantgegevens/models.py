@@ -6,8 +6,6 @@ verwerkingenlog by a keyed pseudonym only, so the log can be handed to an audito
 """
 
 from sqlalchemy import (
-    JSON,
-    BigInteger,
     Boolean,
     Column,
     Date,
@@ -19,19 +17,16 @@ from sqlalchemy import (
     Table,
     text,
 )
-from sqlalchemy.dialects import postgresql
 
-from sds.runtime.db import new_metadata
+from sds.runtime.db import Id, Json, new_metadata
 
 metadata = new_metadata()
 
-_Id = BigInteger().with_variant(Integer(), "sqlite")
-_Json = JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 personen = Table(
     "personen",
     metadata,
-    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("id", Id, primary_key=True, autoincrement=True),
     Column("uuid", String(36), nullable=False, unique=True),
     Column("bsn", String(9), nullable=False, unique=True),
     # HMAC of the BSN with the service's key: what the verwerkingenlog and log lines carry instead.
@@ -53,7 +48,7 @@ personen = Table(
 huishoudens = Table(
     "huishoudens",
     metadata,
-    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("id", Id, primary_key=True, autoincrement=True),
     Column("uuid", String(36), nullable=False, unique=True),
     Column("aangemaakt", DateTime(timezone=True), nullable=False),
     Column("opgeheven", DateTime(timezone=True), nullable=True),
@@ -63,9 +58,9 @@ huishoudens = Table(
 lidmaatschappen = Table(
     "lidmaatschappen",
     metadata,
-    Column("id", _Id, primary_key=True, autoincrement=True),
-    Column("huishouden_id", _Id, ForeignKey("huishoudens.id"), nullable=False),
-    Column("persoon_id", _Id, ForeignKey("personen.id"), nullable=False),
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("huishouden_id", Id, ForeignKey("huishoudens.id"), nullable=False),
+    Column("persoon_id", Id, ForeignKey("personen.id"), nullable=False),
     Column("rol", String(10), nullable=False),
     Column("van", DateTime(timezone=True), nullable=False),
     Column("tot", DateTime(timezone=True), nullable=True),
@@ -81,7 +76,7 @@ lidmaatschappen = Table(
 grondslagen = Table(
     "grondslagen",
     metadata,
-    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("id", Id, primary_key=True, autoincrement=True),
     Column("huishouden_uuid", String(36), nullable=False),
     Column("bron", String(1000), nullable=False),
     Column("soort", String(12), nullable=False),  # "aanvraag" | "signaal" | "zaak"
@@ -96,9 +91,9 @@ grondslagen = Table(
 toestemmingen = Table(
     "toestemmingen",
     metadata,
-    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("id", Id, primary_key=True, autoincrement=True),
     Column("uuid", String(36), nullable=False, unique=True),
-    Column("persoon_id", _Id, ForeignKey("personen.id"), nullable=False),
+    Column("persoon_id", Id, ForeignKey("personen.id"), nullable=False),
     Column("doel", String(63), nullable=False),
     Column("kolom", String(20), nullable=True),
     Column("cluster", String(63), nullable=True),
@@ -113,9 +108,9 @@ toestemmingen = Table(
 contactmomenten = Table(
     "contactmomenten",
     metadata,
-    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("id", Id, primary_key=True, autoincrement=True),
     Column("uuid", String(36), nullable=False, unique=True),
-    Column("persoon_id", _Id, ForeignKey("personen.id"), nullable=False),
+    Column("persoon_id", Id, ForeignKey("personen.id"), nullable=False),
     Column("cluster", String(63), nullable=False),
     Column("kanaal", String(20), nullable=False),
     Column("onderwerp", String(1000), nullable=False),
@@ -129,7 +124,7 @@ contactmomenten = Table(
 verwerkingen = Table(
     "verwerkingen",
     metadata,
-    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("id", Id, primary_key=True, autoincrement=True),
     Column("tijdstip", DateTime(timezone=True), nullable=False),
     Column("client_id", String(255), nullable=False),
     Column("gebruiker", String(255), nullable=False),
@@ -147,10 +142,10 @@ verwerkingen = Table(
 dossier_aanvragen = Table(
     "dossier_aanvragen",
     metadata,
-    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("id", Id, primary_key=True, autoincrement=True),
     Column("aanvraag", String(1000), nullable=False, unique=True),
     Column("huishouden_uuid", String(36), nullable=False),
-    Column("kolommen", _Json, nullable=False),
+    Column("kolommen", Json, nullable=False),
     Column("fase", String(12), nullable=False),  # "ingediend" | "getrieerd" | "afgerond"
     Column("uitkomst", String(30), nullable=True),
     Column("registratiedatum", Date, nullable=False),
@@ -161,11 +156,11 @@ dossier_aanvragen = Table(
 dossier_zaken = Table(
     "dossier_zaken",
     metadata,
-    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("id", Id, primary_key=True, autoincrement=True),
     Column("zaak", String(1000), nullable=False, unique=True),
     Column("huishouden_uuid", String(36), nullable=False),
     Column("zaaktype", String(1000), nullable=False),
-    Column("kolommen", _Json, nullable=False),
+    Column("kolommen", Json, nullable=False),
     Column("cluster", String(63), nullable=True),
     Column("integraal", Boolean, nullable=False),
     Column("startdatum", Date, nullable=False),
@@ -180,11 +175,11 @@ dossier_zaken = Table(
 dossier_plannen = Table(
     "dossier_plannen",
     metadata,
-    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("id", Id, primary_key=True, autoincrement=True),
     Column("plan", String(1000), nullable=False, unique=True),
     Column("huishouden_uuid", String(36), nullable=False),
     Column("wijziging", String(12), nullable=False),
-    Column("zaken", _Json, nullable=False),
+    Column("zaken", Json, nullable=False),
     Column("regisseur", String(1000), nullable=True),
     Index("ix_dossier_plannen_huishouden_uuid", "huishouden_uuid"),
 )
@@ -192,14 +187,14 @@ dossier_plannen = Table(
 dossier_toewijzingen = Table(
     "dossier_toewijzingen",
     metadata,
-    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("id", Id, primary_key=True, autoincrement=True),
     Column("toewijzing", String(1000), nullable=False, unique=True),
     Column("huishouden_uuid", String(36), nullable=False),
     Column("zaak", String(1000), nullable=False),
     Column("kolom", String(20), nullable=False),
     Column("aanbieder", String(1000), nullable=False),
-    Column("product", _Json, nullable=False),
-    Column("omvang", _Json, nullable=False),
+    Column("product", Json, nullable=False),
+    Column("omvang", Json, nullable=False),
     Column("begindatum", Date, nullable=False),
     Column("einddatum", Date, nullable=True),
     Index("ix_dossier_toewijzingen_huishouden_uuid", "huishouden_uuid"),

@@ -10,18 +10,13 @@ from typing import Annotated, Any
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
-from sqlalchemy import JSON, BigInteger, Integer
-from sqlalchemy.dialects.postgresql import JSONB
 
+from sds.runtime.db import Id, Json  # noqa: F401  (re-exported: the zaken packages take them from here)
 from sds.runtime.errors import ValidatieFout
 
 ZAKEN_PREFIX = "/zaken/api/v1"
 CATALOGI_PREFIX = "/catalogi/api/v1"
 SOURCE = "urn:nld:sociaal-domein:zaken"
-
-# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
-Id = BigInteger().with_variant(Integer(), "sqlite")
-Json = JSON().with_variant(JSONB(), "postgresql")
 
 KOLOMMEN = ("wmo", "jeugd", "participatie", "schuldhulp")
 INTEGRAAL = "integraal"
