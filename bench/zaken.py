@@ -299,11 +299,15 @@ def load(label: str, url: str, connections: int, seconds: float, server_pid: int
     """
     service = _service_pids(server_pid)
     backends = asyncio.run(_backend_pids(database))
-    before = (_cpu_seconds(service), _cpu_seconds(backends), time.process_time())
+    backends_before = {pid: _cpu_seconds([pid]) for pid in backends}
+    before = (_cpu_seconds(service), 0.0, time.process_time())
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
         latencies, errors, elapsed = runner.run(_drive(url, connections, seconds, body))
-    new_backends = [pid for pid in asyncio.run(_backend_pids(database)) if pid not in backends]
-    after = (_cpu_seconds(service), _cpu_seconds(backends + new_backends), time.process_time())
+    # A backend that exits during the measurement (a pool's overflow connection) takes its CPU count with
+    # it: only those alive at the end count, from the first snapshot or from their start.
+    alive = asyncio.run(_backend_pids(database))
+    backend_cpu = sum(_cpu_seconds([pid]) - backends_before.get(pid, 0.0) for pid in alive)
+    after = (_cpu_seconds(service), before[1] + backend_cpu, time.process_time())
     latencies.sort()
     n = len(latencies)
 
@@ -410,8 +414,8 @@ def run(database: str, seconds: int, workers: list[int], rounds: int, write: boo
 
 
 def _commit(checkout: str) -> str:
-    found = subprocess.run(["git", "-C", checkout, "log", "-1", "--format=%h (%s)"], capture_output=True, text=True)
-    return found.stdout.strip()[:120] or "?"
+    found = subprocess.run(["git", "-C", checkout, "log", "-1", "--format=%h"], capture_output=True, text=True)
+    return found.stdout.strip() or "?"
 
 
 def _median(values: list[float]) -> float:
