@@ -96,8 +96,9 @@ def verify_auth_context(token: str, secret: str) -> AuthContext:
         raise NotAuthenticated("De autorisatiecontext van de gateway is ongeldig.") from exc
 
 
-def current_auth(request: Request) -> AuthContext:
-    """The verified auth context of this request (set by the service's auth middleware)."""
+async def current_auth(request: Request) -> AuthContext:
+    """The verified auth context of this request (set by the service's auth middleware); async, so FastAPI
+    does not hop to a worker thread for it on every request."""
     ctx = getattr(request.state, "auth", None)
     if ctx is None:
         raise NotAuthenticated("Authenticatiegegevens ontbreken.")

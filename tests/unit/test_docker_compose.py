@@ -193,7 +193,8 @@ def test_the_gateway_routes_to_every_service_and_is_published_on_8000(services: 
     # The gateway signs the auth context with the secret the services verify it with.
     assert {_env(services[n])["SDS_INTERNAL_SECRET"] for n in SERVICES} == {env["SDS_INTERNAL_SECRET"]}
     assert gateway["ports"] == ["8000:8000"]
-    assert set(gateway["depends_on"]) == set(SERVICES)
+    # NATS too: the gateway consumes triage decisions to forward delegated aanvragen to external parties.
+    assert set(gateway["depends_on"]) == set(SERVICES) | {"nats"}
 
 
 def _host_ports(service: dict[str, Any]) -> list[str]:

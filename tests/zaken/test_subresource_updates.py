@@ -189,3 +189,16 @@ async def test_zaaktype_lists_its_zaakobjecttypen(suite: Suite) -> None:
     [zot] = zaaktype["zaakobjecttypen"]
     assert (await suite.get_json(zot))["zaaktype"] == zaaktype["url"]
     assert (await suite.get_json(f"{CATALOGI}/zaakobjecttypen?zaaktype={zaaktype['url']}"))["count"] == 1
+
+
+async def test_a_zaakobject_names_a_zaakobjecttype_of_its_own_zaaktype(suite: Suite) -> None:
+    zaak = await suite.open_zaak("WMO-HBH")
+    eigen = (await suite.get_json(suite.zaaktypen["WMO-HBH"]))["zaakobjecttypen"]
+    ander = (await suite.get_json(suite.zaaktypen["JW-AMB"]))["zaakobjecttypen"]
+    assert eigen and ander
+    obj = await _post(suite, "zaakobjecten", {"zaak": zaak["url"], "objectType": "huishouden", "object": HUISHOUDEN,
+                                              "zaakobjecttype": eigen[0]})
+    assert obj["zaakobjecttype"] == eigen[0]
+    r = await suite.client.post(f"{ZAKEN}/zaakobjecten", headers=headers(), json={
+        "zaak": zaak["url"], "objectType": "huishouden", "object": HUISHOUDEN, "zaakobjecttype": ander[0]})
+    assert r.status_code == 400 and r.json()["invalidParams"][0]["code"] == "zaaktype-mismatch", r.text

@@ -950,7 +950,9 @@ async def create_zaakobject(ctx: Ctx, body: schemas.ZaakObjectIn) -> str:
     zaak = await _zaak_by_url(ctx, body.zaak, lock=True)
     await authorise_write(ctx, zaak, ("zaken.bijwerken", "zaken.aanmaken"))
     if body.zaakobjecttype:
-        raise ValidatieFout.single("zaakobjecttype", "bad-url", "Deze catalogus kent geen zaakobjecttypen.")
+        from services.zaken.zaken.updates import check_zaakobjecttype  # updates builds on this module
+
+        await check_zaakobjecttype(ctx, body.zaakobjecttype, zaak)
     new_uuid = str(uuid.uuid4())
     gegevens = body.model_dump(mode="json", by_alias=True)
     await ctx.session.execute(insert(zaakobjecten).values(uuid=new_uuid, zaak_id=zaak.id, object=body.object or None,
