@@ -253,7 +253,7 @@ async def main_async(args: argparse.Namespace) -> None:
     finally:
         suite.stop()
     med = statistics.median
-    rates = ", ".join(f"{r:g}" for r in args.rates)
+    rates = ",".join(f"{r:g}" for r in args.rates)
     lines = [
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine}; archetype {args.archetype}; the whole suite "
         f"under `sds up` on PostgreSQL (one process per service, uvloop), requests through the gateway with a "
