@@ -86,6 +86,14 @@ def test_uvicorn_builds_no_access_line_of_its_own_in_the_gateway() -> None:
     from gateway.app import create_app
     from gateway.settings import GatewaySettings
 
-    create_app(GatewaySettings(env="dev"))
-    # uvicorn's httptools protocol formats its access line whenever this is True.
-    assert logging.getLogger("uvicorn.access").hasHandlers() is False
+    access = logging.getLogger("uvicorn.access")
+    # Start from a process where nothing else hung a handler on it (pytest's log capture does, when an earlier
+    # test ran uvicorn servers in threads of this process).
+    kept, access.handlers = access.handlers, []
+    try:
+        create_app(GatewaySettings(env="dev"))
+        # uvicorn's httptools protocol formats its access line whenever this is True.
+        assert access.hasHandlers() is False
+        assert access.propagate is False
+    finally:
+        access.handlers = kept
