@@ -20,6 +20,12 @@ class Intake:
     profile: Profile | None
     # zaaktype identificatie -> URL of its current published version, learnt from the zaken catalogue
     zaaktype_urls: dict[str, str] = field(default_factory=dict)
+    # monotonic time of the last attempt to read the catalogue, so a zaken that is down is not asked per request
+    catalogus_poging: float = float("-inf")
+
+    def kent_catalogus(self) -> bool:
+        """Whether every zaaktype triage may name has a known URL."""
+        return set(self.settings.zaaktypen.values()) <= set(self.zaaktype_urls)
 
     def url(self, kind: str, uuid: str) -> str:
         return f"{self.settings.public_base_url.rstrip('/')}{API_PREFIX}/{kind}/{uuid}"

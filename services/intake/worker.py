@@ -37,6 +37,14 @@ async def ververs_catalogus(intake: Intake, upstreams: Upstreams) -> bool:
     return not missing
 
 
+async def zorg_voor_catalogus(intake: Intake, upstreams: Upstreams) -> None:
+    """Learn the catalogue when a zaaktype is still unknown, at most once per triage interval."""
+    if intake.kent_catalogus() or time.monotonic() - intake.catalogus_poging < intake.settings.triage_interval:
+        return
+    intake.catalogus_poging = time.monotonic()
+    await ververs_catalogus(intake, upstreams)
+
+
 def _wake(app: FastAPI) -> None:
     if app.state.relay is not None:
         app.state.relay.wake()
@@ -50,8 +58,7 @@ async def ronde(app: FastAPI) -> int:
         waiting = await service.wachtende(session)
     if not waiting:
         return 0
-    if not set(intake.settings.zaaktypen.values()) <= set(intake.zaaktype_urls):
-        await ververs_catalogus(intake, upstreams)
+    await zorg_voor_catalogus(intake, upstreams)
     triaged = 0
     for row in waiting:
         huishouden = row.huishouden

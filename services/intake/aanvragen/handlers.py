@@ -62,7 +62,7 @@ async def _geopend(intake: Intake, session: AsyncSession, data: ZaakGeopend) -> 
             aanvragen.c.id == aanvraag.id, aanvragen.c.status.in_(("getrieerd", "doorgezet"))).values(
             status="in_behandeling"))).rowcount  # type: ignore[attr-defined]
         if moved == 1:
-            await service._historie(session, aanvraag.id, "in_behandeling",
+            await service.schrijf_historie(session, aanvraag.id, "in_behandeling",
                                     f"Zaak geopend voor {', '.join(data.kolommen)}.", "zaken")
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response
-from sqlalchemy import func, select
 
 from sds.runtime.app import Uow
 from sds.runtime.auth import Auth
@@ -24,9 +22,8 @@ from services.intake.aanvragen.schemas import (
     StatusberichtUit,
 )
 from services.intake.context import IntakeDep
-from services.intake.models import termijnen
 from services.intake.upstream import Onbereikbaar
-from services.intake.worker import ververs_catalogus
+from services.intake.worker import zorg_voor_catalogus
 
 router = APIRouter()
 
@@ -44,16 +41,10 @@ async def dien_in(body: NieuweAanvraag, request: Request, intake: IntakeDep, uow
             huishouden = await upstreams.huishouden_van(body.aanvrager.burgerservicenummer, naam, auth.user_id)
         except Onbereikbaar:
             huishouden = None  # accepted all the same: the worker finds the household when klantgegevens is back
-    if not set(intake.settings.zaaktypen.values()) <= set(intake.zaaktype_urls):
-        # At most one try per interval, so a zaken that is down does not slow every submission.
-        if time.monotonic() - getattr(intake, "_catalogus_poging", 0.0) >= intake.settings.triage_interval:
-            intake._catalogus_poging = time.monotonic()  # type: ignore[attr-defined]
-            await ververs_catalogus(intake, upstreams)
+    await zorg_voor_catalogus(intake, upstreams)
     async with uow:
         aanvraag_uuid = await service.dien_in(intake, uow.session, auth, body, huishouden)
-        out = await service.lees(intake, uow.session, auth, aanvraag_uuid) if service._eigen_inwoner(auth) is None \
-            else (await service.weergave(intake, uow.session, [await service._rij(
-                intake, uow.session, auth, aanvraag_uuid, service.SCOPE_LEZEN)]))[0]
+        out = await service.weergave_van(intake, uow.session, aanvraag_uuid)
     response.headers["Location"] = out["url"]
     return out
 
@@ -123,15 +114,5 @@ async def overschreden(request: Request, intake: IntakeDep, uow: Uow, auth: Auth
 @router.get("/termijnen/overschreden/telling", tags=["termijnen"],
             summary="Het aantal overschreden termijnen en aanvragen, per kolom")
 async def telling(intake: IntakeDep, uow: Uow, auth: Auth) -> Any:
-    vandaag = datetime.now(UTC).date()
-    sub = service.overschreden_query(intake, auth, None, vandaag).order_by(None).subquery()
     async with uow:
-        rows = (await uow.session.execute(select(sub.c.kolom, func.count(), func.count(sub.c.aanvraag_id.distinct()))
-                                          .group_by(sub.c.kolom).order_by(sub.c.kolom))).all()
-    per = {r[0]: {"termijnen": r[1], "aanvragen": r[2]} for r in rows}
-    return {"peildatum": vandaag, "perKolom": per,
-            "termijnen": sum(v["termijnen"] for v in per.values()),
-            "aanvragen": sum(v["aanvragen"] for v in per.values())}
-
-
-__all__ = ["router", "termijnen"]
+        return await service.telling_overschreden(intake, uow.session, auth, datetime.now(UTC).date())

@@ -50,13 +50,14 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def _record(session: AsyncSession, intake: Intake, type_: str, data: dict[str, Any], subject: str,
+async def _record(session: AsyncSession, type_: str, data: dict[str, Any], subject: str,
                   dataref: str) -> None:
     await record_event(session, make_event(type_, data, source=SOURCE, subject=subject, dataref=dataref,
                                            traceparent=current_traceparent()))
 
 
-async def _historie(session: AsyncSession, aanvraag_id: int, status: str, toelichting: str, door: str) -> None:
+async def schrijf_historie(session: AsyncSession, aanvraag_id: int, status: str, toelichting: str,
+                           door: str) -> None:
     await session.execute(insert(historie).values(aanvraag_id=aanvraag_id, status=status, tijdstip=_now(),
                                                   toelichting=toelichting[:500], door=door[:200]))
 
@@ -266,12 +267,12 @@ async def trieer(intake: Intake, session: AsyncSession, aanvraag_id: int) -> boo
             aanvraag_id=aanvraag_id, cluster=d.cluster, partij=d.partij, kolommen=list(d.kolommen),
             status="doorgezet", externe_referentie=None, uitkomst=None, bijgewerkt=now))
     woorden = " ".join(r.tekst for r in besluit.redenen)
-    await _historie(session, aanvraag_id, "getrieerd", woorden, "triage")
+    await schrijf_historie(session, aanvraag_id, "getrieerd", woorden, "triage")
     if besluit.delegaties:
-        await _historie(session, aanvraag_id, "doorgezet", "Doorgezet naar " + ", ".join(
+        await schrijf_historie(session, aanvraag_id, "doorgezet", "Doorgezet naar " + ", ".join(
             d.partij for d in besluit.delegaties) + ".", "triage")
     url = intake.url("aanvragen", row.uuid)
-    await _record(session, intake, "nl.sociaal-domein.intake.aanvraag-getrieerd", {
+    await _record(session, "nl.sociaal-domein.intake.aanvraag-getrieerd", {
         "aanvraag": url, "huishouden": row.huishouden, "integraal": besluit.integraal, "regie": besluit.regie,
         "zaken": te_openen,
         "delegaties": [{"cluster": d.cluster, "kolommen": list(d.kolommen), "partij": d.partij}
@@ -351,6 +352,12 @@ async def weergave(intake: Intake, session: AsyncSession, rows: list[Any]) -> li
              "einddatum": r.einddatum, **per[r.id]} for r in rows]
 
 
+async def weergave_van(intake: Intake, session: AsyncSession, aanvraag_uuid: str) -> dict[str, Any]:
+    """The aanvraag as the API shows it, for the caller that just filed or changed it (rights already checked)."""
+    row = (await session.execute(select(aanvragen).where(aanvragen.c.uuid == aanvraag_uuid))).one()
+    return (await weergave(intake, session, [row]))[0]
+
+
 async def lees(intake: Intake, session: AsyncSession, auth: AuthContext, aanvraag_uuid: str) -> dict[str, Any]:
     row = await _rij(intake, session, auth, aanvraag_uuid, SCOPE_LEZEN)
     return (await weergave(intake, session, [row]))[0]
@@ -392,7 +399,7 @@ async def trek_in(intake: Intake, session: AsyncSession, auth: AuthContext, aanv
     if row.status in AFGESLOTEN:
         raise Conflict(f"De aanvraag is al {row.status}.", code="aanvraag-afgesloten")
     await _sluit(intake, session, row, "ingetrokken", "ingetrokken", "Ingetrokken.", _door(auth))
-    return await lees(intake, session, AuthContext(client_id="intake", heeft_alle_autorisaties=True), aanvraag_uuid)
+    return await weergave_van(intake, session, aanvraag_uuid)
 
 
 async def _sluit(intake: Intake, session: AsyncSession, row: Any, status: str, uitkomst: str, toelichting: str,
@@ -407,9 +414,9 @@ async def _sluit(intake: Intake, session: AsyncSession, row: Any, status: str, u
         # A withdrawn aanvraag has no deadline left to miss.
         await session.execute(update(termijnen).where(termijnen.c.aanvraag_id == row.id,
                                                       termijnen.c.gehaald_op.is_(None)).values(gehaald_op=vandaag))
-    await _historie(session, row.id, status, toelichting, door)
+    await schrijf_historie(session, row.id, status, toelichting, door)
     url = intake.url("aanvragen", row.uuid)
-    await _record(session, intake, "nl.sociaal-domein.intake.aanvraag-afgerond", {
+    await _record(session, "nl.sociaal-domein.intake.aanvraag-afgerond", {
         "aanvraag": url, "huishouden": row.huishouden, "kolommen": row.kolommen, "uitkomst": uitkomst,
         "registratiedatum": row.registratiedatum.isoformat(), "einddatum": vandaag.isoformat()}, row.uuid, url)
 
@@ -467,13 +474,13 @@ async def ontvang_statusbericht(intake: Intake, session: AsyncSession, auth: Aut
         uitkomst=body.uitkomst or delegatie.uitkomst, bijgewerkt=now))
     omschrijving = f"{delegatie.partij} meldt: {body.status}" + (f", uitkomst {body.uitkomst}" if body.uitkomst
                                                                    else "") + "."
-    await _historie(session, row.id, row.status, omschrijving, delegatie.partij)
+    await schrijf_historie(session, row.id, row.status, omschrijving, delegatie.partij)
     if body.uitkomst:
         await session.execute(update(termijnen).where(
             termijnen.c.aanvraag_id == row.id, termijnen.c.kolom.in_(delegatie.kolommen),
             termijnen.c.gehaald_op.is_(None)).values(gehaald_op=now.date()))
     url = intake.url("statusberichten", bericht_uuid)
-    await _record(session, intake, "nl.sociaal-domein.gateway.extern-statusbericht-ontvangen", {
+    await _record(session, "nl.sociaal-domein.gateway.extern-statusbericht-ontvangen", {
         "partij": delegatie.partij, "aanvraag": body.aanvraag, "externeReferentie": body.externe_referentie,
         "soort": body.soort, "status": body.status, "uitkomst": body.uitkomst, "ontvangen": now.isoformat()},
         bericht_uuid, url)
@@ -504,6 +511,17 @@ def overschreden_query(intake: Intake, auth: AuthContext, kolom: str | None, van
     return stmt.order_by(termijnen.c.uiterlijke_einddatum, termijnen.c.id)
 
 
+async def telling_overschreden(intake: Intake, session: AsyncSession, auth: AuthContext,
+                               vandaag: date) -> dict[str, Any]:
+    """Overdue termijnen and the aanvragen they belong to, counted per kolom within the client's reach."""
+    sub = overschreden_query(intake, auth, None, vandaag).order_by(None).subquery()
+    rows = (await session.execute(select(sub.c.kolom, func.count(), func.count(sub.c.aanvraag_id.distinct()))
+                                  .group_by(sub.c.kolom).order_by(sub.c.kolom))).all()
+    per = {r[0]: {"termijnen": r[1], "aanvragen": r[2]} for r in rows}
+    return {"peildatum": vandaag, "perKolom": per, "termijnen": sum(v["termijnen"] for v in per.values()),
+            "aanvragen": sum(v["aanvragen"] for v in per.values())}
+
+
 async def meld_overschreden(intake: Intake, session: AsyncSession, vandaag: date, limit: int = 500) -> int:
     """Publish ``termijn-overschreden`` once for each termijn that passed without being met."""
     rows = (await session.execute(
@@ -519,7 +537,7 @@ async def meld_overschreden(intake: Intake, session: AsyncSession, vandaag: date
         if claimed != 1:
             continue
         url = intake.url("aanvragen", t.aanvraag_uuid)
-        await _record(session, intake, "nl.sociaal-domein.intake.termijn-overschreden", {
+        await _record(session, "nl.sociaal-domein.intake.termijn-overschreden", {
             "aanvraag": url, "kolom": t.kolom, "termijnsoort": t.soort, "termijn": f"P{t.dagen}D",
             "startdatum": t.startdatum.isoformat(), "uiterlijkeEinddatum": t.uiterlijke_einddatum.isoformat()},
             t.aanvraag_uuid, url)
