@@ -31,9 +31,10 @@ from sds.runtime.db import create_engine
 from sds.runtime.settings import ServiceSettings
 from services.zaken.app import create_app
 from services.zaken.seed_catalogus import run as seed
+from tests.support.anchors import ZGW
 from tests.zaken.conftest import RSIN, headers
 
-SPECS = Path("/work/shared/anchors/zgw")
+SPECS = ZGW
 APIS = {"/zaken/api/v1": SPECS / "zaken-api-1.5.1-openapi.yaml",
         "/catalogi/api/v1": SPECS / "catalogi-api-1.3.1-openapi.yaml"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
