@@ -16,13 +16,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.routing import Route
 
 from contracts.envelope import CloudEvent
+from sds.runtime.apidocs import DocumentSource, contract_routes, schema_paths, zgw_document
 from sds.runtime.bus import Bus
 from sds.runtime.consumer import EventConsumer
 from sds.runtime.db import Database
@@ -33,6 +33,7 @@ from sds.runtime.logging import configure_logging
 from sds.runtime.metrics import metrics_endpoint
 from sds.runtime.middleware import RequestContextMiddleware
 from sds.runtime.outbox import PENDING_EVENTS_KEY, OutboxRelay, record_event, record_events
+from sds.runtime.pages import is_page_path
 from sds.runtime.settings import ServiceSettings
 from sds.runtime.tracing import current_traceparent
 
@@ -131,28 +132,29 @@ def create_service_app(
     public_paths = {"/health/live", "/health/ready", "/metrics"}
     for api in apis:
         app.include_router(api.router, prefix=api.prefix)
-        public_paths.add(f"{api.prefix}/openapi.json")
-        _add_openapi_route(app, api)
+        public_paths.update(schema_paths(api.prefix))
+        app.router.routes.extend(contract_routes(api.prefix, api.title, _openapi_document(app, api)))
 
     app.add_middleware(IdempotencyMiddleware, db_getter=lambda scope: scope["app"].state.db)
     app.add_middleware(RequestContextMiddleware, service=settings.service, api_version=settings.api_version,
-                       internal_secret=settings.internal_secret, is_public=public_paths.__contains__)
+                       internal_secret=settings.internal_secret,
+                       is_public=lambda path: path in public_paths or is_page_path(path),
+                       api_versions=[(api.prefix, api.version) for api in apis])
     return app
 
 
-def _add_openapi_route(app: FastAPI, api: Api) -> None:
+def _openapi_document(app: FastAPI, api: Api) -> DocumentSource:
     cache: dict[str, Any] = {}
 
-    async def openapi(_request: Request) -> JSONResponse:
+    async def document() -> dict[str, Any]:
         if "doc" not in cache:
             # FastAPI includes routers lazily; iter_route_contexts sees the routes with their prefixes.
             routes = [c for c in iter_route_contexts(app.routes) if (c.path or "").startswith(api.prefix + "/")]
             doc = get_openapi(title=api.title, version=api.version, description=api.description, routes=routes)
-            doc["servers"] = [{"url": app.state.settings.public_base_url.rstrip("/")}]
-            cache["doc"] = doc
-        return JSONResponse(cache["doc"])
+            cache["doc"] = zgw_document(doc, prefix=api.prefix, base_url=app.state.settings.public_base_url)
+        return cache["doc"]
 
-    app.router.routes.append(Route(f"{api.prefix}/openapi.json", openapi, include_in_schema=False))
+    return document
 
 
 class UnitOfWork:

@@ -35,16 +35,20 @@ VERTROUWELIJKHEID = (
 
 
 class Autorisatie(BaseModel):
-    """One grant of an applicatie, in the ZGW Autorisaties API shape, extended with the kolom.
+    """One grant of an applicatie, in the ZGW Autorisaties API shape, extended with catalogus and kolom.
 
-    Without ``zaaktype``, ``catalogus`` or ``kolom`` it holds for the whole component; with one of
-    them only for what belongs to it (ZGW: per zaaktype, or per catalogus — in this suite a
-    catalogus per kolom).
+    ``component`` is one of sds.runtime.scopes.COMPONENTS: the standard's ``ac nrc zrc ztc drc brc`` or
+    one of the suite's own services. Without ``zaaktype``, ``catalogus`` or ``kolom`` it holds for the
+    whole component; with one of them only for what belongs to it (ZGW: per zaaktype; the suite's
+    extension: per catalogus, or per kolom — in this suite a catalogus per kolom). ``informatieobjecttype``
+    and ``besluittype`` are the standard's narrowing for ``drc`` and ``brc``.
     """
 
-    component: str  # "zaken", "catalogi", "intake", "klantgegevens", "financien", "beleidsinfo", "autorisaties"
+    component: str
     scopes: list[str] = Field(default_factory=list)
     zaaktype: str | None = None
+    informatieobjecttype: str | None = None
+    besluittype: str | None = None
     catalogus: str | None = None
     kolom: str | None = None
     max_vertrouwelijkheidaanduiding: str | None = None

@@ -47,6 +47,7 @@ HANDLE_SECONDS = Histogram("sds_event_handle_seconds", "Handler duration per eve
                            buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5))
 
 Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
+BatchHandler = Callable[[AsyncSession, Sequence[CloudEvent]], Awaitable[None]]
 DEFAULT_BACKOFF = (0.2, 1.0, 5.0, 15.0)
 
 
@@ -149,7 +150,7 @@ class EventConsumer:
         failed: list[tuple[Msg, BaseException]] = []
         try:
             # The common case: the whole batch in one transaction, one inbox statement for all of it.
-            recorded = await self._in_transaction(parsed)
+            recorded = await self._in_transaction([event for _, event in parsed])
             done = [msg for msg, _ in parsed]
         except HandlerFailed as exc:
             # One handler failed and the batch rolled back: redo one event per transaction, so
@@ -160,7 +161,7 @@ class EventConsumer:
                 parsed = []
             for msg, event in parsed:
                 try:
-                    recorded += await self._in_transaction([(msg, event)])
+                    recorded += await self._in_transaction([event])
                     done.append(msg)
                 except HandlerFailed as one:
                     failed.append((msg, one.__cause__ or one))
@@ -172,21 +173,50 @@ class EventConsumer:
         for msg, error in failed:
             await self._failed(msg, error)
 
-    async def _in_transaction(self, batch: list[tuple[Msg, CloudEvent]]) -> int:
+    async def apply(self, events: Sequence[CloudEvent]) -> int:
+        """Have the effect of events read some other way (a replay from the start of the stream): the same
+        inbox, handler and single transaction as a delivered batch, so an event already handled is skipped.
+        Nothing is acked; a failing handler raises ``HandlerFailed`` and nothing of the batch is kept."""
+        return await self._in_transaction(list(events))
+
+    async def _in_transaction(self, batch: list[CloudEvent]) -> int:
         """Claim the batch's events in the inbox and run the handler for the new ones; one commit."""
         async with self.db.transaction() as session:
-            ids = list(dict.fromkeys(event.id for _, event in batch))
+            ids = list(dict.fromkeys(event.id for event in batch))
             now = datetime.now(UTC)
             stmt = self._insert(_inbox).values([{"consumer": self.durable, "event_id": i, "handled_at": now}
                                                 for i in ids]).on_conflict_do_nothing()
             claimed = set((await session.execute(stmt.returning(_inbox.c.event_id))).scalars())
-            for _, event in batch:
+            new = []
+            for event in batch:
                 if event.id not in claimed:
                     self._skipped.inc()
                     continue
                 claimed.discard(event.id)  # the same event twice in one batch: its effect once
-                await self._run_handler(session, event)
+                new.append(event)
+            handle_batch = getattr(self.handler, "handle_batch", None)
+            if handle_batch is not None and len(new) > 1:
+                await self._run_batch_handler(session, handle_batch, new)
+            else:
+                for event in new:
+                    await self._run_handler(session, event)
             return int(session.info.pop(PENDING_EVENTS_KEY, 0))
+
+    async def _run_batch_handler(self, session: AsyncSession, handle_batch: BatchHandler,
+                                 events: list[CloudEvent]) -> None:
+        """A handler that has ``handle_batch`` takes a whole batch at once (a projection writing many rows
+        in a few statements); in stream order, in the same transaction. When it raises, the consumer redoes
+        the batch one event per transaction, through the same method, so only the failing ones are retried."""
+        rid_token = request_id_var.set(f"events:{events[0].id}+{len(events) - 1}")
+        started = time.perf_counter()
+        try:
+            await handle_batch(session, events)
+        except Exception as exc:
+            raise HandlerFailed(events[0].id) from exc
+        finally:
+            request_id_var.reset(rid_token)
+        self._handle_seconds.observe((time.perf_counter() - started) / len(events))
+        self._handled.inc(len(events))
 
     async def _run_handler(self, session: AsyncSession, event: CloudEvent) -> None:
         # The handler runs in the trace of the request that caused the event.

@@ -44,7 +44,30 @@ _PYDANTIC_CODES = {
     "bool_parsing": "invalid",
     "json_invalid": "parse_error",
     "extra_forbidden": "unknown-parameters",
+    "string_type": "invalid",
+    "int_type": "invalid",
+    "int_from_float": "invalid",
+    "bool_type": "invalid",
+    "date_type": "invalid",
+    "datetime_type": "invalid",
+    "list_type": "not_a_list",
+    "dict_type": "invalid",
+    "model_type": "invalid",
+    "model_attributes_type": "invalid",
+    "value_error": "invalid",
+    "assertion_error": "invalid",
 }
+
+# Codes of the ZGW standards and Open Zaak a validator may raise itself (``PydanticCustomError(code, ...)``):
+# they pass to ``invalidParams`` unchanged.
+ZGW_CODES = frozenset({
+    "required", "invalid", "null", "blank", "bad-url", "invalid-resource", "unique", "non-concept-object",
+    "non-concept-zaaktype", "overlap", "invalid_choice", "max_length", "min_length", "max_value", "min_value",
+    "date-mismatch", "zaaktype-mismatch", "relations-incorrect-catalogus", "concept-relation",
+    "wijzigen-niet-toegelaten", "invalid-afleidingswijze-for-procestermijn", "procestermijn-null",
+    "must-be-empty", "procestype-mismatch", "does_not_exist", "bad-response", "invalid-resource-type",
+    "geometry-required", "not_a_list",
+})
 
 _TITLES = {
     400: "Invalid input.",
@@ -215,9 +238,12 @@ def invalid_params_from_errors(errors: list[Any]) -> list[dict[str, str]]:
         name = ".".join(loc) or "nonFieldErrors"
         if err_type == "json_invalid":
             name = "nonFieldErrors"
+        code = _PYDANTIC_CODES.get(err_type) or (err_type if err_type in ZGW_CODES else "invalid")
+        if err.get("input", ...) is None and err_type.endswith("_type"):
+            code = "null"  # an explicit null where the standard does not allow one (DRF's code)
         params.append({
             "name": name,
-            "code": _PYDANTIC_CODES.get(err_type, "invalid"),
+            "code": code,
             "reason": str(err.get("msg", "Ongeldige waarde.")),
         })
     return params

@@ -9,6 +9,11 @@ from starlette.responses import Response
 HTTP_REQUESTS = Counter(
     "sds_http_requests_total", "HTTP requests handled", ["service", "method", "route", "status"]
 )
+# Refused attempts (401, 403), apart from the verwerkingenlog, which records only what was processed.
+HTTP_REFUSED = Counter(
+    "sds_http_refused_total", "Requests refused for missing or insufficient authorisation (401, 403)",
+    ["service", "method", "route", "status"]
+)
 HTTP_DURATION = Histogram(
     "sds_http_request_duration_seconds",
     "HTTP request duration",

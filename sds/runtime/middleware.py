@@ -15,10 +15,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sds.runtime.auth import AUTH_HEADER, verify_auth_context
 from sds.runtime.errors import PROBLEM_JSON, ApiError, problem_body
-from sds.runtime.metrics import HTTP_DURATION, HTTP_REQUESTS
+from sds.runtime.metrics import HTTP_DURATION, HTTP_REFUSED, HTTP_REQUESTS
 from sds.runtime.tracing import REQUEST_ID_HEADER, incoming, request_id_var, trace_var
 
 log = logging.getLogger("sds.http")
+# Refused attempts, as structured lines a SIEM can select on (logger sds.security, event toegang-geweigerd).
+security_log = logging.getLogger("sds.security")
+
+
+def _peer(scope: Scope) -> str | None:
+    client = scope.get("client")
+    return str(client[0]) if client else None
 
 
 def header(scope: Scope, name: bytes) -> str | None:
@@ -54,12 +61,23 @@ def route_template(scope: Scope) -> str:
 
 class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, *, service: str, api_version: str, internal_secret: str,
-                 is_public: Callable[[str], bool]) -> None:
+                 is_public: Callable[[str], bool], api_versions: Iterable[tuple[str, str]] = ()) -> None:
+        """``api_versions``: (prefix, version) of each API the service serves; a path under a prefix answers that
+        API's version (one process serves e.g. Zaken 1.5.1 and Catalogi 1.3.1), any other path ``api_version``."""
         self.app = app
         self.service = service
         self.api_version = api_version.encode()
+        # Longest prefix first, so a prefix inside another one still wins for its own paths.
+        self.api_versions = sorted(((p.rstrip("/") + "/", v.encode()) for p, v in api_versions),
+                                   key=lambda pv: -len(pv[0]))
         self.secret = internal_secret
         self.is_public = is_public
+
+    def version_of(self, path: str) -> bytes:
+        for prefix, version in self.api_versions:
+            if path.startswith(prefix) or path == prefix[:-1]:
+                return version
+        return self.api_version
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,7 +91,7 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         status_holder: dict[str, Any] = {"status": 500}
         extra = [
-            (b"api-version", self.api_version),
+            (b"api-version", self.version_of(scope["path"])),
             (REQUEST_ID_HEADER.encode(), request_id.encode()),
             (b"traceparent", trace.traceparent.encode()),
         ]
@@ -113,6 +131,12 @@ class RequestContextMiddleware:
             HTTP_REQUESTS.labels(self.service, scope["method"], template, str(status)).inc()
             HTTP_DURATION.labels(self.service, scope["method"], template).observe(elapsed)
             auth: Any = state.get("auth")
+            if status in (401, 403):
+                HTTP_REFUSED.labels(self.service, scope["method"], template, str(status)).inc()
+                # For the security officer, apart from the verwerkingenlog: who was refused what, by template only.
+                security_log.warning("toegang geweigerd", extra={
+                    "event": "toegang-geweigerd", "method": scope["method"], "route": template, "status": status,
+                    "clientId": auth.client_id if auth else None, "client": _peer(scope)})
             # The path template, never the raw path or query string: no personal data in logs.
             log.info("%s %s %s", scope["method"], template, status, extra={
                 "method": scope["method"], "route": template, "status": status,

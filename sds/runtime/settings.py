@@ -8,10 +8,11 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Secrets that exist only so the embedded default starts without setup. A service refuses them
-# unless SDS_ENV=dev, which `sds up` sets only for the embedded default.
+# unless SDS_ENV=dev, which `sds up` sets only for the embedded default. Both are at least 32 bytes:
+# shorter HS256 keys are below RFC 7518 section 3.2, and PyJWT warns on every token made with one.
 DEV_INTERNAL_SECRET = "sds-dev-internal-secret-change-me"
 DEV_BOOTSTRAP_CLIENT_ID = "sds-dev"
-DEV_BOOTSTRAP_SECRET = "sds-dev-secret-change-me"
+DEV_BOOTSTRAP_SECRET = "sds-dev-bootstrap-secret-change-me"
 
 
 class ServiceSettings(BaseSettings):
@@ -35,6 +36,11 @@ class ServiceSettings(BaseSettings):
     outbox_batch: int = 500
     outbox_poll_interval: float = 0.2
     consumer_max_deliver: int = 5
+    # The Referentielijsten (Selectielijst) API the municipality runs, e.g. https://selectielijst.example.nl/api/v1.
+    # The catalogue checks selectielijstProcestype, selectielijstklasse and resultaattypeomschrijving against it;
+    # unset, those are only checked to be URLs (see the README).
+    referentielijsten_api_url: str | None = None
+    referentielijsten_timeout: float = 5.0
 
     @field_validator("database_url")
     @classmethod

@@ -41,19 +41,34 @@ async def _requests(app: FastAPI) -> list[tuple[str, str, dict[str, Any]]]:
             continue  # health and metrics take no input (and /health/ready is 503 here on purpose)
         query_names = [p.alias for p in route.dependant.query_params]
         for method in context.methods or ():
-            for value in GARBAGE_PATH:
+            for value, qvalue, body in _all_pairs(method in ("POST", "PUT", "PATCH")):
                 path = context.path_format
                 for param in route.dependant.path_params:
                     path = path.replace("{" + param.name + "}", value)
-                for qvalue in GARBAGE_QUERY:
-                    params = {name: qvalue for name in query_names}
-                    if method in ("POST", "PUT", "PATCH"):
-                        for body in GARBAGE_BODIES:
-                            out.append((method, path, {"params": params, "content": body,
-                                                       "headers": {"content-type": "application/json"}}))
-                    else:
-                        out.append((method, path, {"params": params}))
+                params = {name: qvalue for name in query_names}
+                if body is None:
+                    out.append((method, path, {"params": params}))
+                else:
+                    out.append((method, path, {"params": params, "content": body,
+                                               "headers": {"content-type": "application/json"}}))
     return out
+
+
+def _all_pairs(with_body: bool) -> list[tuple[str, str, bytes | None]]:
+    """Every pair of garbage values of any two of path, query and body, each at least once, without the whole
+    product: query × body in full, the path value cycling along (5 and 9 are coprime, so it meets every body and,
+    within each query value's run of 9, every query value)."""
+    if not with_body:
+        return [(p, q, None) for p in GARBAGE_PATH for q in GARBAGE_QUERY]
+    combos = [(q, b) for q in GARBAGE_QUERY for b in GARBAGE_BODIES]
+    return [(GARBAGE_PATH[i % len(GARBAGE_PATH)], q, b) for i, (q, b) in enumerate(combos)]
+
+
+def test_the_walk_covers_every_pair_of_garbage_values() -> None:
+    triples = _all_pairs(with_body=True)
+    assert {(p, q) for p, q, _ in triples} == {(p, q) for p in GARBAGE_PATH for q in GARBAGE_QUERY}
+    assert {(p, b) for p, _, b in triples} == {(p, b) for p in GARBAGE_PATH for b in GARBAGE_BODIES}
+    assert {(q, b) for _, q, b in triples} == {(q, b) for q in GARBAGE_QUERY for b in GARBAGE_BODIES}
 
 
 @pytest.mark.parametrize("service", [*SERVICES, "proef"])

@@ -1,0 +1,168 @@
+"""The verwerkingenlog (after Logboek Dataverwerkingen): one record per data subject per processing of personal
+data, in every service that holds such data.
+
+Each service keeps its records in its own database (a ``verwerkingen`` table made by :func:`verwerkingen_tabel`
+on its metadata) and writes them into the caller's transaction: a write and its records commit together or not at
+all, and a read commits its records before the data leaves the service (the unit of work commits before the
+route returns). So no answer is sent whose record a crash can lose, and no record stays of a read that never
+answered. No sampling, no buffering.
+
+A data subject is named by a keyed pseudonym only (:func:`pseudoniem`), so the log can be handed to an auditor
+without a BSN in it; the same key in every service lets the log be searched per person across the suite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sds.runtime.auth import AuthContext
+from sds.runtime.bsn import INWONER_PREFIX, inwoner_bsn
+from sds.runtime.db import Id
+from sds.runtime.faults import crash_point
+from sds.runtime.tracing import trace_var
+
+Handeling = Literal["lezen", "schrijven"]
+
+DEV_PSEUDONIEM_SLEUTEL = "sds-dev-pseudoniem-sleutel-change-me"
+# A test kills the process here: the records are in the transaction, the transaction is not yet committed and
+# nothing has been answered.
+CRASH_VOOR_COMMIT = "verwerkingenlog-voor-commit"
+RIJEN_PER_INSERT = 2000
+
+
+def pseudoniem(waarde: str, sleutel: bytes) -> str:
+    """A keyed pseudonym of a BSN (or another identifier of a person or household): stable, so the log can be
+    searched per person, and useless without the key."""
+    return hmac.new(sleutel, waarde.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def verwerkingen_tabel(metadata: MetaData) -> Table:
+    """The ``verwerkingen`` table on a service's own metadata (each service migrates its own copy)."""
+    return Table(
+        "verwerkingen",
+        metadata,
+        Column("id", Id, primary_key=True, autoincrement=True),
+        Column("tijdstip", DateTime(timezone=True), nullable=False),
+        Column("client_id", String(255), nullable=False),
+        Column("gebruiker", String(255), nullable=False),
+        Column("verwerkingsactiviteit", String(63), nullable=False),
+        Column("handeling", String(10), nullable=False),  # "lezen" | "schrijven"
+        Column("grondslag", String(100), nullable=False),
+        Column("betrokkene", String(32), nullable=False),
+        Column("trace_id", String(32), nullable=True),
+        Index("ix_verwerkingen_betrokkene_tijdstip", "betrokkene", "tijdstip"),
+        Index("ix_verwerkingen_client_tijdstip", "client_id", "tijdstip"),
+        Index("ix_verwerkingen_trace_id", "trace_id"),
+    )
+
+
+class VerwerkingenlogSettings(BaseModel):
+    """The settings of a service that keeps a verwerkingenlog (mixed into its ``ServiceSettings``)."""
+
+    env: str = "production"
+    pseudoniem_sleutel: str = Field(
+        DEV_PSEUDONIEM_SLEUTEL, description="HMAC key of the pseudonyms in the verwerkingenlog and in log lines")
+    verwerkingenlog: bool = Field(True, description="off only for a benchmark in dev: it shows what logging costs")
+
+    @model_validator(mode="after")
+    def _pseudoniem_veilig(self) -> VerwerkingenlogSettings:
+        if self.env != "dev":
+            if self.pseudoniem_sleutel == DEV_PSEUDONIEM_SLEUTEL:
+                raise ValueError("SDS_PSEUDONIEM_SLEUTEL still has the development value; set a key of your own")
+            if not self.verwerkingenlog:
+                raise ValueError("SDS_VERWERKINGENLOG=false is for benchmarks in dev only: every processing of "
+                                 "personal data must be logged")
+        if len(self.pseudoniem_sleutel) < 16:
+            raise ValueError("SDS_PSEUDONIEM_SLEUTEL must be at least 16 characters")
+        return self
+
+
+@dataclass(frozen=True)
+class Verwerker:
+    """Who processes: the client and its user as the log may name them (a resident by pseudonym only)."""
+
+    client_id: str
+    gebruiker: str
+
+    @classmethod
+    def van(cls, ctx: AuthContext, sleutel: bytes) -> Verwerker:
+        bsn = inwoner_bsn(ctx)
+        if bsn is not None:
+            return cls(ctx.client_id, f"inwoner:{pseudoniem(bsn, sleutel)}")
+        if ctx.user_id.startswith(INWONER_PREFIX):
+            # A malformed resident claim must not put its digits in the log either.
+            return cls(ctx.client_id, "inwoner:ongeldig")
+        return cls(ctx.client_id, ctx.user_id[:255])
+
+
+class Verwerkingenlog:
+    def __init__(self, tabel: Table, *, sleutel: bytes, aan: bool = True) -> None:
+        self.tabel = tabel
+        self.sleutel = sleutel
+        self.aan = aan
+
+    @classmethod
+    def uit(cls, tabel: Table, settings: VerwerkingenlogSettings) -> Verwerkingenlog:
+        return cls(tabel, sleutel=settings.pseudoniem_sleutel.encode(), aan=settings.verwerkingenlog)
+
+    def pseudoniem(self, waarde: str) -> str:
+        return pseudoniem(waarde, self.sleutel)
+
+    def verwerker(self, ctx: AuthContext) -> Verwerker:
+        return Verwerker.van(ctx, self.sleutel)
+
+    async def vastleggen(
+        self,
+        session: AsyncSession,
+        ctx: AuthContext,
+        *,
+        activiteit: str,
+        handeling: Handeling,
+        grondslag: str,
+        betrokkenen: Iterable[str],
+    ) -> None:
+        """One record per pseudonymised data subject in ``betrokkenen`` (duplicates once), in ``session``'s
+        transaction."""
+        await self.vastleggen_elk(session, ctx, activiteit=activiteit, handeling=handeling,
+                                  per_betrokkene=((grondslag, b) for b in betrokkenen))
+
+    async def vastleggen_elk(
+        self,
+        session: AsyncSession,
+        ctx: AuthContext,
+        *,
+        activiteit: str,
+        handeling: Handeling,
+        per_betrokkene: Iterable[tuple[str, str]],
+    ) -> None:
+        """One record per (grondslag, pseudonymised data subject) pair, duplicates once: a list of resources that
+        each rest on their own lawful reason, in one statement."""
+        if not self.aan:
+            return
+        pairs = list(dict.fromkeys(per_betrokkene))
+        if not pairs:
+            return
+        who = self.verwerker(ctx)
+        trace = trace_var.get()
+        now = datetime.now(UTC)
+        rows = [
+            {"tijdstip": now, "client_id": who.client_id, "gebruiker": who.gebruiker,
+             "verwerkingsactiviteit": activiteit, "handeling": handeling, "grondslag": grondslag[:100],
+             "betrokkene": subject, "trace_id": trace.trace_id if trace else None}
+            for grondslag, subject in pairs
+        ]
+        # Multi-row INSERTs: a round trip per chunk, where executemany would prepare and send per row. A chunk
+        # stays far below the bind-parameter limits (PostgreSQL 65535, SQLite 32766): a batch of 10,000 signals
+        # is 80,000 parameters.
+        for start in range(0, len(rows), RIJEN_PER_INSERT):
+            await session.execute(insert(self.tabel).values(rows[start:start + RIJEN_PER_INSERT]))
+        crash_point(CRASH_VOOR_COMMIT)
