@@ -22,15 +22,20 @@ from starlette.routing import Route
 from gateway.accesslog import AccessLog
 from gateway.applicaties import SqlApplicatieStore, bootstrap_applicatie
 from gateway.authn import TokenVerifier
+from gateway.autorisaties import PREFIX as AUTORISATIES_PREFIX
+from gateway.autorisaties import TITLE as AUTORISATIES_TITLE
+from gateway.autorisaties import openapi_document as autorisaties_document
 from gateway.autorisaties import router as autorisaties_router
 from gateway.clusters import ClusterRouter
 from gateway.delegatie import DelegatieConsumer, Delegator
 from gateway.health import router as health_router
+from gateway.landing import router as landing_router
 from gateway.limits import CircuitBreaker, RateLimiter
 from gateway.proxy import ProxyMiddleware, UpstreamPool
 from gateway.routing import Upstream, routes, upstreams_from_settings
 from gateway.settings import GatewaySettings
 from sds.profiles import load_profile
+from sds.runtime.apidocs import contract_routes
 from sds.runtime.db import Database
 from sds.runtime.errors import install_error_handlers
 from sds.runtime.logging import configure_logging
@@ -86,7 +91,7 @@ def create_app(settings: GatewaySettings | None = None) -> ProxyMiddleware:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await store.create_tables()
+        await store.migrate()
         await pool.open()
         if clusters is not None:
             clusters.zaaktypen.use(pool.client)
@@ -119,7 +124,9 @@ def create_app(settings: GatewaySettings | None = None) -> ProxyMiddleware:
     app.state.delegaties = consumer
     install_error_handlers(app)
     app.include_router(health_router)
+    app.include_router(landing_router)
     app.include_router(autorisaties_router)
+    app.router.routes.extend(contract_routes(AUTORISATIES_PREFIX, AUTORISATIES_TITLE, autorisaties_document(app)))
     app.router.routes.append(Route("/metrics", metrics_endpoint, include_in_schema=False))
 
     verifier = TokenVerifier(store, internal_secret=settings.internal_secret,

@@ -6,10 +6,14 @@ Autorisaties API (gateway.autorisaties) and stored in the gateway's own database
 asks an ``ApplicatieStore`` by client id; ``SqlApplicatieStore`` answers from a small in-memory
 cache, so a token seen for the first time costs at most one query, and a change made through this
 process empties the cache (and the verifier's tokens of the clients concerned) at once.
+
+The tables are brought to the latest revision of ``gateway/migrations`` when the gateway starts, as the
+services' databases are by ``sds migrate``: the gateway is the only one that uses its database.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid as uuid_module
 from collections.abc import Callable, Collection, Iterable
@@ -37,12 +41,17 @@ from sqlalchemy.exc import IntegrityError
 from sds.runtime.auth import AuthContext, Autorisatie
 from sds.runtime.db import NAMING_CONVENTION, Database
 from sds.runtime.errors import ValidatieFout
+from sds.runtime.migrations import upgrade
+from sds.runtime.scopes import ZRC, ZTC
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 @dataclass(frozen=True)
 class Applicatie:
     client_id: str
-    secret: str
+    # None: registered without one (as the standard's API registers), so no token of it is accepted.
+    secret: str | None
     label: str = ""
     heeft_alle_autorisaties: bool = False
     autorisaties: tuple[Autorisatie, ...] = ()
@@ -63,7 +72,7 @@ class Applicatie:
 
 
 # Components whose grants the services narrow by kolom alone (a grant without one covers every kolom).
-_PER_KOLOM = frozenset({"zaken", "catalogi"})
+_PER_KOLOM = frozenset({ZRC, ZTC})
 
 
 def _within_kolommen(autorisaties: Iterable[Autorisatie], kolommen: Collection[str]) -> list[Autorisatie]:
@@ -109,8 +118,8 @@ applicaties_table = Table(
     metadata,
     Column("uuid", String(36), primary_key=True),
     Column("label", String(100), nullable=False),
-    # Kept as given: the verifier needs the secret itself to check a token's HMAC.
-    Column("secret", Text, nullable=False),
+    # Kept as given: the verifier needs the secret itself to check a token's HMAC. NULL: none set yet.
+    Column("secret", Text, nullable=True),
     Column("heeft_alle_autorisaties", Boolean, nullable=False),
     Column("autorisaties", JSON, nullable=False),
     Column("kolommen", JSON, nullable=False),
@@ -133,7 +142,7 @@ class ApplicatieRecord:
     uuid: str
     client_ids: list[str]
     label: str
-    secret: str
+    secret: str | None
     heeft_alle_autorisaties: bool
     autorisaties: list[Autorisatie]
     kolommen: list[str]
@@ -150,9 +159,11 @@ class ApplicatieRecord:
                           clusters=tuple(self.clusters))
 
 
-def _client_ids_taken(client_ids: list[str]) -> ValidatieFout:
-    return ValidatieFout.single("clientIds", "unique",
-                                "Een of meer clientIds zijn al in gebruik bij een andere applicatie.")
+def _client_ids_taken(taken: Iterable[str]) -> ValidatieFout:
+    # The standard's code (vng-api-common's UniqueClientIDValidator): a client id belongs to one applicatie.
+    return ValidatieFout.single("clientIds", "clientId-exists",
+                                f"De clientIds {', '.join(sorted(taken))} zijn al in gebruik bij een andere "
+                                "applicatie.")
 
 
 class SqlApplicatieStore:
@@ -173,12 +184,13 @@ class SqlApplicatieStore:
         """Call ``listener`` with the client ids whose applicatie changed or went away."""
         self._listeners.append(listener)
 
-    async def create_tables(self) -> None:
+    async def migrate(self) -> None:
+        """Bring the gateway's database to the latest revision (creating it when it is new)."""
         url = make_url(self.database.url)
         if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        async with self.database.engine.begin() as conn:
-            await conn.run_sync(metadata.create_all)
+        # Alembic runs its own event loop: in a thread of its own, beside this one.
+        await asyncio.to_thread(upgrade, MIGRATIONS_DIR, self.database.url)
 
     async def get(self, client_id: str) -> Applicatie | None:
         if client_id == self.bootstrap.client_id:
@@ -187,14 +199,14 @@ class SqlApplicatieStore:
         cached = self._cache.get(client_id)
         if cached is not None and now - cached[1] < self.cache_seconds:
             return cached[0]
-        record = await self._by_client_id(client_id)
+        record = await self.by_client_id(client_id)
         applicatie = record.for_client(client_id) if record is not None else None
         if len(self._cache) >= self._MAX_CACHED:
             self._cache.clear()
         self._cache[client_id] = (applicatie, now)
         return applicatie
 
-    async def _by_client_id(self, client_id: str) -> ApplicatieRecord | None:
+    async def by_client_id(self, client_id: str) -> ApplicatieRecord | None:
         async with self.database.transaction() as session:
             row = (await session.execute(
                 select(client_ids_table.c.applicatie_uuid).where(client_ids_table.c.client_id == client_id)
@@ -217,12 +229,18 @@ class SqlApplicatieStore:
         async with self.database.transaction() as session:
             return await self._load(session, uuid)
 
-    async def page(self, offset: int, limit: int) -> tuple[int, list[ApplicatieRecord]]:
+    async def page(self, offset: int, limit: int, *,
+                   client_ids: Collection[str] = ()) -> tuple[int, list[ApplicatieRecord]]:
+        """A page of applicaties; with ``client_ids`` only those that have one of them."""
+        where = [applicaties_table.c.uuid.in_(
+            select(client_ids_table.c.applicatie_uuid).where(client_ids_table.c.client_id.in_(client_ids)))
+        ] if client_ids else []
         async with self.database.transaction() as session:
-            count = (await session.execute(select(func.count()).select_from(applicaties_table))).scalar_one()
+            count = (await session.execute(
+                select(func.count()).select_from(applicaties_table).where(*where))).scalar_one()
             rows = (await session.execute(
-                select(applicaties_table).order_by(applicaties_table.c.label, applicaties_table.c.uuid)
-                .limit(limit).offset(offset)
+                select(applicaties_table).where(*where)
+                .order_by(applicaties_table.c.label, applicaties_table.c.uuid).limit(limit).offset(offset)
             )).all()
             uuids = [row.uuid for row in rows]
             by_uuid: dict[str, list[str]] = {u: [] for u in uuids}
@@ -237,7 +255,7 @@ class SqlApplicatieStore:
     async def save(self, record: ApplicatieRecord, *, new: bool) -> None:
         """Insert or replace ``record`` with its client ids; ValidatieFout when one is another's."""
         if self.bootstrap.client_id in record.client_ids:
-            raise _client_ids_taken(record.client_ids)
+            raise _client_ids_taken([self.bootstrap.client_id])
         values = {
             "label": record.label, "secret": record.secret,
             "heeft_alle_autorisaties": record.heeft_alle_autorisaties,
@@ -253,7 +271,7 @@ class SqlApplicatieStore:
                         client_ids_table.c.applicatie_uuid != record.uuid)
                 )).scalars().all()
                 if taken:
-                    raise _client_ids_taken(record.client_ids)
+                    raise _client_ids_taken(taken)
                 if new:
                     await session.execute(insert(applicaties_table).values(uuid=record.uuid, **values))
                 else:

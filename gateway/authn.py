@@ -76,8 +76,10 @@ class TokenVerifier:
         try:
             client_id = unverified_client_id(token)
             applicatie = await self.store.get(client_id)
-            if applicatie is None:
+            if applicatie is None or not applicatie.secret:
                 # Same answer as a bad signature: an outsider learns nothing about which clients exist.
+                # An applicatie registered without a secret (as the standard's API does) signs nothing
+                # until one is set.
                 raise NotAuthenticated("Het token is ongeldig of de applicatie is onbekend.")
             claims = decode_jwt_zgw(token, applicatie.secret, max_age=self.max_age, leeway=self.leeway,
                                     now=now)

@@ -44,6 +44,7 @@ from gateway.settings import GatewaySettings
 from sds.profiles.model import Profile
 from sds.runtime.auth import AuthContext, sign_auth_context
 from sds.runtime.jwt_zgw import encode_jwt_zgw
+from sds.runtime.scopes import COMPONENT_OF_API
 from sds.runtime.tracing import outgoing_headers
 
 log = logging.getLogger("sds.gateway")
@@ -327,7 +328,7 @@ class ClusterRouter:
                 uuid = _zaaktype_uuid(data.get("zaaktype")) if isinstance(data, dict) else None
             if uuid is not None:
                 cluster = self._cluster_of_kolom(await self.zaaktypen.kolom(uuid))
-                if cluster is not None and not self.may_reach(ctx, cluster, segment):
+                if cluster is not None and not self.may_reach(ctx, cluster, COMPONENT_OF_API[segment]):
                     cluster = None
         if cluster is None and len(ctx.clusters) == 1 and ctx.clusters[0] in self.cluster_kolommen:
             cluster = ctx.clusters[0]

@@ -87,8 +87,11 @@ def limited(aanvraag: dict[str, Any], delegatie: Delegatie, public_url: str) -> 
             items, list) else []
 
     body = {key: value for key, value in aanvraag.items()
-            # The triage's reasons speak of the other kolommen too; other clusters are not the party's.
-            if key not in ("triage", "clusters", "delegaties", "kolommen", "vragen", "termijnen")}
+            # The triage's reasons speak of the other kolommen too; other clusters are not the party's; the
+            # filer's words on the whole aanvraag may speak of every kolom (intake shows them only to who sees
+            # all of it).
+            if key not in ("triage", "clusters", "delegaties", "kolommen", "vragen", "termijnen", "toelichting",
+                           "andereKolommen")}
     body["vragen"] = own(aanvraag.get("vragen"))
     body["termijnen"] = own(aanvraag.get("termijnen"))
     body.update({"url": public_url, "cluster": delegatie.cluster, "kolommen": list(delegatie.kolommen),

@@ -36,7 +36,14 @@ async def ready(request: Request) -> JSONResponse:
 
 @router.get("/health")
 async def suite_health(request: Request) -> JSONResponse:
-    state = request.app.state
+    parts = await suite_parts(request.app.state)
+    healthy = all(part["status"] == "ok" for part in parts.values())
+    body = {"status": "ok" if healthy else "degraded", "parts": parts}
+    return JSONResponse(body, status_code=200 if healthy else 503)
+
+
+async def suite_parts(state: Any) -> dict[str, dict[str, Any]]:
+    """Each service's (and per-cluster instance's) readiness, asked at once: name -> what it answered."""
     upstreams: dict[str, Upstream] = dict(state.upstreams)
     if state.clusters is not None:
         # A service's instance per cluster is part of the suite too; an external party is not ours to judge.
@@ -46,10 +53,7 @@ async def suite_health(request: Request) -> JSONResponse:
     results = await asyncio.gather(*(
         _check(state.pool.client, upstreams[name], timeout) for name in names
     ))
-    parts = dict(zip(names, results, strict=True))
-    healthy = all(part["status"] == "ok" for part in parts.values())
-    body = {"status": "ok" if healthy else "degraded", "parts": parts}
-    return JSONResponse(body, status_code=200 if healthy else 503)
+    return dict(zip(names, results, strict=True))
 
 
 async def _check(client: httpx.AsyncClient, upstream: Upstream, limit: float) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from gateway.routing import PUBLIC_PATHS, Upstream
 from gateway.transport import UpstreamTransport
 from sds.runtime.errors import ApiError
 from sds.runtime.middleware import send_problem
+from sds.runtime.pages import is_page_path
 from sds.runtime.tracing import incoming, request_id_var, trace_var
 
 log = logging.getLogger("sds.gateway")
@@ -228,7 +229,7 @@ class ProxyMiddleware:
                                    extra_headers=own_headers)
                 return
             resolved: Resolved | None = None
-            if scope["path"] not in PUBLIC_PATHS:
+            if scope["path"] not in PUBLIC_PATHS and not is_page_path(scope["path"]):
                 try:
                     resolved = await self.verifier.resolve(authorization)
                 except ApiError as exc:

@@ -14,6 +14,7 @@ import httpx
 
 from gateway.settings import GatewaySettings
 from sds.profiles.model import Profile
+from sds.runtime.apidocs import schema_paths
 
 # public first path segment -> upstream (service) name
 SEGMENTS: dict[str, str] = {
@@ -25,9 +26,9 @@ SEGMENTS: dict[str, str] = {
     "beleidsinfo": "beleidsinfo",
 }
 
-# The OpenAPI document of each API is public, as ARCHITECTURE.md promises.
+# The OpenAPI document of each API is public, as ARCHITECTURE.md promises, in each of its forms.
 API_PREFIXES = tuple(f"/{segment}/api/v1" for segment in SEGMENTS)
-PUBLIC_PATHS = frozenset(f"{prefix}/openapi.json" for prefix in API_PREFIXES)
+PUBLIC_PATHS = frozenset(path for prefix in API_PREFIXES for path in schema_paths(prefix))
 
 
 @dataclass(frozen=True, slots=True)

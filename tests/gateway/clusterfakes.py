@@ -51,7 +51,7 @@ class Seen:
 def _visible(auth: AuthContext, kolom: str) -> bool:
     if auth.heeft_alle_autorisaties:
         return True
-    return any(g.kolom is None or g.kolom == kolom for g in auth.grants("zaken", "zaken.lezen"))
+    return any(g.kolom is None or g.kolom == kolom for g in auth.grants("zrc", "zaken.lezen"))
 
 
 def instance(name: str, internal_secret: str, *, catalogue: bool = True) -> tuple[FastAPI, Seen]:

@@ -37,7 +37,7 @@ def jeugdzorg_partij(client_id: str, **extra: Any) -> dict[str, Any]:
         "label": "Regionale jeugdhulp",
         "secret": SECRET,
         "clusters": ["jeugdzorg"],
-        "autorisaties": [{"component": "zaken", "scopes": ["zaken.lezen", "zaken.aanmaken"],
+        "autorisaties": [{"component": "zrc", "scopes": ["zaken.lezen", "zaken.aanmaken"],
                           "maxVertrouwelijkheidaanduiding": "vertrouwelijk"}],
         **extra,
     }
@@ -56,7 +56,9 @@ async def test_create_read_list_update_patch_delete(api: httpx.AsyncClient) -> N
     # Limited to its cluster: the kolommen are the cluster's.
     assert body["clusters"] == ["jeugdzorg"] and body["kolommen"] == ["jeugd"]
     assert body["heeftAlleAutorisaties"] is False
-    assert body["autorisaties"] == [{"component": "zaken", "scopes": ["zaken.lezen", "zaken.aanmaken"],
+    # The standard's shape of a zrc grant: its zaaktype ("" for one limited by the cluster's kolommen instead).
+    assert body["autorisaties"] == [{"component": "zrc", "componentWeergave": "Zaakregistratiecomponent",
+                                     "scopes": ["zaken.lezen", "zaken.aanmaken"], "zaaktype": "",
                                      "maxVertrouwelijkheidaanduiding": "vertrouwelijk"}]
 
     read = await api.get(f"{BASE}/{body['uuid']}", headers=bearer())
@@ -107,7 +109,7 @@ async def test_validation_names_each_problem(api: httpx.AsyncClient) -> None:
 
     params = _params(await api.post(BASE, headers=bearer(), json={
         "clientIds": ["a", "a"], "label": "x", "secret": "kort",
-        "autorisaties": [{"component": "zaken", "scopes": ["zaken.lezen"], "kolom": "wmo",
+        "autorisaties": [{"component": "zrc", "scopes": ["zaken.lezen"], "kolom": "wmo",
                           "maxVertrouwelijkheidaanduiding": "heel_geheim"}],
         "kolommen": ["jeugd"],
     }))
@@ -115,30 +117,28 @@ async def test_validation_names_each_problem(api: httpx.AsyncClient) -> None:
                       "autorisaties.0.maxVertrouwelijkheidaanduiding": "invalid_choice",
                       "autorisaties.0.kolom": "outside_kolommen"}
 
+    # An unknown field is ignored (as the ZGW reference does); an unknown component is not.
     params = _params(await api.post(BASE, headers=bearer(), json={"label": "zonder client", "onbekend": 1,
-                                                                   "autorisaties": [{"component": "post"}]}))
-    assert {"clientIds", "onbekend", "autorisaties.0.component", "autorisaties.0.scopes"} <= set(params)
-
-    missing_secret = jeugdzorg_partij("jeugdhulp-fout")
-    del missing_secret["secret"]
-    assert _params(await api.post(BASE, headers=bearer(), json=missing_secret)) == {"secret": "required"}
+                                                                   "autorisaties": [{"component": "zaken"}]}))
+    assert params == {"clientIds": "required", "autorisaties.0.component": "invalid_choice",
+                      "autorisaties.0.scopes": "required"}
 
     # A client id belongs to one applicatie, and the bootstrap client's is taken.
     assert (await api.post(BASE, headers=bearer(), json=jeugdzorg_partij("jeugdhulp-dubbel"))).status_code == 201
     assert _params(await api.post(BASE, headers=bearer(), json=jeugdzorg_partij("jeugdhulp-dubbel"))) == {
-        "clientIds": "unique"}
+        "clientIds": "clientId-exists"}
     assert _params(await api.post(BASE, headers=bearer(), json=jeugdzorg_partij("gemeente-test"))) == {
-        "clientIds": "unique"}
+        "clientIds": "clientId-exists"}
     assert (await api.get(f"{BASE}/bestaat-niet", headers=bearer())).status_code == 404
 
 
 async def test_only_the_admin_scope_manages_applicaties(api: httpx.AsyncClient) -> None:
     lezer = await api.post(BASE, headers=bearer(), json={
         "clientIds": ["lezer"], "label": "Lezer", "secret": SECRET,
-        "autorisaties": [{"component": "autorisaties", "scopes": ["autorisaties.lezen"]}]})
+        "autorisaties": [{"component": "ac", "scopes": ["autorisaties.lezen"]}]})
     beheerder = await api.post(BASE, headers=bearer(), json={
         "clientIds": ["beheerder"], "label": "Beheerder", "secret": SECRET,
-        "autorisaties": [{"component": "autorisaties", "scopes": ["autorisaties.bijwerken"]}]})
+        "autorisaties": [{"component": "ac", "scopes": ["autorisaties.bijwerken"]}]})
     partij = await api.post(BASE, headers=bearer(), json=jeugdzorg_partij("jeugdhulp-rechten"))
     assert {lezer.status_code, beheerder.status_code, partij.status_code} == {201}
     uuid = partij.json()["uuid"]
@@ -171,14 +171,15 @@ async def test_a_created_client_calls_through_with_its_own_token(api: httpx.Asyn
     assert ctx["heeft_alle_autorisaties"] is False
     assert ctx["clusters"] == ["jeugdzorg"] and ctx["kolommen"] == ["jeugd"]
     # Limited to its cluster: the grant without a kolom reaches the service as a grant per kolom it serves.
-    assert ctx["autorisaties"] == [{"component": "zaken", "scopes": ["zaken.lezen", "zaken.aanmaken"],
-                                    "zaaktype": None, "catalogus": None, "kolom": "jeugd",
+    assert ctx["autorisaties"] == [{"component": "zrc", "scopes": ["zaken.lezen", "zaken.aanmaken"],
+                                    "zaaktype": None, "informatieobjecttype": None, "besluittype": None,
+                                    "catalogus": None, "kolom": "jeugd",
                                     "max_vertrouwelijkheidaanduiding": "vertrouwelijk"}]
 
     # A change takes effect at once, also for a token the gateway had already verified.
     uuid = created.json()["uuid"]
     await api.patch(f"{BASE}/{uuid}", headers=bearer(), json={
-        "autorisaties": [{"component": "zaken", "scopes": ["zaken.lezen"]}]})
+        "autorisaties": [{"component": "zrc", "scopes": ["zaken.lezen"], "maxVertrouwelijkheidaanduiding": "intern"}]})
     response = await api.get("/zaken/api/v1/zaken", headers=own("jeugdhulp-door"))
     assert seen[response.headers["x-request-id"]]["auth"]["autorisaties"][0]["scopes"] == ["zaken.lezen"]
 
@@ -196,9 +197,11 @@ async def test_a_created_client_calls_through_with_its_own_token(api: httpx.Asyn
 def test_without_a_profile_kolommen_are_still_checked(upstream_url: str) -> None:
     with serve(create_app(gateway_settings(upstream_url))) as url, httpx.Client(base_url=url) as c:
         response = c.post(BASE, headers=bearer(), json={"clientIds": ["x"], "label": "x", "secret": SECRET,
-                                                        "kolommen": ["wmo", "sport"], "clusters": ["eigen"]})
+                                                        "kolommen": ["wmo", "sport"], "clusters": ["eigen"],
+                                                        "heeftAlleAutorisaties": True})
         assert _params(response) == {"kolommen.1": "unknown_kolom"}
         response = c.post(BASE, headers=bearer(), json={"clientIds": ["x"], "label": "x", "secret": SECRET,
-                                                        "kolommen": ["wmo"], "clusters": ["eigen"]})
+                                                        "kolommen": ["wmo"], "clusters": ["eigen"],
+                                                        "heeftAlleAutorisaties": True})
         assert response.status_code == 201
         assert response.json()["clusters"] == ["eigen"] and response.json()["kolommen"] == ["wmo"]

@@ -8,6 +8,7 @@ import httpx
 import jwt
 import pytest
 
+from sds.runtime.apidocs import schema_paths
 from sds.runtime.auth import AuthContext, sign_auth_context, verify_auth_context
 from sds.runtime.errors import NotAuthenticated
 from tests.gateway import upstream
@@ -124,6 +125,17 @@ async def test_openapi_documents_are_public(client: httpx.AsyncClient, prefix: s
     assert response.json()["openapi"].startswith("3.")
 
 
+@pytest.mark.parametrize("prefix", ["/zaken/api/v1", "/catalogi/api/v1", "/intake/api/v1",
+                                    "/klantgegevens/api/v1", "/beleidsinfo/api/v1"])
+async def test_the_contract_in_each_form_is_public(client: httpx.AsyncClient, prefix: str) -> None:
+    # Where Open Zaak serves it (schema/openapi.yaml) and the readable page with its own files.
+    for path in schema_paths(prefix):
+        response = await client.get(path)
+        assert response.status_code == 200, (path, response.text)
+
+
 async def test_only_the_openapi_document_is_public(client: httpx.AsyncClient) -> None:
     assert_not_authenticated(await client.get("/zaken/api/v1/openapi.json/meer"))
     assert_not_authenticated(await client.get("/zaken/api/v1/openapi.jsonx"))
+    assert_not_authenticated(await client.get("/zaken/api/v1/schema/static/redoc.standalone.js"))
+    assert_not_authenticated(await client.get("/zaken/api/v1/schema/anders"))

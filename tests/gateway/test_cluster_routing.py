@@ -80,13 +80,14 @@ def _applicatie(gw: httpx.Client, client_id: str, *, clusters: list[str], autori
         "autorisaties": autorisaties})
     assert response.status_code in (201, 400), response.text
     if response.status_code == 400:  # made by an earlier test of this module
-        assert response.json()["invalidParams"][0]["code"] == "unique"
+        assert response.json()["invalidParams"][0]["code"] == "clientId-exists"
     return {"authorization": f"Bearer {encode_jwt_zgw(client_id, SECRET, user_id='m1')}"}
 
 
 def _inkomen_worker(gw: httpx.Client) -> dict[str, str]:
     return _applicatie(gw, "inkomen-team", clusters=[INKOMEN], autorisaties=[
-        {"component": "zaken", "scopes": ["zaken.lezen"]}, {"component": "intake", "scopes": ["intake.lezen"]}])
+        {"component": "zrc", "scopes": ["zaken.lezen"], "maxVertrouwelijkheidaanduiding": "zeer_geheim"},
+        {"component": "intake", "scopes": ["intake.lezen"]}])
 
 
 def _jeugd_partij(gw: httpx.Client) -> dict[str, str]:
@@ -204,7 +205,7 @@ def test_a_client_of_one_cluster_gets_nothing_of_another_clusters_zaken(suite: S
 
     # The service got grants per kolom of the client's cluster, whatever the applicatie said.
     grants = suite.b.requests[-1]["auth"]["autorisaties"]
-    assert sorted(g["kolom"] for g in grants if g["component"] == "zaken") == ["participatie", "schuldhulp"]
+    assert sorted(g["kolom"] for g in grants if g["component"] == "zrc") == ["participatie", "schuldhulp"]
 
 
 def test_the_partys_own_applicatie_reaches_its_statusberichten_and_no_zaken(suite: Suite, gw: httpx.Client) -> None:
@@ -228,7 +229,8 @@ def test_the_partys_own_applicatie_reaches_its_statusberichten_and_no_zaken(suit
     assert ctx["client_id"] == "regio-jeugd" and ctx["clusters"] == ["jeugdzorg"] and ctx["kolommen"] == ["jeugd"]
     assert ctx["heeft_alle_autorisaties"] is False
     assert ctx["autorisaties"] == [{"component": "intake", "scopes": ["intake.statusberichten"], "zaaktype": None,
-                                    "catalogus": None, "kolom": None, "max_vertrouwelijkheidaanduiding": None}]
+                                    "informatieobjecttype": None, "besluittype": None, "catalogus": None,
+                                    "kolom": None, "max_vertrouwelijkheidaanduiding": None}]
 
 
 def test_without_per_cluster_upstreams_no_cluster_work_is_done(tmp_path: Path) -> None:

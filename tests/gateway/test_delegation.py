@@ -8,6 +8,7 @@ token and answers once per Idempotency-Key).
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -54,7 +55,8 @@ def _aanvraag() -> dict[str, Any]:
         "kolommen": ["jeugd", "schuldhulp"], "clusters": ["jeugdzorg", INKOMEN],
         "vragen": [{"leefgebied": "opvoeding", "kolom": "jeugd", "toelichting": "zoon spijbelt"},
                    {"leefgebied": "schulden", "kolom": "schuldhulp", "toelichting": "huurachterstand"}],
-        "registratiedatum": "2026-11-28", "ingediendOp": "2026-11-28T10:00:00Z", "toelichting": None,
+        "registratiedatum": "2026-11-28", "ingediendOp": "2026-11-28T10:00:00Z",
+        "toelichting": "Moeder vertelt over de schulden en over haar zoon.",
         "triage": {"redenen": ["schulden: een zaak bij inkomen"]},
         "termijnen": [{"kolom": "jeugd", "soort": "beslissing", "dagen": 56},
                       {"kolom": "schuldhulp", "soort": "beslissing", "dagen": 84}],
@@ -161,6 +163,7 @@ async def test_a_delegated_part_reaches_the_party_after_it_was_down_and_takes_ef
         assert [v["kolom"] for v in posted["vragen"]] == ["jeugd"]
         assert [t["kolom"] for t in posted["termijnen"]] == ["jeugd"]
         assert "triage" not in posted and "delegaties" not in posted
+        assert "toelichting" not in posted and "schuld" not in json.dumps(posted)
         assert posted["cluster"] == "jeugdzorg" and posted["kolommen"] == ["jeugd"]
         assert posted["aanvraag"] == f"{PUBLIC_BASE}/intake/api/v1/aanvragen/{AANVRAAG_UUID}"
         call = world.partij.aanvragen()[-1]
