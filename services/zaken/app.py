@@ -6,12 +6,13 @@ from sds.runtime.app import Api, Subscription, create_service_app
 from sds.runtime.settings import ServiceSettings
 from services.zaken import api, intake
 from services.zaken.models import metadata
+from services.zaken.settings import ZakenSettings
 
 SERVICE = "zaken"
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    settings = settings or ServiceSettings(service=SERVICE)
+    settings = settings or ZakenSettings()
     return create_service_app(settings, metadata=metadata, apis=[
         Api(prefix="/zaken/api/v1", title="Zaken API", version="1.5.1", router=api.zaken_router),
         Api(prefix="/catalogi/api/v1", title="Catalogi API", version="1.3.1", router=api.catalogi_router),

@@ -11,6 +11,7 @@ from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from sds.runtime.body import ZgwBody  # noqa: F401  (re-exported: the body of a ZGW API, readOnly/unknown ignored)
 from sds.runtime.db import Id, Json  # noqa: F401  (re-exported: the zaken packages take them from here)
 from sds.runtime.errors import ValidatieFout
 
@@ -25,7 +26,8 @@ Url = Annotated[str, Field(min_length=1, max_length=1000)]
 
 
 class ApiModel(BaseModel):
-    """Request bodies: camelCase as ZGW, unknown fields refused so a typo is a 400, not silently dropped."""
+    """Request bodies of the suite's own APIs: camelCase, unknown fields refused so a typo is a 400. A body of a ZGW
+    resource takes ``ZgwBody`` instead: readOnly and unknown fields ignored, as the ZGW reference does."""
 
     model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True, validate_by_alias=True,
                               extra="forbid")

@@ -23,14 +23,15 @@ from sds.runtime.auth import AuthContext
 from sds.runtime.errors import ValidatieFout
 from sds.runtime.outbox import record_event
 from sds.runtime.settings import ServiceSettings
-from services.zaken.catalogi.models import catalogussen, zaaktypen
+from services.zaken.catalogi.models import catalogussen, roltypen, zaaktypen
 from services.zaken.common import CATALOGI_PREFIX, INTEGRAAL, uuid_from_url
 from services.zaken.plannen.models import plan_zaken, plannen
 from services.zaken.plannen.schemas import EscalatieIn
 from services.zaken.plannen.service import _plan_event, escalate
-from services.zaken.zaken import service
+from services.zaken.zaken import service, subresources
+from services.zaken.zaken.context import Ctx
 from services.zaken.zaken.models import zaken
-from services.zaken.zaken.schemas import ZaakIn
+from services.zaken.zaken.schemas import BetrokkeneIdentificatie, RolIn, ZaakIn
 
 SUBJECT = "sds.intake.aanvraag.getrieerd"
 # The service acting on its own behalf: named so in the audittrail of every zaak it opens.
@@ -62,7 +63,7 @@ def make_handler(settings: ServiceSettings) -> Any:
 async def open_triaged_zaken(session: AsyncSession, event: CloudEvent, settings: ServiceSettings) -> list[str]:
     decision = parse_data(event)
     assert isinstance(decision, AanvraagGetrieerd)
-    ctx = service.Ctx(request=_origin(settings), auth=SYSTEM, uow=_EventUnitOfWork(session))  # type: ignore[arg-type]
+    ctx = Ctx(request=_origin(settings), auth=SYSTEM, uow=_EventUnitOfWork(session))  # type: ignore[arg-type]
     opened = []
     for position, te_openen in enumerate(decision.zaken):
         key = f"{event.id}:{position}"
@@ -85,6 +86,7 @@ async def open_triaged_zaken(session: AsyncSession, event: CloudEvent, settings:
         zaak_uuid = await service.create_zaak(ctx, body, service.Herkomst(
             bron_sleutel=key, cluster=te_openen.cluster, kolommen=list(te_openen.kolommen)))
         opened.append(zaak_uuid)
+        await _add_behandelaar(session, ctx, zaak_uuid, te_openen.cluster)
         if te_openen.regisseur and decision.regie != "geen" and decision.huishouden:
             await _link_to_plan(session, ctx, decision, te_openen.cluster if decision.regie == "per-cluster" else "",
                                 zaak_uuid)
@@ -93,7 +95,23 @@ async def open_triaged_zaken(session: AsyncSession, event: CloudEvent, settings:
     return opened
 
 
-async def _escalate(session: AsyncSession, ctx: service.Ctx, decision: AanvraagGetrieerd, opened: list[str]) -> None:
+async def _add_behandelaar(session: AsyncSession, ctx: Ctx, zaak_uuid: str, cluster: str) -> None:
+    """The team of the cluster triage chose handles the zaak: a behandelaar rol (organisatorische eenheid), where
+    ZGW clients look for who works on a zaak. A medewerker is named later (the regisseur through the plan)."""
+    zaak = (await session.execute(select(zaken).where(zaken.c.uuid == zaak_uuid))).one()
+    roltype = (await session.execute(select(roltypen).where(
+        roltypen.c.zaaktype_id == zaak.zaaktype_id, roltypen.c.omschrijving_generiek == "behandelaar")
+        .order_by(roltypen.c.id).limit(1))).first()
+    if roltype is None:
+        return  # a zaaktype without a behandelaar roltype gets its rollen by hand
+    await subresources.insert_rol(ctx, zaak, roltype, RolIn(
+        zaak=ctx.url("zaken", zaak_uuid), roltype=ctx.type_url("roltypen", roltype.uuid),
+        betrokkene_type="organisatorische_eenheid", roltoelichting=f"toegang van cluster {cluster}",
+        # ZGW's identificatie of an organisatorische eenheid is at most 24 characters; the name is the code.
+        betrokkene_identificatie=BetrokkeneIdentificatie(identificatie=cluster[:24], naam=cluster)))
+
+
+async def _escalate(session: AsyncSession, ctx: Ctx, decision: AanvraagGetrieerd, opened: list[str]) -> None:
     """Triage sent the household to the integral team (integraal in tweede instantie): the kolom zaken just opened,
     and the household's other open kolom zaken, become deelzaken of one integral hoofdzaak."""
     others = (await session.execute(select(zaken.c.uuid).where(
@@ -106,7 +124,7 @@ async def _escalate(session: AsyncSession, ctx: service.Ctx, decision: AanvraagG
         await escalate(ctx, opened[0], EscalatieIn.model_validate({"redenen": redenen, "deelzaken": deelzaken}))
 
 
-async def _link_to_plan(session: AsyncSession, ctx: service.Ctx, decision: AanvraagGetrieerd, cluster: str,
+async def _link_to_plan(session: AsyncSession, ctx: Ctx, decision: AanvraagGetrieerd, cluster: str,
                         zaak_uuid: str) -> None:
     """Regie asked for: the zaak joins the household's open plan, which is made when there is none yet."""
     plan: Any = (await session.execute(select(plannen.c.id, plannen.c.uuid).where(

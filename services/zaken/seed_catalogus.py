@@ -1,8 +1,10 @@
 """The social domain's catalogue: a catalogus per kolom plus one for integral work, with published zaaktypen.
 
-    python -m services.zaken.seed_catalogus [--database-url URL] [--public-base-url URL]
+    python -m services.zaken.seed_catalogus [--database-url URL] [--public-base-url URL] [--if-empty]
 
 Loading twice changes nothing: a catalogus that is already there (same domein and RSIN) is left alone.
+With --if-empty (what `sds up` uses on a first start) nothing is loaded when zaken has any catalogus at all,
+so a catalogue that was seeded before or built by hand stays exactly as it is.
 Lead times follow the law: Wmo 2015 art. 2.3.2 (six weeks onderzoek) + art. 4.1.3 (two weeks beslissing),
 Jeugdwet via Awb 4:13 (eight weeks), Participatiewet art. 44 (eight weeks), Wgs art. 4 (eight weeks to a
 beschikking); a vroegsignaal is followed up within four weeks.
@@ -18,11 +20,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sds.runtime.db import Database
@@ -55,6 +58,8 @@ SELECTIELIJST = {
     "Ingetrokken": ("ce8cf476-0b59-496f-8eee-957a7c6e2506", "0d978967-6bf2-452f-951a-c16bff338f42"),
 }
 SELECTIELIJST_API = "https://selectielijst.openzaak.nl/api/v1"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -212,7 +217,9 @@ async def _seed_catalogus(session: AsyncSession, base: str, rsin: str, cat: Cata
                 "brondatumArchiefprocedure": {"afleidingswijze": "afgehandeld"}})
             res_id = (await session.execute(insert(resultaattypen).values(
                 uuid=str(uuid.uuid4()), zaaktype_id=zt_id, omschrijving=omschrijving, archiefnominatie=nominatie,
-                gegevens=_dump(res)).returning(resultaattypen.c.id))).scalar_one()
+                # The omschrijving of the resultaattypeomschrijving it names, as the catalogue derives it.
+                gegevens={**_dump(res), "omschrijvingGeneriek": omschrijving})
+                .returning(resultaattypen.c.id))).scalar_one()
             if omschrijving in MET_BESLUIT:
                 await session.execute(insert(resultaattype_besluittypen).values(resultaattype_id=res_id,
                                                                                besluittype_id=besluittype_id))
@@ -250,13 +257,28 @@ def _dump(body: Any) -> dict[str, Any]:
     return body.model_dump(mode="json", by_alias=True)
 
 
-async def run(database_url: str, public_base_url: str, rsin: str) -> dict[str, str]:
+async def seed_if_empty(session: AsyncSession, public_base_url: str, rsin: str = DEFAULT_RSIN) -> dict[str, str] | None:
+    """Load the catalogue unless zaken already has a catalogus (seeded before or built by hand): then None."""
+    if (await session.execute(select(func.count()).select_from(catalogussen))).scalar_one():
+        return None
+    return await seed(session, public_base_url, rsin)
+
+
+async def _in_transaction(database_url: str, load: Callable[[AsyncSession], Awaitable[T]]) -> T:
     db = Database(database_url)
     try:
         async with db.transaction() as session:
-            return await seed(session, public_base_url, rsin)
+            return await load(session)
     finally:
         await db.dispose()
+
+
+async def run(database_url: str, public_base_url: str, rsin: str) -> dict[str, str]:
+    return await _in_transaction(database_url, lambda session: seed(session, public_base_url, rsin))
+
+
+async def run_if_empty(database_url: str, public_base_url: str, rsin: str) -> dict[str, str] | None:
+    return await _in_transaction(database_url, lambda session: seed_if_empty(session, public_base_url, rsin))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -265,10 +287,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=settings.database_url)
     parser.add_argument("--public-base-url", default=settings.public_base_url)
     parser.add_argument("--rsin", default=DEFAULT_RSIN)
+    parser.add_argument("--if-empty", action="store_true",
+                        help="load nothing when zaken already has a catalogus (seeded before or built by hand)")
     args = parser.parse_args(argv)
-    urls = asyncio.run(run(args.database_url, args.public_base_url, args.rsin))
+    load = run_if_empty if args.if_empty else run
+    urls = asyncio.run(load(args.database_url, args.public_base_url, args.rsin))
+    if urls is None:
+        print("zaken already has a catalogue, left as it is")
+        return 0
     for identificatie, url in sorted(urls.items()):
         print(f"{identificatie:18} {url}")
+    print(f"loaded {len(urls)} published zaaktypen in {len(CATALOGUE)} catalogussen")
     return 0
 
 

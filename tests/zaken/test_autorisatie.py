@@ -10,7 +10,7 @@ JEUGD_SCOPES = ["zaken.lezen", "zaken.aanmaken", "zaken.bijwerken", "audittrails
 
 
 def jeugd_client(max_vertrouwelijkheid: str = "zeer_geheim"):  # type: ignore[no-untyped-def]
-    return client_ctx("regio-jeugd", Autorisatie(component="zaken", kolom="jeugd", scopes=JEUGD_SCOPES,
+    return client_ctx("regio-jeugd", Autorisatie(component="zrc", kolom="jeugd", scopes=JEUGD_SCOPES,
                                                  max_vertrouwelijkheidaanduiding=max_vertrouwelijkheid))
 
 
@@ -77,14 +77,14 @@ async def test_max_vertrouwelijkheidaanduiding_filters_before_paging(suite: Suit
 async def test_grant_per_zaaktype_and_per_catalogus(suite: Suite) -> None:
     hbh = await suite.open_zaak("WMO-HBH")
     beg = await suite.open_zaak("WMO-BEG")
-    per_zaaktype = client_ctx("hbh", Autorisatie(component="zaken", zaaktype=suite.zaaktypen["WMO-HBH"],
+    per_zaaktype = client_ctx("hbh", Autorisatie(component="zrc", zaaktype=suite.zaaktypen["WMO-HBH"],
                                                  scopes=["zaken.lezen"], max_vertrouwelijkheidaanduiding="geheim"))
     page = await suite.get_json(f"{ZAKEN}/zaken", per_zaaktype)
     assert [z["url"] for z in page["results"]] == [hbh["url"]]
     catalogus = (await suite.get_json(suite.zaaktypen["WMO-BEG"]))["catalogus"]
-    per_catalogus = client_ctx("wmo", Autorisatie(component="zaken", catalogus=catalogus, scopes=["zaken.lezen"],
+    per_catalogus = client_ctx("wmo", Autorisatie(component="zrc", catalogus=catalogus, scopes=["zaken.lezen"],
                                                   max_vertrouwelijkheidaanduiding="geheim"))
     page = await suite.get_json(f"{ZAKEN}/zaken", per_catalogus)
     assert sorted(z["url"] for z in page["results"]) == sorted([hbh["url"], beg["url"]])
-    geen = client_ctx("geen", Autorisatie(component="catalogi", scopes=["catalogi.lezen"]))
+    geen = client_ctx("geen", Autorisatie(component="ztc", scopes=["catalogi.lezen"]))
     assert (await suite.client.get(f"{ZAKEN}/zaken", headers=headers(geen))).status_code == 403

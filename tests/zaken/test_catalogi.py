@@ -146,8 +146,8 @@ async def test_validation_codes(suite: Suite) -> None:
 
 
 async def test_catalogi_scopes(suite: Suite) -> None:
-    lezer = client_ctx("lezer", Autorisatie(component="catalogi", scopes=["catalogi.lezen"]))
-    niemand = client_ctx("niemand", Autorisatie(component="zaken", scopes=["zaken.lezen"]))
+    lezer = client_ctx("lezer", Autorisatie(component="ztc", scopes=["catalogi.lezen"]))
+    niemand = client_ctx("niemand", Autorisatie(component="zrc", scopes=["zaken.lezen"]))
     assert (await suite.client.get(f"{CATALOGI}/zaaktypen", headers=headers(lezer))).status_code == 200
     assert (await suite.client.get(f"{CATALOGI}/zaaktypen", headers=headers(niemand))).status_code == 403
     catalogus = await _catalogus_url(suite, "WMO")

@@ -15,7 +15,7 @@ LISTS = ("catalogussen", "zaaktypen", "statustypen", "roltypen", "resultaattypen
 
 
 def jeugd(*scopes: str) -> AuthContext:
-    return client_ctx("catalogi-jeugd", Autorisatie(component="catalogi", kolom="jeugd",
+    return client_ctx("catalogi-jeugd", Autorisatie(component="ztc", kolom="jeugd",
                                                     scopes=list(scopes or ("catalogi.lezen",))))
 
 
@@ -69,8 +69,8 @@ async def test_writes_outside_the_kolom_are_forbidden(suite: Suite) -> None:
     r = await suite.client.patch(suite.zaaktypen["WMO-HBH"], json={"toelichting": "x"}, headers=headers(writer))
     assert r.status_code == 404
     # Reading jeugd but writing only wmo: the jeugd zaaktype is there, and not its to change.
-    mixed = client_ctx("mixed", Autorisatie(component="catalogi", kolom="jeugd", scopes=["catalogi.lezen"]),
-                       Autorisatie(component="catalogi", kolom="wmo", scopes=["catalogi.schrijven"]))
+    mixed = client_ctx("mixed", Autorisatie(component="ztc", kolom="jeugd", scopes=["catalogi.lezen"]),
+                       Autorisatie(component="ztc", kolom="wmo", scopes=["catalogi.schrijven"]))
     r = await suite.client.patch(created["url"], json={"toelichting": "x"}, headers=headers(mixed))
     assert r.status_code == 403
     r = await suite.client.post(f"{suite.zaaktypen['JW-AMB']}/publish", headers=headers(mixed))
@@ -78,7 +78,7 @@ async def test_writes_outside_the_kolom_are_forbidden(suite: Suite) -> None:
 
 
 async def test_a_grant_per_zaaktype_shows_that_zaaktype_in_its_catalogus(suite: Suite) -> None:
-    ctx = client_ctx("hbh", Autorisatie(component="catalogi", zaaktype=suite.zaaktypen["WMO-HBH"],
+    ctx = client_ctx("hbh", Autorisatie(component="ztc", zaaktype=suite.zaaktypen["WMO-HBH"],
                                         scopes=["catalogi.lezen"]))
     zaaktypen = await suite.get_json(f"{CATALOGI}/zaaktypen", ctx)
     assert [z["url"] for z in zaaktypen["results"]] == [suite.zaaktypen["WMO-HBH"]]
@@ -88,5 +88,5 @@ async def test_a_grant_per_zaaktype_shows_that_zaaktype_in_its_catalogus(suite: 
     roltypen = await suite.get_json(f"{CATALOGI}/roltypen", ctx)
     assert roltypen["count"] == 4 and {r["zaaktype"] for r in roltypen["results"]} == {suite.zaaktypen["WMO-HBH"]}
     assert (await suite.client.get(suite.zaaktypen["WMO-BEG"], headers=headers(ctx))).status_code == 404
-    geen = client_ctx("geen", Autorisatie(component="zaken", scopes=["zaken.lezen"]))
+    geen = client_ctx("geen", Autorisatie(component="zrc", scopes=["zaken.lezen"]))
     assert (await suite.client.get(f"{CATALOGI}/zaaktypen", headers=headers(geen))).status_code == 403

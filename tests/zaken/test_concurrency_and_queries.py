@@ -64,7 +64,7 @@ async def test_the_kept_count_matches_the_counted_one(suite: Suite) -> None:
     other = await suite.open_zaak("WMO-BEG")
     zaaktype = suite.zaaktypen["WMO-HBH"]
     alles = await suite.get_json(f"{ZAKEN}/zaken?zaaktype={zaaktype}&pageSize=5")  # from the kept counter
-    beperkt = client_ctx("wmo", Autorisatie(component="zaken", kolom="wmo", scopes=["zaken.lezen"],
+    beperkt = client_ctx("wmo", Autorisatie(component="zrc", kolom="wmo", scopes=["zaken.lezen"],
                                             max_vertrouwelijkheidaanduiding="zeer_geheim"))
     counted = await suite.get_json(f"{ZAKEN}/zaken?zaaktype={zaaktype}&pageSize=5", beperkt)  # from a COUNT
     assert alles["count"] == counted["count"] == 12

@@ -140,14 +140,14 @@ async def test_changes_under_a_zaak_follow_the_clients_rights(suite: Suite) -> N
     obj = await _post(suite, "zaakobjecten", {"zaak": wmo["url"], "objectType": "huishouden", "object": HUISHOUDEN})
     eig = await _post(suite, f"zaken/{wmo['uuid']}/zaakeigenschappen",
                       {"zaak": wmo["url"], "eigenschap": types["eigenschappen"]["aanvraagdatum"], "waarde": "x"})
-    jeugd = client_ctx("jeugd", Autorisatie(component="zaken", kolom="jeugd", max_vertrouwelijkheidaanduiding="geheim",
+    jeugd = client_ctx("jeugd", Autorisatie(component="zrc", kolom="jeugd", max_vertrouwelijkheidaanduiding="geheim",
                                             scopes=["zaken.lezen", "zaken.bijwerken"]))
-    lezer = client_ctx("wmo-lezer", Autorisatie(component="zaken", kolom="wmo", scopes=["zaken.lezen"],
+    lezer = client_ctx("wmo-lezer", Autorisatie(component="zrc", kolom="wmo", scopes=["zaken.lezen"],
                                                 max_vertrouwelijkheidaanduiding="geheim"))
     # zaken.bijwerken on wmo, but up to intern: the vertrouwelijk zaak is not there for it.
-    laag = client_ctx("wmo-laag", Autorisatie(component="zaken", kolom="wmo", max_vertrouwelijkheidaanduiding="intern",
+    laag = client_ctx("wmo-laag", Autorisatie(component="zrc", kolom="wmo", max_vertrouwelijkheidaanduiding="intern",
                                               scopes=["zaken.lezen", "zaken.bijwerken"]))
-    schrijver = client_ctx("wmo", Autorisatie(component="zaken", kolom="wmo", max_vertrouwelijkheidaanduiding="geheim",
+    schrijver = client_ctx("wmo", Autorisatie(component="zrc", kolom="wmo", max_vertrouwelijkheidaanduiding="geheim",
                                               scopes=["zaken.lezen", "zaken.bijwerken"]))
     writes = [("patch", resultaat["url"], {"toelichting": "x"}), ("patch", obj["url"], {"relatieomschrijving": "x"}),
               ("patch", eig["url"], {"waarde": "y"}), ("delete", eig["url"], None)]
@@ -171,9 +171,9 @@ async def test_a_closed_zaak_changes_only_with_geforceerd_bijwerken(suite: Suite
                                      "datumStatusGezet": "2026-11-20T10:00:00Z"})
     assert (await suite.get_json(zaak["url"]))["einddatum"] == "2026-11-20"
     scopes = ["zaken.lezen", "zaken.bijwerken"]
-    gewoon = client_ctx("jeugd", Autorisatie(component="zaken", kolom="jeugd", scopes=scopes,
+    gewoon = client_ctx("jeugd", Autorisatie(component="zrc", kolom="jeugd", scopes=scopes,
                                              max_vertrouwelijkheidaanduiding="geheim"))
-    geforceerd = client_ctx("jeugd-f", Autorisatie(component="zaken", kolom="jeugd", scopes=[
+    geforceerd = client_ctx("jeugd-f", Autorisatie(component="zrc", kolom="jeugd", scopes=[
         *scopes, "zaken.geforceerd-bijwerken"], max_vertrouwelijkheidaanduiding="geheim"))
     for url, body in ((resultaat["url"], {"toelichting": "later"}), (obj["url"], {"relatieomschrijving": "later"}),
                       (eig["url"], {"waarde": "later"})):

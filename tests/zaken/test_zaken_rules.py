@@ -106,12 +106,12 @@ async def test_closed_zaak_changes_only_with_geforceerd_bijwerken_and_reopens_wi
     zaak = await suite.open_zaak()
     await _close(suite, zaak)
     zaaktype = suite.zaaktypen["WMO-HBH"]
-    gewoon = client_ctx("gewoon", Autorisatie(component="zaken", zaaktype=zaaktype, scopes=[
+    gewoon = client_ctx("gewoon", Autorisatie(component="zrc", zaaktype=zaaktype, scopes=[
         "zaken.lezen", "zaken.bijwerken", "zaken.statussen.toevoegen"],
         max_vertrouwelijkheidaanduiding="zeer_geheim"))
-    forceer = client_ctx("forceer", Autorisatie(component="zaken", zaaktype=zaaktype, scopes=[
+    forceer = client_ctx("forceer", Autorisatie(component="zrc", zaaktype=zaaktype, scopes=[
         "zaken.lezen", "zaken.bijwerken", "zaken.geforceerd-bijwerken"], max_vertrouwelijkheidaanduiding="geheim"))
-    heropen = client_ctx("heropen", Autorisatie(component="zaken", zaaktype=zaaktype, scopes=[
+    heropen = client_ctx("heropen", Autorisatie(component="zrc", zaaktype=zaaktype, scopes=[
         "zaken.lezen", "zaken.statussen.toevoegen", "zaken.heropenen"], max_vertrouwelijkheidaanduiding="geheim"))
     r = await suite.client.patch(zaak["url"], json={"omschrijving": "na sluiten"}, headers=headers(gewoon))
     assert r.status_code == 403
@@ -225,7 +225,7 @@ async def test_audittrail_records_every_change(suite: Suite) -> None:
 
 
 async def test_write_without_scope_is_403_and_unknown_is_404(suite: Suite) -> None:
-    lezer = client_ctx("lezer", Autorisatie(component="zaken", scopes=["zaken.lezen"],
+    lezer = client_ctx("lezer", Autorisatie(component="zrc", scopes=["zaken.lezen"],
                                             max_vertrouwelijkheidaanduiding="zeer_geheim"))
     assert (await suite.zaak(ctx=lezer)).status_code == 403
     zaak = await suite.open_zaak()
@@ -255,7 +255,7 @@ async def test_expand_is_bounded_and_follows_authorisation(suite: Suite) -> None
     by_url = {z["url"]: z["_expand"] for z in page["results"]}
     assert [d["url"] for d in by_url[hoofd["url"]]["deelzaken"]] == [zaak["url"]]
     # A client limited to kolom jeugd sees the zaak but not its integral hoofdzaak, expanded or not.
-    jeugd = client_ctx("jeugd", Autorisatie(component="zaken", kolom="jeugd", scopes=["zaken.lezen"],
+    jeugd = client_ctx("jeugd", Autorisatie(component="zrc", kolom="jeugd", scopes=["zaken.lezen"],
                                             max_vertrouwelijkheidaanduiding="zeer_geheim"))
     assert (await suite.get_json(f"{zaak['url']}?expand=hoofdzaak", jeugd))["_expand"]["hoofdzaak"] is None
     r = await suite.client.get(f"{zaak['url']}?expand=hoofdzaak.status.statustype", headers=headers())

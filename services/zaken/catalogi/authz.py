@@ -1,7 +1,7 @@
 """Catalogi reads per kolom: a client's ``catalogi`` grants become part of the query.
 
-A grant on the component ``catalogi`` holds for the whole catalogue, or only for one catalogus, one kolom
-(the catalogus of that kolom) or one zaaktype, as the grants on ``zaken`` do (``services.zaken.zaken.authz``).
+A grant on the component ``ztc`` holds for the whole catalogue, or only for one catalogus, one kolom
+(the catalogus of that kolom) or one zaaktype, as the grants on ``zrc`` do (``services.zaken.zaken.authz``).
 Lists are filtered by that clause inside the query, so paging and counts hold; a detail outside it is 404,
 as for a zaak. A grant per zaaktype also shows the catalogus it is in (and what hangs under that catalogus
 itself: besluittypen, informatieobjecttypen), not the catalogus's other zaaktypen.
@@ -15,11 +15,12 @@ from fastapi import Request
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
 from sds.runtime.auth import AuthContext, Autorisatie
+from sds.runtime.scopes import CATALOGI_LEZEN, ZTC
 from services.zaken.catalogi.models import catalogussen, zaaktypen
 from services.zaken.common import CATALOGI_PREFIX, uuid_from_url
 
-COMPONENT = "catalogi"
-READ = "catalogi.lezen"
+COMPONENT = ZTC
+READ = CATALOGI_LEZEN
 
 
 def _grant_uuid(request: Request, url: str, collection: str) -> str:

@@ -152,3 +152,20 @@ resultaattype_besluittypen = Table(
     Column("resultaattype_id", Id, ForeignKey("resultaattypen.id", ondelete="CASCADE"), primary_key=True),
     Column("besluittype_id", Id, ForeignKey("besluittypen.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
+
+# Catalogi 1.3.1 ``zaaktype-informatieobjecttypen``: which informatieobjecttypen a zaaktype's zaken have, in which
+# order (``volgnummer``, unique per zaaktype) and direction, optionally from one statustype on. It hangs under its
+# zaaktype like a statustype (changed only while the zaaktype is a concept) and names an informatieobjecttype of
+# the same catalogus.
+zaaktype_informatieobjecttypen = Table(
+    "zaaktype_iotypen",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("zaaktype_id", Id, ForeignKey("zaaktypen.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("iotype_id", Id, ForeignKey("informatieobjecttypen.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("volgnummer", Integer, nullable=False),
+    Column("richting", String(20), nullable=False),
+    Column("gegevens", Json, nullable=False),
+    UniqueConstraint("zaaktype_id", "volgnummer", name="uq_zaaktype_iotypen_zaaktype_volgnummer"),
+)

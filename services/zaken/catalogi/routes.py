@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 
@@ -13,6 +13,7 @@ from sds.runtime.app import Uow
 from sds.runtime.auth import Auth, AuthContext
 from sds.runtime.errors import NotFound, PermissionDenied
 from sds.runtime.pagination import Pagination, paginate
+from sds.runtime.scopes import CATALOGI_LEZEN, CATALOGI_SCHRIJVEN, ZTC
 from services.zaken.catalogi import authz, schemas, service, typen
 from services.zaken.catalogi.models import catalogussen
 from services.zaken.common import CATALOGI_PREFIX, resource_url, split_csv
@@ -23,12 +24,12 @@ PatchBody = Annotated[dict[str, Any], Body()]
 
 
 async def _can_read(auth: Auth) -> AuthContext:
-    auth.require_scope("catalogi", "catalogi.lezen")
+    auth.require_scope(ZTC, CATALOGI_LEZEN)
     return auth
 
 
 async def _can_write(auth: Auth) -> AuthContext:
-    auth.require_scope("catalogi", "catalogi.schrijven")
+    auth.require_scope(ZTC, CATALOGI_SCHRIJVEN)
     return auth
 
 
@@ -289,6 +290,19 @@ def _add_subtype_routes(kind: service.SubType) -> None:
             return await _subtype_page(request, uow, kind, stmt, pagination)
 
         router.add_api_route(f"/{coll}", list_zaakobjecttypen, methods=["GET"], tags=[coll], name=f"{coll}_list")
+    elif coll == service.ZTIOT:
+        async def list_ztiot(
+            request: Request, uow: Uow, pagination: Pagination, auth: Reader,
+            zaaktype: UrlFilter = None, informatieobjecttype: UrlFilter = None,
+            richting: Annotated[Literal["inkomend", "intern", "uitgaand"] | None, Query()] = None,
+            status: StatusFilter = None,
+        ) -> dict[str, Any]:
+            stmt = service.subtype_list_query(request, kind, zaaktype=zaaktype, zaaktype_identificatie=None,
+                                              status=status, datum_geldigheid=None, auth=auth)
+            stmt = service.ztiot_filters(request, stmt, informatieobjecttype=informatieobjecttype, richting=richting)
+            return await _subtype_page(request, uow, kind, stmt, pagination)
+
+        router.add_api_route(f"/{coll}", list_ztiot, methods=["GET"], tags=[coll], name=f"{coll}_list")
     else:
         router.add_api_route(f"/{coll}", list_, methods=["GET"], tags=[coll], name=f"{coll}_list")
     router.add_api_route(f"/{coll}", create, methods=["POST"], status_code=201, tags=[coll], name=f"{coll}_create")

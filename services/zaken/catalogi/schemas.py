@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from services.zaken.common import ApiModel, Url
+from services.zaken.common import Url, ZgwBody
 
 Vertrouwelijkheidaanduiding = Literal["openbaar", "beperkt_openbaar", "intern", "zaakvertrouwelijk",
                                       "vertrouwelijk", "confidentieel", "geheim", "zeer_geheim"]
@@ -33,7 +33,7 @@ def _duration(value: str) -> str:
 Duration = Annotated[str, Field(max_length=40, json_schema_extra={"format": "duration"}), AfterValidator(_duration)]
 
 
-class Geldigheid(ApiModel):
+class Geldigheid(ZgwBody):
     begin_geldigheid: date | None = None
     einde_geldigheid: date | None = None
     begin_object: date | None = None
@@ -46,7 +46,7 @@ class Geldigheid(ApiModel):
         return self
 
 
-class CatalogusIn(ApiModel):
+class CatalogusIn(ZgwBody):
     domein: str = Field(min_length=1, max_length=5)
     rsin: str = Field(min_length=9, max_length=9)
     contactpersoon_beheer_naam: str = Field(min_length=1, max_length=40)
@@ -58,24 +58,24 @@ class CatalogusIn(ApiModel):
     kolom: Kolom | None = Field(None, description="Sociaal domein: de kolom waar deze catalogus bij hoort")
 
 
-class ReferentieProces(ApiModel):
+class ReferentieProces(ZgwBody):
     naam: str = Field(min_length=1, max_length=80)
     link: str = Field("", max_length=200)
 
 
-class ZaakTypenRelatie(ApiModel):
+class ZaakTypenRelatie(ZgwBody):
     zaaktype: str = Field(min_length=1, max_length=200)
     aard_relatie: Literal["vervolg", "bijdrage", "onderwerp"]
     toelichting: str = Field("", max_length=255)
 
 
-class BronCatalogus(ApiModel):
+class BronCatalogus(ZgwBody):
     url: Url
     domein: str = Field(max_length=5)
     rsin: str = Field(max_length=9)
 
 
-class BronZaaktype(ApiModel):
+class BronZaaktype(ZgwBody):
     url: Url
     identificatie: str = Field(max_length=50)
     omschrijving: str = Field(max_length=80)
@@ -123,7 +123,7 @@ class ZaakTypeIn(Geldigheid):
         return self
 
 
-class CheckListItem(ApiModel):
+class CheckListItem(ZgwBody):
     itemnaam: str = Field(min_length=1, max_length=30)
     toelichting: str = Field("", max_length=1000)
     vraagstelling: str = Field(min_length=1, max_length=255)
@@ -149,7 +149,7 @@ class RolTypeIn(Geldigheid):
     omschrijving_generiek: OmschrijvingGeneriek
 
 
-class BrondatumArchiefprocedure(ApiModel):
+class BrondatumArchiefprocedure(ZgwBody):
     afleidingswijze: Literal["afgehandeld", "ander_datumkenmerk", "eigenschap", "gerelateerde_zaak",
                              "hoofdzaak", "ingangsdatum_besluit", "termijn", "vervaldatum_besluit", "zaakobject"]
     datumkenmerk: str = Field("", max_length=80)
@@ -177,7 +177,7 @@ class ResultaatTypeIn(Geldigheid):
         None, description="Sociaal domein: wat dit resultaat voor de inwoner betekent (voor de events)")
 
 
-class EigenschapSpecificatie(ApiModel):
+class EigenschapSpecificatie(ZgwBody):
     groep: str = Field("", max_length=32)
     formaat: Literal["tekst", "getal", "datum", "datum_tijd"]
     lengte: str = Field(min_length=1, max_length=14, pattern=r"^[0-9]+(,[0-9]+)?$")
@@ -211,12 +211,13 @@ class BesluitTypeIn(Geldigheid):
     publicatietekst: str = Field("", max_length=10000)
     publicatietermijn: Duration | None = None
     toelichting: str = Field("", max_length=10000)
-    # Catalogi 1.3: the omschrijvingen of informatieobjecttypen in the same catalogus, not their URLs.
-    informatieobjecttypen: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(max_length=50)
+    # Catalogi 1.3.1: URLs of informatieobjecttypen of the same catalogus; an omschrijving (how Open Zaak 1.3 named
+    # them) names every version of that informatieobjecttype.
+    informatieobjecttypen: list[Annotated[str, Field(min_length=1, max_length=1000)]] = Field(max_length=50)
     begin_geldigheid: date
 
 
-class InformatieObjectTypeOmschrijvingGeneriek(ApiModel):
+class InformatieObjectTypeOmschrijvingGeneriek(ZgwBody):
     informatieobjecttype_omschrijving_generiek: str = Field(max_length=80)
     definitie_informatieobjecttype_omschrijving_generiek: str = Field(max_length=255)
     herkomst_informatieobjecttype_omschrijving_generiek: str = Field(max_length=12)
@@ -243,3 +244,13 @@ class ZaakObjectTypeIn(Geldigheid):
     resultaattypen: list[Url] = Field(default_factory=list, max_length=50)
     statustypen: list[Url] = Field(default_factory=list, max_length=50)
     begin_geldigheid: date
+
+
+class ZaakTypeInformatieObjectTypeIn(ZgwBody):
+    zaaktype: Url
+    # The spec types it as a string: the URL of an informatieobjecttype of the zaaktype's catalogus, or its
+    # omschrijving (then its newest version).
+    informatieobjecttype: str = Field(min_length=1, max_length=1000)
+    volgnummer: int = Field(ge=1, le=999)
+    richting: Literal["inkomend", "intern", "uitgaand"]
+    statustype: Url | None = None

@@ -8,7 +8,8 @@ Rules (Catalogi API 1.3.1, as Open Zaak applies them):
 - two versions of one zaaktype (same ``identificatie`` in one catalogus) may not overlap in
   ``beginGeldigheid``..``eindeGeldigheid`` (``overlap``);
 - publishing needs at least two statustypen, a roltype and a resultaattype: a published zaaktype
-  has to be usable for a zaak from start to end; its besluittypen must be published (``concept-relation``);
+  has to be usable for a zaak from start to end; its besluittypen and informatieobjecttypen must be published
+  (``concept-relation``);
 - besluittypen of a zaaktype or a resultaattype are of the same catalogus (``relations-incorrect-catalogus``);
   statustypen and resultaattypen of a zaakobjecttype are of its zaaktype (``zaaktype-mismatch``).
 
@@ -49,7 +50,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sds.runtime.auth import AuthContext
 from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
-from services.zaken.catalogi import authz, schemas
+from services.zaken.catalogi import authz, referentielijsten, schemas, typen
 from services.zaken.catalogi.models import (
     besluittypen,
     catalogussen,
@@ -61,10 +62,12 @@ from services.zaken.catalogi.models import (
     statustypen,
     zaakobjecttypen,
     zaaktype_besluittypen,
+    zaaktype_informatieobjecttypen,
     zaaktypen,
 )
 from services.zaken.common import (
     CATALOGI_PREFIX,
+    ZgwBody,
     check_rsin,
     iso_date,
     resource_url,
@@ -209,6 +212,7 @@ def _zaaktype_columns(body: schemas.ZaakTypeIn) -> dict[str, Any]:
 async def create_zaaktype(session: AsyncSession, request: Request, body: schemas.ZaakTypeIn,
                           auth: AuthContext | None = None) -> str:
     catalogus_id = await _catalogus_id(session, request, body.catalogus, auth)
+    await referentielijsten.check_procestype(request, body.selectielijst_procestype)
     besluittype_ids_ = await _check_zaaktype_refs(session, request, body, catalogus_id)
     await _check_overlap(session, catalogus_id, body.identificatie, body.begin_geldigheid, body.einde_geldigheid)
     new_uuid = str(uuid.uuid4())
@@ -258,6 +262,8 @@ async def update_zaaktype(session: AsyncSession, request: Request, zaaktype_uuid
     catalogus_id = await _catalogus_id(session, request, body.catalogus)
     if catalogus_id != row.catalogus_id:
         raise ValidatieFout.single("catalogus", "wijzigen-niet-toegelaten", "De catalogus kan niet wijzigen.")
+    if body.selectielijst_procestype != row.gegevens.get("selectielijstProcestype"):
+        await referentielijsten.check_procestype(request, body.selectielijst_procestype)
     besluittype_ids_ = await _check_zaaktype_refs(session, request, body, catalogus_id)
     await _check_overlap(session, catalogus_id, body.identificatie, body.begin_geldigheid, body.einde_geldigheid,
                          exclude_id=row.id)
@@ -275,7 +281,8 @@ async def delete_zaaktype(session: AsyncSession, zaaktype_uuid: str, request: Re
     await session.execute(delete(resultaattype_besluittypen).where(resultaattype_besluittypen.c.resultaattype_id.in_(
         select(resultaattypen.c.id).where(resultaattypen.c.zaaktype_id == row.id))))
     await session.execute(delete(zaaktype_besluittypen).where(zaaktype_besluittypen.c.zaaktype_id == row.id))
-    for table in (zaakobjecttypen, eigenschappen, resultaattypen, roltypen, statustypen):
+    for table in (zaaktype_informatieobjecttypen, zaakobjecttypen, eigenschappen, resultaattypen, roltypen,
+                  statustypen):
         await session.execute(delete(table).where(table.c.zaaktype_id == row.id))
     await session.execute(delete(zaaktypen).where(zaaktypen.c.id == row.id))
 
@@ -304,6 +311,12 @@ async def publish_zaaktype(session: AsyncSession, zaaktype_uuid: str, request: R
             zaaktype_besluittypen.c.zaaktype_id == row.id, besluittypen.c.concept.is_(True)).limit(1))).first():
         problems.append({"name": "besluittypen", "code": "concept-relation",
                          "reason": "Alle besluittypen van het zaaktype moeten gepubliceerd zijn."})
+    ztiot = zaaktype_informatieobjecttypen
+    if (await session.execute(select(informatieobjecttypen.c.id).join(
+            ztiot, ztiot.c.iotype_id == informatieobjecttypen.c.id).where(
+            ztiot.c.zaaktype_id == row.id, informatieobjecttypen.c.concept.is_(True)).limit(1))).first():
+        problems.append({"name": "informatieobjecttypen", "code": "concept-relation",
+                         "reason": "Alle informatieobjecttypen van het zaaktype moeten gepubliceerd zijn."})
     if problems:
         raise ValidatieFout(problems)
     await session.execute(update(zaaktypen).where(zaaktypen.c.id == row.id).values(concept=False))
@@ -356,7 +369,8 @@ SUBTABLES: dict[str, Table] = {"statustypen": statustypen, "roltypen": roltypen,
 async def zaaktype_children(session: AsyncSession, ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
     """The URLs of the types under each zaaktype of a page, and of its besluittypen: one query for all kinds,
     whatever the page size."""
-    out: dict[int, dict[str, list[str]]] = {i: {name: [] for name in (*SUBTABLES, "besluittypen")} for i in ids}
+    out: dict[int, dict[str, list[str]]] = {i: {name: [] for name in (*SUBTABLES, "besluittypen",
+                                                                       "informatieobjecttypen")} for i in ids}
     if not ids:
         return out
     parts: list[Any] = [
@@ -367,10 +381,16 @@ async def zaaktype_children(session: AsyncSession, ids: Sequence[int]) -> dict[i
                         literal("besluittypen").label("kind"), besluittypen.c.id.label("rang"))
                  .join(besluittypen, besluittypen.c.id == zaaktype_besluittypen.c.besluittype_id)
                  .where(zaaktype_besluittypen.c.zaaktype_id.in_(ids)))
+    ztiot = zaaktype_informatieobjecttypen
+    parts.append(select(ztiot.c.zaaktype_id.label("zaaktype_id"), informatieobjecttypen.c.uuid.label("uuid"),
+                        literal("informatieobjecttypen").label("kind"), ztiot.c.volgnummer.label("rang"))
+                 .join(informatieobjecttypen, informatieobjecttypen.c.id == ztiot.c.iotype_id)
+                 .where(ztiot.c.zaaktype_id.in_(ids)))
     union = union_all(*parts).subquery()
     rows = (await session.execute(select(union).order_by(union.c.kind, union.c.rang))).all()
     for row in rows:
-        out[row.zaaktype_id][row.kind].append(row.uuid)
+        if row.uuid not in out[row.zaaktype_id][row.kind]:
+            out[row.zaaktype_id][row.kind].append(row.uuid)
     return out
 
 
@@ -380,7 +400,6 @@ def serialize_zaaktype(request: Request, row: Any, children: dict[str, list[str]
         "url": zaaktype_url(request, row.uuid), "uuid": row.uuid, "concept": row.concept,
         "catalogus": catalogus_url(request, row.catalogus_uuid),
         "beginGeldigheid": iso_date(row.begin_geldigheid), "eindeGeldigheid": iso_date(row.einde_geldigheid),
-        "informatieobjecttypen": [],
         **{name: [resource_url(request, CATALOGI_PREFIX, name, u) for u in uuids]
            for name, uuids in children.items()},
     })
@@ -401,9 +420,11 @@ class SubType:
 
     collection: str
     table: Table
-    model: type[schemas.Geldigheid]
+    model: type[ZgwBody]
     columns: Callable[[Any], dict[str, Any]]
 
+
+ZTIOT = "zaaktype-informatieobjecttypen"
 
 SUBTYPES = {
     "statustypen": SubType("statustypen", statustypen, schemas.StatusTypeIn,
@@ -418,6 +439,8 @@ SUBTYPES = {
                                           "ander_objecttype": b.ander_objecttype,
                                           "begin_geldigheid": b.begin_geldigheid,
                                           "einde_geldigheid": b.einde_geldigheid}),
+    ZTIOT: SubType(ZTIOT, zaaktype_informatieobjecttypen, schemas.ZaakTypeInformatieObjectTypeIn,
+                   lambda b: {"volgnummer": b.volgnummer, "richting": b.richting}),
 }
 
 
@@ -439,16 +462,17 @@ async def _concept_zaaktype_id(session: AsyncSession, request: Request, url: str
 
 
 async def _same_zaaktype(session: AsyncSession, request: Request, table: Table, collection: str,
-                         urls: Sequence[str], zaaktype_id: int) -> None:
+                         urls: Sequence[str], zaaktype_id: int, field: str | None = None) -> None:
+    """Each URL names a type of this collection under the given zaaktype; ``field`` for a single reference."""
     for i, url in enumerate(urls):
         found = uuid_from_url(request, url, CATALOGI_PREFIX, collection)
         row = None
         if found:
             row = (await session.execute(select(table.c.zaaktype_id).where(table.c.uuid == found))).first()
         if row is None:
-            raise ValidatieFout.single(f"{collection}.{i}", "bad-url", f"Dit {collection[:-2]} bestaat niet.")
+            raise ValidatieFout.single(field or f"{collection}.{i}", "bad-url", f"Dit {collection[:-2]} bestaat niet.")
         if row.zaaktype_id != zaaktype_id:
-            raise ValidatieFout.single(collection, "zaaktype-mismatch",
+            raise ValidatieFout.single(field or collection, "zaaktype-mismatch",
                                        f"De {collection} horen niet bij hetzelfde zaaktype.")
 
 
@@ -479,17 +503,14 @@ async def _check_sub_refs(session: AsyncSession, request: Request, kind: SubType
                 raise ValidatieFout.single("informatieobjecttypen", "relations-incorrect-catalogus",
                                            "Informatieobjecttypen moeten tot dezelfde catalogus behoren.")
         return await besluittype_ids(session, request, body.besluittypen, catalogus_id)
-    if kind.collection == "eigenschappen" and body.statustype:
-        found = uuid_from_url(request, body.statustype, CATALOGI_PREFIX, "statustypen")
-        row = None
-        if found:
-            row = (await session.execute(select(statustypen.c.zaaktype_id)
-                                         .where(statustypen.c.uuid == found))).first()
-        if row is None:
-            raise ValidatieFout.single("statustype", "bad-url", "Het statustype bestaat niet.")
-        if row.zaaktype_id != zaaktype_id:
-            raise ValidatieFout.single("statustype", "zaaktype-mismatch",
-                                       "Het statustype hoort niet bij hetzelfde zaaktype.")
+    if kind.collection in ("eigenschappen", ZTIOT) and body.statustype:
+        await _same_zaaktype(session, request, statustypen, "statustypen", [body.statustype], zaaktype_id,
+                             field="statustype")
+    if kind.collection == ZTIOT:
+        # One informatieobjecttype: the one the URL names, or the newest version of the omschrijving.
+        named = await typen.iotype_ids(session, request, catalogus_id, [body.informatieobjecttype],
+                                       field="informatieobjecttype")
+        return [named[0][-1]]
     if kind.collection == "statustypen" and body.eigenschappen:
         raise ValidatieFout.single("eigenschappen", "bad-url", "Koppel eigenschappen via het eigenschap zelf.")
     return []
@@ -497,20 +518,48 @@ async def _check_sub_refs(session: AsyncSession, request: Request, kind: SubType
 
 async def create_subtype(session: AsyncSession, request: Request, kind: SubType, body: Any,
                          auth: AuthContext | None = None) -> str:
+    # What the Referentielijsten API says is asked before the zaaktype is locked: a slow answer holds no lock.
+    gegevens, columns = await _stored(session, request, kind, body)
     zaaktype_id = await _concept_zaaktype_id(session, request, body.zaaktype, auth)
     linked = await _check_sub_refs(session, request, kind, body, zaaktype_id)
     new_uuid = str(uuid.uuid4())
     try:
         async with session.begin_nested():
             new_id = (await session.execute(insert(kind.table).values(
-                uuid=new_uuid, zaaktype_id=zaaktype_id, gegevens=body.model_dump(mode="json", by_alias=True),
-                **kind.columns(body)).returning(kind.table.c.id))).scalar_one()
+                uuid=new_uuid, zaaktype_id=zaaktype_id, gegevens=gegevens, **columns,
+                **_own_refs(kind, linked)).returning(kind.table.c.id))).scalar_one()
     except IntegrityError:
-        field = "volgnummer" if kind.collection == "statustypen" else "naam"
+        field = "volgnummer" if kind.collection in ("statustypen", ZTIOT) else "naam"
         raise ValidatieFout.single(field, "unique", f"Dit {field} bestaat al binnen het zaaktype.") from None
     if kind.collection == "resultaattypen":
         await _link(session, resultaattype_besluittypen, "resultaattype_id", new_id, "besluittype_id", linked)
     return new_uuid
+
+
+async def _stored(session: AsyncSession, request: Request, kind: SubType,
+                  body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The ``gegevens`` and columns a type is stored with: its body, and for a resultaattype what it takes from the
+    Referentielijsten API (``omschrijvingGeneriek``, a default archiefnominatie and archiefactietermijn)."""
+    gegevens = body.model_dump(mode="json", by_alias=True)
+    columns = kind.columns(body)
+    if kind.collection == "resultaattypen":
+        referentielijsten.check_brondatum(gegevens.get("brondatumArchiefprocedure"))
+        found = uuid_from_url(request, body.zaaktype, CATALOGI_PREFIX, "zaaktypen")
+        zaaktype = (await session.execute(select(zaaktypen.c.gegevens).where(zaaktypen.c.uuid == found))
+                    ).scalar_one_or_none() if found else None
+        if zaaktype is None:
+            raise ValidatieFout.single("zaaktype", "bad-url", "Het zaaktype bestaat niet.")
+        procestype = zaaktype.get("selectielijstProcestype") or ""
+        derived = await referentielijsten.resultaattype_afleidingen(request, gegevens, procestype)
+        gegevens.update(derived)
+        if "archiefnominatie" in derived:
+            columns["archiefnominatie"] = derived["archiefnominatie"]
+    return gegevens, columns
+
+
+def _own_refs(kind: SubType, linked: list[int]) -> dict[str, Any]:
+    """The reference a type keeps in a column of its own: a zaaktype-informatieobjecttype's informatieobjecttype."""
+    return {"iotype_id": linked[0]} if kind.collection == ZTIOT else {}
 
 
 def subtype_query(kind: SubType) -> Select[Any]:
@@ -521,8 +570,12 @@ def subtype_query(kind: SubType) -> Select[Any]:
         highest = (select(func.max(statustypen.c.volgnummer)).where(
             statustypen.c.zaaktype_id == zaaktypen.c.id).correlate(zaaktypen).scalar_subquery())
         cols.append(highest.label("hoogste_volgnummer"))
-    return (select(*cols).join(zaaktypen, zaaktypen.c.id == kind.table.c.zaaktype_id)
+    stmt = (select(*cols).join(zaaktypen, zaaktypen.c.id == kind.table.c.zaaktype_id)
             .join(catalogussen, catalogussen.c.id == zaaktypen.c.catalogus_id))
+    if kind.collection == ZTIOT:
+        stmt = stmt.add_columns(informatieobjecttypen.c.uuid.label("iotype_uuid")).join(
+            informatieobjecttypen, informatieobjecttypen.c.id == zaaktype_informatieobjecttypen.c.iotype_id)
+    return stmt
 
 
 async def get_subtype_row(session: AsyncSession, kind: SubType, sub_uuid: str, request: Request | None = None,
@@ -541,6 +594,7 @@ async def update_subtype(session: AsyncSession, request: Request, kind: SubType,
                          patch: dict[str, Any], *, partial: bool, auth: AuthContext | None = None) -> None:
     row = await get_subtype_row(session, kind, sub_uuid, request, auth)
     body = kind.model.model_validate({**row.gegevens, **patch} if partial else patch)
+    gegevens, columns = await _stored(session, request, kind, body)
     old_zaaktype_id = await _concept_zaaktype_id(session, request, _zaaktype_url_of(request, row), auth)
     zaaktype_id = await _concept_zaaktype_id(session, request, body.zaaktype)  # type: ignore[attr-defined]
     if zaaktype_id != old_zaaktype_id:
@@ -549,7 +603,7 @@ async def update_subtype(session: AsyncSession, request: Request, kind: SubType,
     try:
         async with session.begin_nested():
             await session.execute(update(kind.table).where(kind.table.c.id == row.id).values(
-                gegevens=body.model_dump(mode="json", by_alias=True), **kind.columns(body)))
+                gegevens=gegevens, **columns, **_own_refs(kind, linked)))
     except IntegrityError:
         raise ValidatieFout.single("nonFieldErrors", "unique", "Deze waarde bestaat al binnen het zaaktype.") from None
     if kind.collection == "resultaattypen":
@@ -589,6 +643,20 @@ def subtype_list_query(request: Request, kind: SubType, *, zaaktype: str | None,
     elif datum_geldigheid is not None:
         # A type without its own geldigheid is valid as long as its zaaktype is.
         stmt = stmt.where(geldig_op(zaaktypen.c.begin_geldigheid, zaaktypen.c.einde_geldigheid, datum_geldigheid))
+    return stmt
+
+
+def ztiot_filters(request: Request, stmt: Select[Any], *, informatieobjecttype: str | None,
+                  richting: str | None) -> Select[Any]:
+    """The filters only ``GET /zaaktype-informatieobjecttypen`` has; ``informatieobjecttype`` by URL or omschrijving."""
+    if informatieobjecttype is not None:
+        if informatieobjecttype.startswith(("http://", "https://")):
+            found = uuid_from_url(request, informatieobjecttype, CATALOGI_PREFIX, "informatieobjecttypen")
+            stmt = stmt.where(informatieobjecttypen.c.uuid == found) if found else stmt.where(false())
+        else:
+            stmt = stmt.where(informatieobjecttypen.c.omschrijving == informatieobjecttype)
+    if richting is not None:
+        stmt = stmt.where(zaaktype_informatieobjecttypen.c.richting == richting)
     return stmt
 
 
@@ -645,9 +713,11 @@ async def subtype_extras(session: AsyncSession, kind: SubType, rows: Sequence[An
         for link in links:
             out[link.resultaattype_id]["besluittypeOmschrijving"].append(link.omschrijving)
         wanted = {_uuid_of(u) for r in rows for u in r.gegevens.get("informatieobjecttypen") or []} - {None}
-        names = dict((await session.execute(select(informatieobjecttypen.c.uuid, informatieobjecttypen.c.omschrijving)
-                                             .where(informatieobjecttypen.c.uuid.in_(wanted)))).tuples().all()) \
-            if wanted else {}
+        names: dict[str, str] = {}
+        if wanted:
+            found = await session.execute(select(informatieobjecttypen.c.uuid, informatieobjecttypen.c.omschrijving)
+                                          .where(informatieobjecttypen.c.uuid.in_(wanted)))
+            names = {uuid: omschrijving for uuid, omschrijving in found}
         for row in rows:
             out[row.id]["informatieobjecttypeOmschrijving"] = [
                 names[u] for u in (_uuid_of(x) for x in row.gegevens.get("informatieobjecttypen") or []) if u in names]
@@ -667,6 +737,11 @@ def serialize_subtype(request: Request, kind: SubType, row: Any,
     })
     for key in ("beginGeldigheid", "eindeGeldigheid", "beginObject", "eindeObject"):
         out.setdefault(key, None)
+    if kind.collection == ZTIOT:
+        out["informatieobjecttype"] = resource_url(request, CATALOGI_PREFIX, "informatieobjecttypen", row.iotype_uuid)
+        out.setdefault("statustype", None)
+        for key in ("beginGeldigheid", "eindeGeldigheid", "beginObject", "eindeObject"):
+            out.pop(key, None)
     if kind.collection == "statustypen":
         out["isEindstatus"] = row.volgnummer == row.hoogste_volgnummer
         # The zaakobjecttype that names this statustype, if one does; none is left out, not invented.
@@ -676,7 +751,7 @@ def serialize_subtype(request: Request, kind: SubType, row: Any,
         out.setdefault("doorlooptijd", None)
         out.setdefault("toelichting", None)
     elif kind.collection == "resultaattypen":
-        out["omschrijvingGeneriek"] = row.gegevens.get("omschrijving", "")
+        out["omschrijvingGeneriek"] = row.gegevens.get("omschrijvingGeneriek", "")
         out["besluittypeOmschrijving"] = list(dict.fromkeys(extra.get("besluittypeOmschrijving", [])))
         out["informatieobjecttypeOmschrijving"] = list(dict.fromkeys(extra.get("informatieobjecttypeOmschrijving", [])))
         out["zaakobjecttypen"] = [resource_url(request, CATALOGI_PREFIX, "zaakobjecttypen", u)

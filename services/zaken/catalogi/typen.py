@@ -33,6 +33,7 @@ from services.zaken.catalogi.models import (
     resultaattype_besluittypen,
     resultaattypen,
     zaaktype_besluittypen,
+    zaaktype_informatieobjecttypen,
     zaaktypen,
 )
 from services.zaken.common import CATALOGI_PREFIX, iso_date, resource_url, uuid_from_url
@@ -144,27 +145,44 @@ async def _check_overlap(session: AsyncSession, kind: CatalogusType, catalogus_i
                                    "catalogus en opgegeven geldigheidsperiode.")
 
 
-async def _iotype_ids(session: AsyncSession, catalogus_id: int, omschrijvingen: Sequence[str]
-                                    ) -> list[int]:
-    """Every version of each named informatieobjecttype in the catalogus; a name that is not there is refused."""
-    ids: list[int] = []
-    for i, omschrijving in enumerate(dict.fromkeys(omschrijvingen)):
-        found = (await session.execute(select(informatieobjecttypen.c.id).where(
-            informatieobjecttypen.c.catalogus_id == catalogus_id,
-            informatieobjecttypen.c.omschrijving == omschrijving))).scalars().all()
-        if not found:
-            raise ValidatieFout.single(f"informatieobjecttypen.{i}", "does_not_exist",
-                                       f"Er is geen informatieobjecttype '{omschrijving[:80]}' in deze catalogus.")
-        ids += found
-    return ids
+async def iotype_ids(session: AsyncSession, request: Request, catalogus_id: int, refs: Sequence[str],
+                     field: str = "informatieobjecttypen") -> list[list[int]]:
+    """Per reference, the informatieobjecttype(n) it names in the catalogus: a URL names one (``bad-url`` when it is
+    not one of ours, ``relations-incorrect-catalogus`` when of another catalogus), an omschrijving every version of
+    it, newest last (``does_not_exist`` when there is none)."""
+    out: list[list[int]] = []
+    for i, ref in enumerate(refs):
+        name = f"{field}.{i}" if field.endswith("en") else field
+        if ref.startswith(("http://", "https://")):
+            found = uuid_from_url(request, ref, CATALOGI_PREFIX, "informatieobjecttypen")
+            row = None
+            if found:
+                row = (await session.execute(select(informatieobjecttypen.c.id, informatieobjecttypen.c.catalogus_id)
+                                             .where(informatieobjecttypen.c.uuid == found))).first()
+            if row is None:
+                raise ValidatieFout.single(name, "bad-url", "Het informatieobjecttype bestaat niet.")
+            if row.catalogus_id != catalogus_id:
+                raise ValidatieFout.single(field, "relations-incorrect-catalogus",
+                                           "Het informatieobjecttype hoort niet bij dezelfde catalogus.")
+            out.append([int(row.id)])
+            continue
+        ids = (await session.execute(select(informatieobjecttypen.c.id).where(
+            informatieobjecttypen.c.catalogus_id == catalogus_id, informatieobjecttypen.c.omschrijving == ref)
+            .order_by(informatieobjecttypen.c.id))).scalars().all()
+        if not ids:
+            raise ValidatieFout.single(name, "does_not_exist",
+                                       f"Er is geen informatieobjecttype '{ref[:80]}' in deze catalogus.")
+        out.append([int(x) for x in ids])
+    return out
 
 
-async def _write_links(session: AsyncSession, kind: CatalogusType, type_id: int, catalogus_id: int,
-                       body: Any) -> None:
+async def _write_links(session: AsyncSession, request: Request, kind: CatalogusType, type_id: int,
+                       catalogus_id: int, body: Any) -> None:
     if kind is not BESLUITTYPEN:
         return
     link = besluittype_iotypen
-    ids = await _iotype_ids(session, catalogus_id, body.informatieobjecttypen)
+    ids = list(dict.fromkeys(i for found in await iotype_ids(session, request, catalogus_id,
+                                                               body.informatieobjecttypen) for i in found))
     await session.execute(delete(link).where(link.c.besluittype_id == type_id))
     for iot_id in ids:
         await session.execute(insert(link).values(besluittype_id=type_id, iotype_id=iot_id))
@@ -182,15 +200,14 @@ async def create(session: AsyncSession, request: Request, auth: AuthContext, kin
     type_id = (await session.execute(insert(kind.table).values(
         uuid=new_uuid, catalogus_id=catalogus_id, concept=True, **_columns(kind, body))
         .returning(kind.table.c.id))).scalar_one()
-    await _write_links(session, kind, type_id, catalogus_id, body)
+    await _write_links(session, request, kind, type_id, catalogus_id, body)
     return new_uuid
 
 
 async def update_(session: AsyncSession, request: Request, auth: AuthContext, kind: CatalogusType, type_uuid: str,
                   patch: dict[str, Any], *, partial: bool) -> None:
     row = await get_row(session, request, auth, kind, type_uuid, for_update=True)
-    body = kind.model.model_validate({**row.gegevens, **_writable_fields(patch)} if partial
-                                     else _writable_fields(patch))
+    body = kind.model.model_validate({**row.gegevens, **patch} if partial else patch)
     if not row.concept:
         changed = {k for k, v in body.model_dump(mode="json", by_alias=True).items() if row.gegevens.get(k) != v}
         if changed - _PUBLISHED_MUTABLE:
@@ -200,22 +217,7 @@ async def update_(session: AsyncSession, request: Request, auth: AuthContext, ki
         raise ValidatieFout.single("catalogus", "wijzigen-niet-toegelaten", "De catalogus kan niet wijzigen.")
     await _check_overlap(session, kind, row.catalogus_id, body, exclude_id=row.id)
     await session.execute(update(kind.table).where(kind.table.c.id == row.id).values(**_columns(kind, body)))
-    await _write_links(session, kind, row.id, row.catalogus_id, body)
-
-
-# What the API shows but a client does not write: a body read back and sent again still validates.
-_READ_ONLY = {"url", "uuid", "concept", "zaaktypen", "besluittypen", "resultaattypen", "resultaattypenOmschrijving",
-              "vastgelegdIn"}
-
-
-def _writable_fields(patch: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in patch.items() if k not in _READ_ONLY}
-    if isinstance(out.get("informatieobjecttypen"), list) and "informatieobjecttypen" in patch and any(
-            isinstance(v, str) and v.startswith(("http://", "https://")) for v in out["informatieobjecttypen"]):
-        # A besluittype read back gives URLs here; they are not what a client writes (omschrijvingen).
-        raise ValidatieFout.single("informatieobjecttypen", "invalid",
-                                   "Geef de omschrijvingen van de informatieobjecttypen, geen URL's.")
-    return out
+    await _write_links(session, request, kind, row.id, row.catalogus_id, body)
 
 
 async def delete_(session: AsyncSession, request: Request, auth: AuthContext, kind: CatalogusType,
@@ -225,7 +227,8 @@ async def delete_(session: AsyncSession, request: Request, auth: AuthContext, ki
         raise ValidatieFout.single("nonFieldErrors", "non-concept-object",
                                    f"Het is niet toegestaan om een gepubliceerd {kind.weergave} te verwijderen.")
     column = "besluittype_id" if kind is BESLUITTYPEN else "iotype_id"
-    for link in (zaaktype_besluittypen, besluittype_iotypen, resultaattype_besluittypen):
+    for link in (zaaktype_besluittypen, besluittype_iotypen, resultaattype_besluittypen,
+                 zaaktype_informatieobjecttypen):
         if column in link.c:
             await session.execute(delete(link).where(link.c[column] == row.id))
     await session.execute(delete(kind.table).where(kind.table.c.id == row.id))

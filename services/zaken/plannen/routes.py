@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from sds.runtime.pagination import Pagination, paginate
 from services.zaken.plannen import schemas, service
-from services.zaken.zaken import service as zaken_service
+from services.zaken.zaken import reading
 from services.zaken.zaken.routes import Context, _require
 
 router = APIRouter()
@@ -84,6 +84,6 @@ async def zaak_escalate(uuid: uuid.UUID, body: schemas.EscalatieIn, ctx: Context
     _require(ctx, "zaken.bijwerken")
     async with ctx.uow:
         hoofd_uuid = await service.escalate(ctx, str(uuid), body)
-        out = await zaken_service.read_zaak(ctx, hoofd_uuid, scope=None)
+        out = await reading.read_zaak(ctx, hoofd_uuid, scope=None)
     response.headers["Location"] = out["url"]
     return out

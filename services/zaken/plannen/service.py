@@ -19,10 +19,12 @@ from services.zaken.catalogi.models import catalogussen, roltypen, zaaktypen
 from services.zaken.common import CATALOGI_PREFIX, INTEGRAAL, uuid_from_url
 from services.zaken.plannen import schemas
 from services.zaken.plannen.models import plan_regisseurs, plan_zaken, plannen
+from services.zaken.zaken import access, audit, subresources
 from services.zaken.zaken import service as zaken_service
+from services.zaken.zaken.context import Ctx, visible_zaak
 from services.zaken.zaken.models import rollen, zaken
 from services.zaken.zaken.schemas import BetrokkeneIdentificatie, RolIn, ZaakIn
-from services.zaken.zaken.service import Ctx, Herkomst
+from services.zaken.zaken.service import Herkomst
 
 # --- plannen ---------------------------------------------------------------------------------------------------
 
@@ -30,11 +32,11 @@ from services.zaken.zaken.service import Ctx, Herkomst
 async def _plan_zaken(ctx: Ctx, urls: list[str], huishouden: str) -> list[Any]:
     rows = []
     for i, url in enumerate(urls):
-        zaak = await zaken_service._zaak_by_url(ctx, url, f"zaken.{i}")
+        zaak = await access.zaak_by_url(ctx, url, f"zaken.{i}")
         if zaak.huishouden != huishouden:
             raise ValidatieFout.single(f"zaken.{i}", "huishouden-mismatch",
                                        "Een plan omvat alleen zaken van zijn eigen huishouden.")
-        await zaken_service.authorise_write(ctx, zaak, ("zaken.bijwerken",))
+        await access.authorise_write(ctx, zaak, ("zaken.bijwerken",))
         rows.append(zaak)
     return rows
 
@@ -70,7 +72,7 @@ def plan_visible(ctx: Ctx) -> Any:
     if ctx.auth.heeft_alle_autorisaties:
         return plannen.c.id.is_not(None)
     return exists().where(plan_zaken.c.plan_id == plannen.c.id, zaken.c.id == plan_zaken.c.zaak_id,
-                          zaken_service.visible_zaak(ctx))
+                          visible_zaak(ctx))
 
 
 async def update_plan(ctx: Ctx, plan_uuid: str, body: schemas.PlanPatch) -> None:
@@ -123,7 +125,7 @@ async def serialize_plannen(ctx: Ctx, rows: list[Any]) -> list[dict[str, Any]]:
     if ids:
         for row in (await ctx.session.execute(
                 select(plan_zaken.c.plan_id, zaken.c.uuid).join(zaken, zaken.c.id == plan_zaken.c.zaak_id)
-                .where(plan_zaken.c.plan_id.in_(ids), zaken_service.visible_zaak(ctx)).order_by(zaken.c.id))).all():
+                .where(plan_zaken.c.plan_id.in_(ids), visible_zaak(ctx)).order_by(zaken.c.id))).all():
             linked[row.plan_id].append(row.uuid)
         for row in (await ctx.session.execute(select(plan_regisseurs).where(
                 plan_regisseurs.c.plan_id.in_(ids), plan_regisseurs.c.tot.is_(None)))).all():
@@ -170,12 +172,12 @@ async def _plan_event(ctx: Ctx, plan_uuid: str, wijziging: str) -> None:
 
 
 async def _regisseur_rol(ctx: Ctx, plan: Any, body: schemas.RegisseurIn) -> tuple[str, Any]:
-    zaak = await zaken_service._zaak_by_url(ctx, body.zaak, lock=True)
+    zaak = await access.zaak_by_url(ctx, body.zaak, lock=True)
     in_plan = (await ctx.session.execute(select(plan_zaken.c.zaak_id).where(
         plan_zaken.c.plan_id == plan.id, plan_zaken.c.zaak_id == zaak.id))).first()
     if in_plan is None:
         raise ValidatieFout.single("zaak", "zaak-niet-in-plan", "De regisseur krijgt een rol op een zaak van het plan.")
-    await zaken_service.authorise_write(ctx, zaak, ("zaken.bijwerken",))
+    await access.authorise_write(ctx, zaak, ("zaken.bijwerken",))
     roltype = (await ctx.session.execute(select(roltypen).where(
         roltypen.c.zaaktype_id == zaak.zaaktype_id, func.lower(roltypen.c.omschrijving) == "regisseur"))).first()
     if roltype is None:
@@ -185,7 +187,7 @@ async def _regisseur_rol(ctx: Ctx, plan: Any, body: schemas.RegisseurIn) -> tupl
                 betrokkene_identificatie=BetrokkeneIdentificatie(
                     identificatie=body.medewerker.identificatie, achternaam=body.medewerker.achternaam or None,
                     voorletters=body.medewerker.voorletters or None))
-    rol_uuid = await zaken_service.insert_rol(ctx, zaak, roltype, rol)
+    rol_uuid = await subresources.insert_rol(ctx, zaak, roltype, rol)
     return rol_uuid, zaak
 
 
@@ -222,7 +224,7 @@ async def hand_over(ctx: Ctx, plan_uuid: str, body: schemas.OverdrachtIn) -> Non
     if current is None:
         raise ValidatieFout.single("nonFieldErrors", "geen-regisseur", "Dit plan heeft nog geen regisseur.")
     old_zaak = (await ctx.session.execute(select(zaken).where(zaken.c.uuid == current.zaak_uuid))).one()
-    await zaken_service.authorise_write(ctx, old_zaak, ("zaken.bijwerken",))
+    await access.authorise_write(ctx, old_zaak, ("zaken.bijwerken",))
     await ctx.session.execute(update(plan_regisseurs).where(plan_regisseurs.c.id == current.id)
                               .values(tot=datetime.now(UTC)))
     # The old rol leaves the zaak (a zaak has one regisseur); who held it and until when stays in the plan.
@@ -275,17 +277,17 @@ async def _integral_zaaktype(ctx: Ctx, url: str | None) -> str:
 
 async def escalate(ctx: Ctx, zaak_uuid: str, body: schemas.EscalatieIn) -> str:
     """Open (or reuse) the household's integral hoofdzaak and hang the kolom zaken under it as deelzaken."""
-    zaak = await zaken_service._zaak_by_uuid(ctx, zaak_uuid, lock=True)
-    if not await zaken_service._granted(ctx, zaak.id, "zaken.lezen"):
+    zaak = await access.zaak_by_uuid(ctx, zaak_uuid, lock=True)
+    if not await access.granted(ctx, zaak.id, "zaken.lezen"):
         raise NotFound()
-    await zaken_service.authorise_write(ctx, zaak, ("zaken.bijwerken",))
+    await access.authorise_write(ctx, zaak, ("zaken.bijwerken",))
     kolom_zaken = [zaak]
     for i, url in enumerate(body.deelzaken):
-        other = await zaken_service._zaak_by_url(ctx, url, f"deelzaken.{i}", lock=True)
+        other = await access.zaak_by_url(ctx, url, f"deelzaken.{i}", lock=True)
         if other.huishouden != zaak.huishouden:
             raise ValidatieFout.single(f"deelzaken.{i}", "huishouden-mismatch",
                                        "Alleen zaken van hetzelfde huishouden gaan samen naar het integrale team.")
-        await zaken_service.authorise_write(ctx, other, ("zaken.bijwerken",))
+        await access.authorise_write(ctx, other, ("zaken.bijwerken",))
         if other.id not in {z.id for z in kolom_zaken}:
             kolom_zaken.append(other)
     if zaak.huishouden is None:
@@ -318,7 +320,7 @@ async def escalate(ctx: Ctx, zaak_uuid: str, body: schemas.EscalatieIn) -> str:
         await ctx.session.execute(update(zaken).where(and_(zaken.c.id == z.id)).values(
             hoofdzaak_id=hoofd.id, gegevens={**z.gegevens, "hoofdzaak": hoofd_url}))
         url = ctx.url("zaken", z.uuid)
-        await zaken_service.audit.record(ctx, zaak_uuid=z.uuid, actie="partial_update", resource="zaak",
+        await audit.record(ctx, zaak_uuid=z.uuid, actie="partial_update", resource="zaak",
                                          resource_url=url, weergave=z.identificatie,
                                          oud={"hoofdzaak": None}, nieuw={"hoofdzaak": hoofd_url})
         await events.record(ctx.uow, "nl.sociaal-domein.zaken.zaak-geescaleerd", {

@@ -1,6 +1,6 @@
 """ZGW authorisation on zaken: a client's grants become part of the query.
 
-A grant gives scopes on the component ``zaken``, for all zaken or for one zaaktype, one catalogus or
+A grant gives scopes on the component ``zrc``, for all zaken or for one zaaktype, one catalogus or
 one kolom, up to a ``maxVertrouwelijkheidaanduiding``. Lists are filtered by that clause inside the
 query (so paging and counts hold), a detail outside it is 404 and a write outside it is 403.
 """
@@ -14,11 +14,12 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from sds.runtime.auth import AuthContext, Autorisatie, vertrouwelijkheid_rank
 from sds.runtime.errors import PermissionDenied
+from sds.runtime.scopes import ZAKEN_AANMAKEN, ZRC
 from services.zaken.catalogi.models import catalogussen, zaaktypen
 from services.zaken.common import CATALOGI_PREFIX, uuid_from_url
 from services.zaken.zaken.models import zaken
 
-COMPONENT = "zaken"
+COMPONENT = ZRC
 _HIGHEST = vertrouwelijkheid_rank("zeer_geheim")
 
 
@@ -69,7 +70,7 @@ def visible_clause(request: Request, auth: AuthContext, scope: str) -> ColumnEle
 
 
 def may_create(request: Request, auth: AuthContext, *, zaaktype_uuid: str, catalogus_uuid: str, kolom: str | None,
-               vertrouwelijkheidaanduiding: str, scope: str = "zaken.aanmaken") -> bool:
+               vertrouwelijkheidaanduiding: str, scope: str = ZAKEN_AANMAKEN) -> bool:
     """Whether a grant covers a zaak that does not exist yet (a create checks before it writes)."""
     if auth.heeft_alle_autorisaties:
         return True

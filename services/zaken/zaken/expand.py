@@ -16,9 +16,9 @@ from sds.runtime.errors import ValidatieFout
 from services.zaken.catalogi import service as catalogi
 from services.zaken.catalogi.models import zaaktypen
 from services.zaken.common import CATALOGI_PREFIX, ZAKEN_PREFIX, uuid_from_url
-from services.zaken.zaken import service
+from services.zaken.zaken import reading, subresources
+from services.zaken.zaken.context import Ctx, visible_zaak
 from services.zaken.zaken.models import resultaten, rollen, statussen, zaken
-from services.zaken.zaken.service import Ctx
 
 SUPPORTED = ("zaaktype", "status", "status.statustype", "resultaat", "resultaat.resultaattype", "rollen",
              "rollen.roltype", "hoofdzaak", "deelzaken")
@@ -54,8 +54,8 @@ async def apply(ctx: Ctx, items: list[dict[str, Any]], paths: set[str]) -> None:
         for item in items:
             item["_expand"]["zaaktype"] = found.get(item["zaaktype"])
     for ref, table, select_stmt, serialize, child, kind in (
-        ("status", statussen, service.status_select(), service.serialize_status, "statustype", "statustypen"),
-        ("resultaat", resultaten, service.resultaat_select(), service.serialize_resultaat, "resultaattype",
+        ("status", statussen, subresources.status_select(), subresources.serialize_status, "statustype", "statustypen"),
+        ("resultaat", resultaten, subresources.resultaat_select(), subresources.serialize_resultaat, "resultaattype",
          "resultaattypen"),
     ):
         if ref not in paths:
@@ -69,8 +69,9 @@ async def apply(ctx: Ctx, items: list[dict[str, Any]], paths: set[str]) -> None:
             item["_expand"][ref] = found.get(item[ref]) if item[ref] else None
     if "rollen" in paths:
         uuids = _uuids([u for i in items for u in i["rollen"]], ctx, ZAKEN_PREFIX, "rollen")
-        rows = (await ctx.session.execute(service.rol_select().where(rollen.c.uuid.in_(uuids)))).all() if uuids else []
-        found = {o["url"]: o for o in (service.serialize_rol(ctx, r) for r in rows)}
+        stmt = subresources.rol_select().where(rollen.c.uuid.in_(uuids))
+        rows = (await ctx.session.execute(stmt)).all() if uuids else []
+        found = {o["url"]: o for o in (subresources.serialize_rol(ctx, r) for r in rows)}
         if "rollen.roltype" in paths:
             await _expand_types(ctx, list(found.values()), "roltype", "roltypen")
         for item in items:
@@ -107,6 +108,6 @@ async def _expand_types(ctx: Ctx, parents: list[dict[str, Any]], field: str, col
 async def _zaken(ctx: Ctx, uuids: list[str]) -> dict[str, dict[str, Any]]:
     if not uuids:
         return {}
-    rows = (await ctx.session.execute(select(zaken).where(zaken.c.uuid.in_(uuids), service.visible_zaak(ctx)))).all()
-    children = await service.zaak_children(ctx.session, [r.id for r in rows])
-    return {o["url"]: o for o in (service.serialize_zaak(ctx, r, children[r.id]) for r in rows)}
+    rows = (await ctx.session.execute(select(zaken).where(zaken.c.uuid.in_(uuids), visible_zaak(ctx)))).all()
+    children = await reading.zaak_children(ctx.session, [r.id for r in rows])
+    return {o["url"]: o for o in (reading.serialize_zaak(ctx, r, children[r.id]) for r in rows)}

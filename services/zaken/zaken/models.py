@@ -136,6 +136,20 @@ klantcontacten = Table(
     Column("gegevens", Json, nullable=False),
 )
 
+# The relation of a zaak to an informatieobject in a Documenten API (ZGW: the Zaken API keeps it, the document
+# lives there); unique per pair, as in ZGW.
+zaakinformatieobjecten = Table(
+    "zaakinformatieobjecten",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("zaak_id", Id, ForeignKey("zaken.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("informatieobject", String(1000), nullable=False, index=True),
+    Column("registratiedatum", DateTime(timezone=True), nullable=False),
+    Column("gegevens", Json, nullable=False),
+    UniqueConstraint("zaak_id", "informatieobject"),
+)
+
 zaakeigenschappen = Table(
     "zaakeigenschappen",
     metadata,
@@ -156,3 +170,7 @@ audittrail = Table(
     Column("aanmaakdatum", DateTime(timezone=True), nullable=False),
     Column("gegevens", Json, nullable=False),
 )
+
+
+# The zaak a deelzaak belongs to, in queries that read a zaak together with its hoofdzaak.
+hoofd = zaken.alias("hoofd")

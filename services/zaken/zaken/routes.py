@@ -1,5 +1,5 @@
 """HTTP routes of the Zaken API 1.5.1: zaken, statussen, rollen, resultaten, zaakobjecten, klantcontacten,
-zaakeigenschappen and the audittrail of a zaak."""
+zaakeigenschappen, zaakinformatieobjecten and the audittrail of a zaak."""
 
 from __future__ import annotations
 
@@ -15,9 +15,21 @@ from sds.runtime.app import Uow
 from sds.runtime.auth import Auth
 from sds.runtime.errors import ApiError, NotFound
 from sds.runtime.pagination import Pagination, paginate
+from sds.runtime.scopes import ZRC
 from services.zaken.catalogi.models import resultaattypen, roltypen, statustypen
 from services.zaken.common import CATALOGI_PREFIX, split_csv, uuid_from_url
-from services.zaken.zaken import expand, queries, schemas, service, updates
+from services.zaken.zaken import (
+    counters,
+    expand,
+    informatieobjecten,
+    queries,
+    reading,
+    schemas,
+    service,
+    subresources,
+    updates,
+)
+from services.zaken.zaken.context import Ctx, visible_zaak
 from services.zaken.zaken.models import (
     audittrail,
     klantcontacten,
@@ -25,16 +37,18 @@ from services.zaken.zaken.models import (
     rollen,
     statussen,
     zaakeigenschappen,
+    zaakinformatieobjecten,
     zaakobjecten,
     zaken,
 )
-from services.zaken.zaken.service import Ctx
 
 router = APIRouter()
 
 PatchBody = Annotated[dict[str, Any], Body()]
 UrlQuery = Annotated[str | None, Query(max_length=1000)]
 CRS = "EPSG:4326"
+# The spec lists zaakinformatieobjecten without pages; a zaak with more than this is not a list to send whole.
+ZIO_LIST_MAX = 1000
 
 
 async def crs(accept_crs: Annotated[str | None, Header(alias="Accept-Crs", max_length=50)] = None,
@@ -64,8 +78,8 @@ def _crs_header(response: Response) -> None:
 
 def _require(ctx: Ctx, *scopes: str) -> None:
     """The scope check before any query: a client without it gets 403 on writes, whatever the zaak."""
-    if not any(ctx.auth.has_scope("zaken", s) for s in scopes):
-        ctx.auth.require_scope("zaken", scopes[0])
+    if not any(ctx.auth.has_scope(ZRC, s) for s in scopes):
+        ctx.auth.require_scope(ZRC, scopes[0])
 
 
 # --- zaken --------------------------------------------------------------------------------------------------
@@ -74,10 +88,10 @@ def _require(ctx: Ctx, *scopes: str) -> None:
 async def _zaak_page(ctx: Ctx, stmt: Select[Any], pagination: Any, filters: dict[str, Any],
                      expand_paths: set[str]) -> dict[str, Any]:
     async with ctx.uow:
-        count = await service.known_count(ctx.session, ctx.request, ctx.auth, filters)
+        count = await counters.known_count(ctx.session, ctx.request, ctx.auth, filters)
         page = await paginate(ctx.session, stmt, pagination, ctx.request, lambda row: row, count=count)
-        children = await service.zaak_children(ctx.session, [r.id for r in page["results"]])
-        page["results"] = [service.serialize_zaak(ctx, r, children[r.id]) for r in page["results"]]
+        children = await reading.zaak_children(ctx.session, [r.id for r in page["results"]])
+        page["results"] = [reading.serialize_zaak(ctx, r, children[r.id]) for r in page["results"]]
         await expand.apply(ctx, page["results"], expand_paths)
     return page
 
@@ -153,7 +167,7 @@ async def zaak_list(
         "maximaleVertrouwelijkheidaanduiding": maximale_vertrouwelijkheidaanduiding,
         "rol__betrokkeneIdentificatie__medewerker__identificatie": rol__medewerker,
     }
-    stmt = service.zaak_select().where(service.visible_zaak(ctx))
+    stmt = reading.zaak_select().where(visible_zaak(ctx))
     stmt = queries.apply_ordering(queries.apply_filters(ctx.request, stmt, filters), ordering)
     _crs_header(response)
     return await _zaak_page(ctx, stmt, pagination, filters, expand_paths)
@@ -170,7 +184,7 @@ async def zaak_search(body: schemas.ZaakZoek, ctx: Context, pagination: Paginati
         from sds.runtime.errors import ValidatieFout
 
         raise ValidatieFout.single("zaakgeometrie", "invalid", "Zoeken op geometrie wordt niet ondersteund.")
-    stmt = service.zaak_select().where(service.visible_zaak(ctx))
+    stmt = reading.zaak_select().where(visible_zaak(ctx))
     stmt = queries.apply_ordering(queries.apply_filters(ctx.request, stmt, filters), body.ordering)
     _crs_header(response)
     return await _zaak_page(ctx, stmt, pagination, filters, expand_paths)
@@ -183,7 +197,7 @@ async def zaak_create(body: schemas.ZaakIn, ctx: Context, response: Response, _c
         new_uuid = await service.create_zaak(ctx, body)
     # Read back after the commit, so the identificatie counter is not held while the answer is built.
     async with ctx.uow:
-        out = await service.read_zaak(ctx, new_uuid, scope=None)
+        out = await reading.read_zaak(ctx, new_uuid, scope=None)
     response.headers["Location"] = out["url"]
     _crs_header(response)
     return out
@@ -195,7 +209,7 @@ async def zaak_read(uuid: uuid.UUID, ctx: Context, response: Response, _crs: Crs
     _require(ctx, "zaken.lezen")
     expand_paths = expand.parse(expand_)
     async with ctx.uow:
-        out = await service.read_zaak(ctx, str(uuid))
+        out = await reading.read_zaak(ctx, str(uuid))
         await expand.apply(ctx, [out], expand_paths)
     _crs_header(response)
     return out
@@ -206,7 +220,7 @@ async def zaak_update(uuid: uuid.UUID, body: PatchBody, ctx: Context, response: 
     _require(ctx, "zaken.bijwerken")
     async with ctx.uow:
         await service.update_zaak(ctx, str(uuid), body, partial=False)
-        out = await service.read_zaak(ctx, str(uuid), scope=None)
+        out = await reading.read_zaak(ctx, str(uuid), scope=None)
     _crs_header(response)
     return out
 
@@ -217,7 +231,7 @@ async def zaak_partial_update(uuid: uuid.UUID, body: PatchBody, ctx: Context, re
     _require(ctx, "zaken.bijwerken")
     async with ctx.uow:
         await service.update_zaak(ctx, str(uuid), body, partial=True)
-        out = await service.read_zaak(ctx, str(uuid), scope=None)
+        out = await reading.read_zaak(ctx, str(uuid), scope=None)
     _crs_header(response)
     return out
 
@@ -236,7 +250,7 @@ async def zaak_delete(uuid: uuid.UUID, ctx: Context) -> Response:
 async def _one(ctx: Ctx, stmt: Select[Any], serialize: Callable[[Ctx, Any], dict[str, Any]],
                scope: str | None = "zaken.lezen") -> dict[str, Any]:
     if scope is not None:
-        stmt = stmt.where(service.visible_zaak(ctx, scope))
+        stmt = stmt.where(visible_zaak(ctx, scope))
     async with ctx.uow:
         row = (await ctx.session.execute(stmt)).first()
     if row is None:
@@ -247,7 +261,7 @@ async def _one(ctx: Ctx, stmt: Select[Any], serialize: Callable[[Ctx, Any], dict
 async def _list(ctx: Ctx, stmt: Select[Any], pagination: Any,
                 serialize: Callable[[Ctx, Any], dict[str, Any]]) -> dict[str, Any]:
     _require(ctx, "zaken.lezen")
-    stmt = stmt.where(service.visible_zaak(ctx))
+    stmt = stmt.where(visible_zaak(ctx))
     async with ctx.uow:
         return await paginate(ctx.session, stmt, pagination, ctx.request, lambda row: serialize(ctx, row))
 
@@ -263,21 +277,21 @@ def _type_filter(request: Request, stmt: Select[Any], value: str | None, table: 
 async def status_list(ctx: Context, pagination: Pagination, zaak: UrlQuery = None, statustype: UrlQuery = None,
                       indicatie_laatst: Annotated[bool | None, Query(alias="indicatieLaatstGezetteStatus")] = None,
                       ) -> dict[str, Any]:
-    stmt = queries.zaak_url_filter(ctx.request, zaak, zaken.c.uuid, service.status_select())
+    stmt = queries.zaak_url_filter(ctx.request, zaak, zaken.c.uuid, subresources.status_select())
     stmt = _type_filter(ctx.request, stmt, statustype, statustypen, "statustypen")
     if indicatie_laatst is not None:
         stmt = stmt.where(statussen.c.id == zaken.c.status_id if indicatie_laatst
                           else (zaken.c.status_id != statussen.c.id))
-    return await _list(ctx, stmt.order_by(statussen.c.id), pagination, service.serialize_status)
+    return await _list(ctx, stmt.order_by(statussen.c.id), pagination, subresources.serialize_status)
 
 
 @router.post("/statussen", status_code=201, tags=["statussen"])
 async def status_create(body: schemas.StatusIn, ctx: Context, response: Response) -> dict[str, Any]:
     _require(ctx, "zaken.statussen.toevoegen", "zaken.bijwerken", "zaken.aanmaken")
     async with ctx.uow:
-        new_uuid = await service.create_status(ctx, body)
-        row = (await ctx.session.execute(service.status_select().where(statussen.c.uuid == new_uuid))).one()
-    out = service.serialize_status(ctx, row)
+        new_uuid = await subresources.create_status(ctx, body)
+        row = (await ctx.session.execute(subresources.status_select().where(statussen.c.uuid == new_uuid))).one()
+    out = subresources.serialize_status(ctx, row)
     response.headers["Location"] = out["url"]
     return out
 
@@ -285,7 +299,8 @@ async def status_create(body: schemas.StatusIn, ctx: Context, response: Response
 @router.get("/statussen/{uuid}", tags=["statussen"])
 async def status_read(uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
     _require(ctx, "zaken.lezen")
-    return await _one(ctx, service.status_select().where(statussen.c.uuid == str(uuid)), service.serialize_status)
+    return await _one(ctx, subresources.status_select().where(statussen.c.uuid == str(uuid)),
+                      subresources.serialize_status)
 
 
 @router.get("/rollen", tags=["rollen"])
@@ -297,7 +312,7 @@ async def rol_list(
     medewerker: Annotated[str | None, Query(alias="betrokkeneIdentificatie__medewerker__identificatie",
                                             max_length=24)] = None,
 ) -> dict[str, Any]:
-    stmt = queries.zaak_url_filter(ctx.request, zaak, zaken.c.uuid, service.rol_select())
+    stmt = queries.zaak_url_filter(ctx.request, zaak, zaken.c.uuid, subresources.rol_select())
     stmt = _type_filter(ctx.request, stmt, roltype, roltypen, "roltypen")
     for value, column in ((betrokkene, rollen.c.betrokkene), (betrokkene_type, rollen.c.betrokkene_type),
                           (omschrijving, rollen.c.omschrijving),
@@ -305,16 +320,16 @@ async def rol_list(
                           (medewerker, rollen.c.medewerker_identificatie)):
         if value is not None:
             stmt = stmt.where(column == value)
-    return await _list(ctx, stmt.order_by(rollen.c.id), pagination, service.serialize_rol)
+    return await _list(ctx, stmt.order_by(rollen.c.id), pagination, subresources.serialize_rol)
 
 
 @router.post("/rollen", status_code=201, tags=["rollen"])
 async def rol_create(body: schemas.RolIn, ctx: Context, response: Response) -> dict[str, Any]:
     _require(ctx, "zaken.bijwerken", "zaken.aanmaken")
     async with ctx.uow:
-        new_uuid = await service.create_rol(ctx, body)
-        row = (await ctx.session.execute(service.rol_select().where(rollen.c.uuid == new_uuid))).one()
-    out = service.serialize_rol(ctx, row)
+        new_uuid = await subresources.create_rol(ctx, body)
+        row = (await ctx.session.execute(subresources.rol_select().where(rollen.c.uuid == new_uuid))).one()
+    out = subresources.serialize_rol(ctx, row)
     response.headers["Location"] = out["url"]
     return out
 
@@ -322,32 +337,32 @@ async def rol_create(body: schemas.RolIn, ctx: Context, response: Response) -> d
 @router.get("/rollen/{uuid}", tags=["rollen"])
 async def rol_read(uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
     _require(ctx, "zaken.lezen")
-    return await _one(ctx, service.rol_select().where(rollen.c.uuid == str(uuid)), service.serialize_rol)
+    return await _one(ctx, subresources.rol_select().where(rollen.c.uuid == str(uuid)), subresources.serialize_rol)
 
 
 @router.delete("/rollen/{uuid}", status_code=204, tags=["rollen"])
 async def rol_delete(uuid: uuid.UUID, ctx: Context) -> Response:
     _require(ctx, "zaken.bijwerken")
     async with ctx.uow:
-        await service.delete_rol(ctx, str(uuid))
+        await subresources.delete_rol(ctx, str(uuid))
     return Response(status_code=204)
 
 
 @router.get("/resultaten", tags=["resultaten"])
 async def resultaat_list(ctx: Context, pagination: Pagination, zaak: UrlQuery = None,
                          resultaattype: UrlQuery = None) -> dict[str, Any]:
-    stmt = queries.zaak_url_filter(ctx.request, zaak, zaken.c.uuid, service.resultaat_select())
+    stmt = queries.zaak_url_filter(ctx.request, zaak, zaken.c.uuid, subresources.resultaat_select())
     stmt = _type_filter(ctx.request, stmt, resultaattype, resultaattypen, "resultaattypen")
-    return await _list(ctx, stmt.order_by(resultaten.c.id), pagination, service.serialize_resultaat)
+    return await _list(ctx, stmt.order_by(resultaten.c.id), pagination, subresources.serialize_resultaat)
 
 
 @router.post("/resultaten", status_code=201, tags=["resultaten"])
 async def resultaat_create(body: schemas.ResultaatIn, ctx: Context, response: Response) -> dict[str, Any]:
     _require(ctx, "zaken.bijwerken")
     async with ctx.uow:
-        new_uuid = await service.create_resultaat(ctx, body)
-        row = (await ctx.session.execute(service.resultaat_select().where(resultaten.c.uuid == new_uuid))).one()
-    out = service.serialize_resultaat(ctx, row)
+        new_uuid = await subresources.create_resultaat(ctx, body)
+        row = (await ctx.session.execute(subresources.resultaat_select().where(resultaten.c.uuid == new_uuid))).one()
+    out = subresources.serialize_resultaat(ctx, row)
     response.headers["Location"] = out["url"]
     return out
 
@@ -355,16 +370,17 @@ async def resultaat_create(body: schemas.ResultaatIn, ctx: Context, response: Re
 @router.get("/resultaten/{uuid}", tags=["resultaten"])
 async def resultaat_read(uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
     _require(ctx, "zaken.lezen")
-    return await _one(ctx, service.resultaat_select().where(resultaten.c.uuid == str(uuid)),
-                      service.serialize_resultaat)
+    return await _one(ctx, subresources.resultaat_select().where(resultaten.c.uuid == str(uuid)),
+                      subresources.serialize_resultaat)
 
 
 async def _write_resultaat(ctx: Ctx, resultaat_uuid: str, body: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     _require(ctx, "zaken.bijwerken")
     async with ctx.uow:
         await updates.update_resultaat(ctx, resultaat_uuid, body, partial=partial)
-        row = (await ctx.session.execute(service.resultaat_select().where(resultaten.c.uuid == resultaat_uuid))).one()
-    return service.serialize_resultaat(ctx, row)
+        stmt = subresources.resultaat_select().where(resultaten.c.uuid == resultaat_uuid)
+        row = (await ctx.session.execute(stmt)).one()
+    return subresources.serialize_resultaat(ctx, row)
 
 
 @router.put("/resultaten/{uuid}", tags=["resultaten"])
@@ -381,7 +397,7 @@ async def resultaat_partial_update(uuid: uuid.UUID, body: PatchBody, ctx: Contex
 async def resultaat_delete(uuid: uuid.UUID, ctx: Context) -> Response:
     _require(ctx, "zaken.bijwerken")
     async with ctx.uow:
-        await service.delete_resultaat(ctx, str(uuid))
+        await subresources.delete_resultaat(ctx, str(uuid))
     return Response(status_code=204)
 
 
@@ -389,21 +405,21 @@ async def resultaat_delete(uuid: uuid.UUID, ctx: Context) -> Response:
 async def zaakobject_list(ctx: Context, pagination: Pagination, zaak: UrlQuery = None, object: UrlQuery = None,
                           object_type: Annotated[schemas.ObjectType | None, Query(alias="objectType")] = None,
                           ) -> dict[str, Any]:
-    stmt = queries.zaak_url_filter(ctx.request, zaak, zaken.c.uuid, service.zaakobject_select())
+    stmt = queries.zaak_url_filter(ctx.request, zaak, zaken.c.uuid, subresources.zaakobject_select())
     if object is not None:
         stmt = stmt.where(zaakobjecten.c.object == object)
     if object_type is not None:
         stmt = stmt.where(zaakobjecten.c.object_type == object_type)
-    return await _list(ctx, stmt.order_by(zaakobjecten.c.id), pagination, service.serialize_zaakobject)
+    return await _list(ctx, stmt.order_by(zaakobjecten.c.id), pagination, subresources.serialize_zaakobject)
 
 
 @router.post("/zaakobjecten", status_code=201, tags=["zaakobjecten"])
 async def zaakobject_create(body: schemas.ZaakObjectIn, ctx: Context, response: Response) -> dict[str, Any]:
     _require(ctx, "zaken.bijwerken", "zaken.aanmaken")
     async with ctx.uow:
-        new_uuid = await service.create_zaakobject(ctx, body)
-        row = (await ctx.session.execute(service.zaakobject_select().where(zaakobjecten.c.uuid == new_uuid))).one()
-    out = service.serialize_zaakobject(ctx, row)
+        new_uuid = await subresources.create_zaakobject(ctx, body)
+        row = (await ctx.session.execute(subresources.zaakobject_select().where(zaakobjecten.c.uuid == new_uuid))).one()
+    out = subresources.serialize_zaakobject(ctx, row)
     response.headers["Location"] = out["url"]
     return out
 
@@ -411,8 +427,8 @@ async def zaakobject_create(body: schemas.ZaakObjectIn, ctx: Context, response: 
 @router.get("/zaakobjecten/{uuid}", tags=["zaakobjecten"])
 async def zaakobject_read(uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
     _require(ctx, "zaken.lezen")
-    return await _one(ctx, service.zaakobject_select().where(zaakobjecten.c.uuid == str(uuid)),
-                      service.serialize_zaakobject)
+    return await _one(ctx, subresources.zaakobject_select().where(zaakobjecten.c.uuid == str(uuid)),
+                      subresources.serialize_zaakobject)
 
 
 async def _write_zaakobject(ctx: Ctx, zaakobject_uuid: str, body: dict[str, Any], *, partial: bool
@@ -420,9 +436,9 @@ async def _write_zaakobject(ctx: Ctx, zaakobject_uuid: str, body: dict[str, Any]
     _require(ctx, "zaken.bijwerken")
     async with ctx.uow:
         await updates.update_zaakobject(ctx, zaakobject_uuid, body, partial=partial)
-        row = (await ctx.session.execute(service.zaakobject_select().where(
+        row = (await ctx.session.execute(subresources.zaakobject_select().where(
             zaakobjecten.c.uuid == zaakobject_uuid))).one()
-    return service.serialize_zaakobject(ctx, row)
+    return subresources.serialize_zaakobject(ctx, row)
 
 
 @router.put("/zaakobjecten/{uuid}", tags=["zaakobjecten"])
@@ -439,24 +455,24 @@ async def zaakobject_partial_update(uuid: uuid.UUID, body: PatchBody, ctx: Conte
 async def zaakobject_delete(uuid: uuid.UUID, ctx: Context) -> Response:
     _require(ctx, "zaken.bijwerken")
     async with ctx.uow:
-        await service.delete_zaakobject(ctx, str(uuid))
+        await subresources.delete_zaakobject(ctx, str(uuid))
     return Response(status_code=204)
 
 
 @router.get("/klantcontacten", tags=["klantcontacten"])
 async def klantcontact_list(ctx: Context, pagination: Pagination, zaak: UrlQuery = None) -> dict[str, Any]:
-    stmt = queries.zaak_url_filter(ctx.request, zaak, zaken.c.uuid, service.klantcontact_select())
-    return await _list(ctx, stmt.order_by(klantcontacten.c.id), pagination, service.serialize_klantcontact)
+    stmt = queries.zaak_url_filter(ctx.request, zaak, zaken.c.uuid, subresources.klantcontact_select())
+    return await _list(ctx, stmt.order_by(klantcontacten.c.id), pagination, subresources.serialize_klantcontact)
 
 
 @router.post("/klantcontacten", status_code=201, tags=["klantcontacten"])
 async def klantcontact_create(body: schemas.KlantContactIn, ctx: Context, response: Response) -> dict[str, Any]:
     _require(ctx, "zaken.bijwerken", "zaken.aanmaken")
     async with ctx.uow:
-        new_uuid = await service.create_klantcontact(ctx, body)
-        row = (await ctx.session.execute(service.klantcontact_select()
+        new_uuid = await subresources.create_klantcontact(ctx, body)
+        row = (await ctx.session.execute(subresources.klantcontact_select()
                                          .where(klantcontacten.c.uuid == new_uuid))).one()
-    out = service.serialize_klantcontact(ctx, row)
+    out = subresources.serialize_klantcontact(ctx, row)
     response.headers["Location"] = out["url"]
     return out
 
@@ -464,18 +480,80 @@ async def klantcontact_create(body: schemas.KlantContactIn, ctx: Context, respon
 @router.get("/klantcontacten/{uuid}", tags=["klantcontacten"])
 async def klantcontact_read(uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
     _require(ctx, "zaken.lezen")
-    return await _one(ctx, service.klantcontact_select().where(klantcontacten.c.uuid == str(uuid)),
-                      service.serialize_klantcontact)
+    return await _one(ctx, subresources.klantcontact_select().where(klantcontacten.c.uuid == str(uuid)),
+                      subresources.serialize_klantcontact)
+
+
+@router.get("/zaakinformatieobjecten", tags=["zaakinformatieobjecten"])
+async def zaakinformatieobject_list(ctx: Context, zaak: UrlQuery = None,
+                                    informatieobject: UrlQuery = None) -> list[dict[str, Any]]:
+    """Not paginated, as the spec has it."""
+    _require(ctx, "zaken.lezen")
+    stmt = queries.zaak_url_filter(ctx.request, zaak, zaken.c.uuid, informatieobjecten.select_())
+    if informatieobject is not None:
+        stmt = stmt.where(zaakinformatieobjecten.c.informatieobject == informatieobject)
+    stmt = stmt.where(visible_zaak(ctx)).order_by(zaakinformatieobjecten.c.id).limit(ZIO_LIST_MAX)
+    async with ctx.uow:
+        rows = (await ctx.session.execute(stmt)).all()
+    return [informatieobjecten.serialize(ctx, row) for row in rows]
+
+
+@router.post("/zaakinformatieobjecten", status_code=201, tags=["zaakinformatieobjecten"])
+async def zaakinformatieobject_create(body: schemas.ZaakInformatieObjectIn, ctx: Context,
+                                      response: Response) -> dict[str, Any]:
+    _require(ctx, "zaken.aanmaken", "zaken.bijwerken", "zaken.geforceerd-bijwerken")
+    async with ctx.uow:
+        new_uuid = await informatieobjecten.create(ctx, body)
+        row = (await ctx.session.execute(informatieobjecten.select_().where(
+            zaakinformatieobjecten.c.uuid == new_uuid))).one()
+    out = informatieobjecten.serialize(ctx, row)
+    response.headers["Location"] = out["url"]
+    return out
+
+
+@router.get("/zaakinformatieobjecten/{uuid}", tags=["zaakinformatieobjecten"])
+async def zaakinformatieobject_read(uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
+    _require(ctx, "zaken.lezen")
+    return await _one(ctx, informatieobjecten.select_().where(zaakinformatieobjecten.c.uuid == str(uuid)),
+                      informatieobjecten.serialize)
+
+
+async def _write_zaakinformatieobject(ctx: Ctx, zio_uuid: str, body: dict[str, Any], *, partial: bool
+                                      ) -> dict[str, Any]:
+    _require(ctx, "zaken.bijwerken", "zaken.geforceerd-bijwerken")
+    async with ctx.uow:
+        await informatieobjecten.update_(ctx, zio_uuid, body, partial=partial)
+        row = (await ctx.session.execute(informatieobjecten.select_().where(
+            zaakinformatieobjecten.c.uuid == zio_uuid))).one()
+    return informatieobjecten.serialize(ctx, row)
+
+
+@router.put("/zaakinformatieobjecten/{uuid}", tags=["zaakinformatieobjecten"])
+async def zaakinformatieobject_update(uuid: uuid.UUID, body: PatchBody, ctx: Context) -> dict[str, Any]:
+    return await _write_zaakinformatieobject(ctx, str(uuid), body, partial=False)
+
+
+@router.patch("/zaakinformatieobjecten/{uuid}", tags=["zaakinformatieobjecten"])
+async def zaakinformatieobject_partial_update(uuid: uuid.UUID, body: PatchBody, ctx: Context) -> dict[str, Any]:
+    return await _write_zaakinformatieobject(ctx, str(uuid), body, partial=True)
+
+
+@router.delete("/zaakinformatieobjecten/{uuid}", status_code=204, tags=["zaakinformatieobjecten"])
+async def zaakinformatieobject_delete(uuid: uuid.UUID, ctx: Context) -> Response:
+    _require(ctx, "zaken.bijwerken", "zaken.geforceerd-bijwerken", "zaken.verwijderen")
+    async with ctx.uow:
+        await informatieobjecten.delete_(ctx, str(uuid))
+    return Response(status_code=204)
 
 
 @router.get("/zaken/{zaak_uuid}/zaakeigenschappen", tags=["zaken"])
 async def zaakeigenschap_list(zaak_uuid: uuid.UUID, ctx: Context) -> list[dict[str, Any]]:
     _require(ctx, "zaken.lezen")
     async with ctx.uow:
-        await service.read_zaak(ctx, str(zaak_uuid))
-        rows = (await ctx.session.execute(service.zaakeigenschap_select().where(
+        await reading.read_zaak(ctx, str(zaak_uuid))
+        rows = (await ctx.session.execute(subresources.zaakeigenschap_select().where(
             zaken.c.uuid == str(zaak_uuid)).order_by(zaakeigenschappen.c.id))).all()
-    return [service.serialize_zaakeigenschap(ctx, r) for r in rows]
+    return [subresources.serialize_zaakeigenschap(ctx, r) for r in rows]
 
 
 @router.post("/zaken/{zaak_uuid}/zaakeigenschappen", status_code=201, tags=["zaken"])
@@ -483,10 +561,10 @@ async def zaakeigenschap_create(zaak_uuid: uuid.UUID, body: schemas.ZaakEigensch
                                 response: Response) -> dict[str, Any]:
     _require(ctx, "zaken.bijwerken")
     async with ctx.uow:
-        new_uuid = await service.create_zaakeigenschap(ctx, str(zaak_uuid), body)
-        row = (await ctx.session.execute(service.zaakeigenschap_select()
+        new_uuid = await subresources.create_zaakeigenschap(ctx, str(zaak_uuid), body)
+        row = (await ctx.session.execute(subresources.zaakeigenschap_select()
                                          .where(zaakeigenschappen.c.uuid == new_uuid))).one()
-    out = service.serialize_zaakeigenschap(ctx, row)
+    out = subresources.serialize_zaakeigenschap(ctx, row)
     response.headers["Location"] = out["url"]
     return out
 
@@ -494,8 +572,8 @@ async def zaakeigenschap_create(zaak_uuid: uuid.UUID, body: schemas.ZaakEigensch
 @router.get("/zaken/{zaak_uuid}/zaakeigenschappen/{uuid}", tags=["zaken"])
 async def zaakeigenschap_read(zaak_uuid: uuid.UUID, uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
     _require(ctx, "zaken.lezen")
-    return await _one(ctx, service.zaakeigenschap_select().where(
-        zaken.c.uuid == str(zaak_uuid), zaakeigenschappen.c.uuid == str(uuid)), service.serialize_zaakeigenschap)
+    return await _one(ctx, subresources.zaakeigenschap_select().where(
+        zaken.c.uuid == str(zaak_uuid), zaakeigenschappen.c.uuid == str(uuid)), subresources.serialize_zaakeigenschap)
 
 
 async def _write_zaakeigenschap(ctx: Ctx, zaak_uuid: str, eigenschap_uuid: str, body: dict[str, Any], *,
@@ -503,9 +581,9 @@ async def _write_zaakeigenschap(ctx: Ctx, zaak_uuid: str, eigenschap_uuid: str, 
     _require(ctx, "zaken.bijwerken")
     async with ctx.uow:
         await updates.update_zaakeigenschap(ctx, zaak_uuid, eigenschap_uuid, body, partial=partial)
-        row = (await ctx.session.execute(service.zaakeigenschap_select().where(
+        row = (await ctx.session.execute(subresources.zaakeigenschap_select().where(
             zaakeigenschappen.c.uuid == eigenschap_uuid))).one()
-    return service.serialize_zaakeigenschap(ctx, row)
+    return subresources.serialize_zaakeigenschap(ctx, row)
 
 
 @router.put("/zaken/{zaak_uuid}/zaakeigenschappen/{uuid}", tags=["zaken"])
@@ -532,7 +610,7 @@ async def zaakeigenschap_delete(zaak_uuid: uuid.UUID, uuid: uuid.UUID, ctx: Cont
 async def audittrail_list(zaak_uuid: uuid.UUID, ctx: Context) -> list[dict[str, Any]]:
     _require(ctx, "audittrails.lezen")
     async with ctx.uow:
-        await service.read_zaak(ctx, str(zaak_uuid), scope="audittrails.lezen")
+        await reading.read_zaak(ctx, str(zaak_uuid), scope="audittrails.lezen")
         rows = (await ctx.session.execute(select(audittrail.c.gegevens).where(
             audittrail.c.zaak_uuid == str(zaak_uuid)).order_by(audittrail.c.id))).all()
     return [r.gegevens for r in rows]
@@ -542,7 +620,7 @@ async def audittrail_list(zaak_uuid: uuid.UUID, ctx: Context) -> list[dict[str, 
 async def audittrail_read(zaak_uuid: uuid.UUID, uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
     _require(ctx, "audittrails.lezen")
     async with ctx.uow:
-        await service.read_zaak(ctx, str(zaak_uuid), scope="audittrails.lezen")
+        await reading.read_zaak(ctx, str(zaak_uuid), scope="audittrails.lezen")
         row = (await ctx.session.execute(select(audittrail.c.gegevens).where(
             audittrail.c.zaak_uuid == str(zaak_uuid), audittrail.c.uuid == str(uuid)))).first()
     if row is None:

@@ -6,9 +6,10 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, field_validator, model_validator
+from pydantic.alias_generators import to_camel
 
 from services.zaken.catalogi.schemas import Duration, Vertrouwelijkheidaanduiding
-from services.zaken.common import ApiModel, Url
+from services.zaken.common import Url, ZgwBody
 
 Rsin = Annotated[str, Field(min_length=9, max_length=9)]
 OptionalUrl = Annotated[str, Field(max_length=1000)]
@@ -29,39 +30,39 @@ SEARCH_ORDERING = ("startdatum", "-startdatum", "einddatum", "-einddatum", "publ
                    "identificatie", "-identificatie")
 
 
-class Verlenging(ApiModel):
+class Verlenging(ZgwBody):
     reden: str = Field(min_length=1, max_length=200)
     duur: Duration
 
 
-class Opschorting(ApiModel):
+class Opschorting(ZgwBody):
     indicatie: bool
     reden: str = Field("", max_length=200)
 
 
-class ZaakKenmerk(ApiModel):
+class ZaakKenmerk(ZgwBody):
     kenmerk: str = Field(min_length=1, max_length=40)
     bron: str = Field(min_length=1, max_length=40)
 
 
-class RelevanteZaak(ApiModel):
+class RelevanteZaak(ZgwBody):
     url: Url
     aard_relatie: Literal["vervolg", "onderwerp", "bijdrage"]
 
 
-class Processobject(ApiModel):
+class Processobject(ZgwBody):
     datumkenmerk: str = Field(min_length=1, max_length=250)
     identificatie: str = Field(min_length=1, max_length=250)
     objecttype: str = Field(min_length=1, max_length=250)
     registratie: str = Field(min_length=1, max_length=250)
 
 
-class Geometry(ApiModel):
+class Geometry(ZgwBody):
     type: Literal["Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"]
     coordinates: list[Any] = Field(max_length=10000)
 
 
-class ZaakIn(ApiModel):
+class ZaakIn(ZgwBody):
     identificatie: str = Field("", max_length=40, pattern=r"^[\w-]*$")
     bronorganisatie: Rsin
     omschrijving: str = Field("", max_length=80)
@@ -103,7 +104,7 @@ class ZaakIn(ApiModel):
         return self
 
 
-class StatusIn(ApiModel):
+class StatusIn(ZgwBody):
     zaak: Url
     statustype: Url
     datum_status_gezet: AwareDatetime | datetime
@@ -111,14 +112,14 @@ class StatusIn(ApiModel):
     gezetdoor: OptionalUrl = ""
 
 
-class ContactPersoonRol(ApiModel):
+class ContactPersoonRol(ZgwBody):
     emailadres: str = Field("", max_length=254)
     functie: str = Field("", max_length=50)
     telefoonnummer: str = Field("", max_length=20)
     naam: str = Field(min_length=1, max_length=40)
 
 
-class BetrokkeneIdentificatie(ApiModel):
+class BetrokkeneIdentificatie(ZgwBody):
     """The identifying fields of the betrokkene types the social domain uses; free-text names are optional."""
 
     # natuurlijk_persoon
@@ -150,7 +151,7 @@ class BetrokkeneIdentificatie(ApiModel):
         return value
 
 
-class RolIn(ApiModel):
+class RolIn(ZgwBody):
     zaak: Url
     betrokkene: OptionalUrl = ""
     betrokkene_type: BetrokkeneType
@@ -168,18 +169,18 @@ class RolIn(ApiModel):
         return self
 
 
-class Product(ApiModel):
+class Product(ZgwBody):
     productcategorie: str = Field(pattern=r"^[0-9]{2}$")
     productcode: str | None = Field(None, pattern=r"^[0-9A-Z]{5}$")
 
 
-class Omvang(ApiModel):
+class Omvang(ZgwBody):
     volume: int = Field(ge=1, le=1_000_000)
     eenheid: Literal["minuut", "uur", "dagdeel", "etmaal", "stuks", "euro"]
     frequentie: Literal["per-dag", "per-week", "per-maand", "per-jaar", "totaal-binnen-geldigheidsduur"]
 
 
-class Toekenning(ApiModel):
+class Toekenning(ZgwBody):
     """Sociaal domein: what a toekenning grants, carried to financien in resultaat-vastgesteld."""
 
     product: Product
@@ -195,14 +196,14 @@ class Toekenning(ApiModel):
         return self
 
 
-class ResultaatIn(ApiModel):
+class ResultaatIn(ZgwBody):
     zaak: Url
     resultaattype: Url
     toelichting: str = Field("", max_length=1000)
     toekenningen: list[Toekenning] = Field(default_factory=list, max_length=20)
 
 
-class ObjectIdentificatie(ApiModel):
+class ObjectIdentificatie(ZgwBody):
     # huishouden
     nummer: str | None = Field(None, max_length=12)
     # natuurlijk_persoon
@@ -212,13 +213,13 @@ class ObjectIdentificatie(ApiModel):
     overige_data: dict[str, Any] | None = None
 
 
-class ObjectTypeOverigeDefinitie(ApiModel):
+class ObjectTypeOverigeDefinitie(ZgwBody):
     url: Url
     schema_: str = Field(alias="schema", max_length=100)
     object_data: str = Field(max_length=100)
 
 
-class ZaakObjectIn(ApiModel):
+class ZaakObjectIn(ZgwBody):
     zaak: Url
     object: OptionalUrl = ""
     zaakobjecttype: OptionalUrl = ""
@@ -237,7 +238,7 @@ class ZaakObjectIn(ApiModel):
         return self
 
 
-class KlantContactIn(ApiModel):
+class KlantContactIn(ZgwBody):
     zaak: Url
     identificatie: str = Field("", max_length=14)
     datumtijd: AwareDatetime | datetime
@@ -246,13 +247,13 @@ class KlantContactIn(ApiModel):
     toelichting: str = Field("", max_length=1000)
 
 
-class ZaakEigenschapIn(ApiModel):
+class ZaakEigenschapIn(ZgwBody):
     zaak: Url
     eigenschap: Url
     waarde: str = Field(min_length=1, max_length=10000)
 
 
-class ZaakZoek(ApiModel):
+class ZaakZoek(ZgwBody):
     """The body of ``POST /zaken/_zoek``: the list filters, plus those that must not appear in a URL."""
 
     # The spec names these fields with double underscores; they are not camelCased.
@@ -302,3 +303,18 @@ class ZaakZoek(ApiModel):
     ordering: str | None = Field(None, max_length=200)
     expand: str | None = Field(None, max_length=200)
     zaakgeometrie: dict[str, Any] | None = None
+
+
+class ZaakInformatieObjectIn(ZgwBody):
+    """Read-only fields a client got from us (``url``, ``uuid``, ``aardRelatieWeergave``, ``registratiedatum``)
+    may be sent back, as a ZGW client does on PUT; they and other unknown fields are ignored."""
+
+    model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True, validate_by_alias=True,
+                              extra="ignore")
+
+    informatieobject: Url
+    zaak: Url
+    titel: str = Field("", max_length=200)
+    beschrijving: str = ""
+    vernietigingsdatum: AwareDatetime | None = None
+    status: OptionalUrl | None = None

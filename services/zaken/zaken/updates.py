@@ -17,16 +17,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 
 from sds.runtime.errors import NotFound, ValidatieFout
-from services.zaken import events
-from services.zaken.catalogi.models import resultaattypen, zaakobjecttypen
-from services.zaken.catalogi.service import uitkomst_of
+from services.zaken.catalogi.models import resultaattypen
 from services.zaken.common import CATALOGI_PREFIX, ZAKEN_PREFIX, uuid_from_url
-from services.zaken.zaken import audit, schemas, service
+from services.zaken.zaken import audit, schemas, subresources
+from services.zaken.zaken.access import authorise_write, granted, type_of, zaak_by_uuid
+from services.zaken.zaken.context import Ctx
 from services.zaken.zaken.models import resultaten, zaakeigenschappen, zaakobjecten, zaken
-from services.zaken.zaken.service import Ctx
+from services.zaken.zaken.subresources import check_zaakobjecttype
 
 _READ_ONLY = ("url", "uuid")
 
@@ -45,10 +45,10 @@ def _immutable(field: str, changed: bool) -> None:
 async def _writable_zaak(ctx: Ctx, zaak_id: int, zaak_uuid: str) -> Any:
     """The zaak of a resource the client asks to change: 404 if it may not see it, 403 if it may not change it
     (or the zaak is closed and it lacks ``zaken.geforceerd-bijwerken``); locked until the commit."""
-    if not await service._granted(ctx, zaak_id, "zaken.lezen"):
+    if not await granted(ctx, zaak_id, "zaken.lezen"):
         raise NotFound()
-    zaak = await service._zaak_by_uuid(ctx, zaak_uuid, lock=True)
-    await service.authorise_write(ctx, zaak, ("zaken.bijwerken",))
+    zaak = await zaak_by_uuid(ctx, zaak_uuid, lock=True)
+    await authorise_write(ctx, zaak, ("zaken.bijwerken",))
     return zaak
 
 
@@ -56,7 +56,8 @@ async def _writable_zaak(ctx: Ctx, zaak_id: int, zaak_uuid: str) -> Any:
 
 
 async def update_resultaat(ctx: Ctx, resultaat_uuid: str, patch: dict[str, Any], *, partial: bool) -> None:
-    row = (await ctx.session.execute(service.resultaat_select().where(resultaten.c.uuid == resultaat_uuid))).first()
+    stmt = subresources.resultaat_select().where(resultaten.c.uuid == resultaat_uuid)
+    row = (await ctx.session.execute(stmt)).first()
     if row is None:
         raise NotFound()
     zaak = await _writable_zaak(ctx, row.zaak_id, row.zaak_uuid)
@@ -64,33 +65,24 @@ async def update_resultaat(ctx: Ctx, resultaat_uuid: str, patch: dict[str, Any],
     _immutable("zaak", uuid_from_url(ctx.request, body.zaak, ZAKEN_PREFIX, "zaken") != row.zaak_uuid)
     _immutable("resultaattype", uuid_from_url(ctx.request, body.resultaattype, CATALOGI_PREFIX,
                                               "resultaattypen") != row.resultaattype_uuid)
-    resultaattype = await service._type_of(ctx, resultaattypen, body.resultaattype, "resultaattypen",
+    resultaattype = await type_of(ctx, resultaattypen, body.resultaattype, "resultaattypen",
                                            "resultaattype", zaak)
-    uitkomst = uitkomst_of(resultaattype.gegevens)
-    if body.toekenningen and uitkomst not in ("toegekend", "gedeeltelijk-toegekend"):
-        raise ValidatieFout.single("toekenningen", "invalid",
-                                   "Alleen een toekenning (resultaat toegekend) kent toekenningen.")
+    uitkomst = subresources.uitkomst_van(resultaattype, body)
     gegevens = body.model_dump(mode="json", by_alias=True)
     await ctx.session.execute(update(resultaten).where(resultaten.c.id == row.id).values(gegevens=gegevens))
     url = ctx.url("resultaten", resultaat_uuid)
     await audit.record(ctx, zaak_uuid=zaak.uuid, actie="partial_update" if partial else "update",
                        resource="resultaat", resource_url=url, weergave=resultaattype.omschrijving,
                        oud=row.gegevens, nieuw=gegevens)
-    kolommen = events.kolommen_of(zaak)
-    if zaak.huishouden and uitkomst and kolommen and gegevens["toekenningen"] != row.gegevens.get("toekenningen"):
-        zaaktype_uuid = (await service._zaaktype_for_zaak_row(ctx, zaak)).uuid
-        await events.record(ctx.uow, "nl.overheid.zaken.resultaat-vastgesteld", {
-            "zaak": ctx.url("zaken", zaak.uuid), "zaaktype": ctx.type_url("zaaktypen", zaaktype_uuid),
-            "huishouden": zaak.huishouden, "kolom": kolommen[0], "resultaat": url,
-            "resultaattype": ctx.type_url("resultaattypen", resultaattype.uuid), "uitkomst": uitkomst,
-            "toekenningen": gegevens["toekenningen"]}, subject=zaak.uuid, dataref=url)
+    if gegevens["toekenningen"] != row.gegevens.get("toekenningen"):
+        await subresources.resultaat_vastgesteld(ctx, zaak, url, resultaattype, uitkomst, gegevens["toekenningen"])
 
 
 # --- zaakobjecten ----------------------------------------------------------------------------------------------
 
 
 async def update_zaakobject(ctx: Ctx, zaakobject_uuid: str, patch: dict[str, Any], *, partial: bool) -> None:
-    row = (await ctx.session.execute(service.zaakobject_select().where(
+    row = (await ctx.session.execute(subresources.zaakobject_select().where(
         zaakobjecten.c.uuid == zaakobject_uuid))).first()
     if row is None:
         raise NotFound()
@@ -110,24 +102,11 @@ async def update_zaakobject(ctx: Ctx, zaakobject_uuid: str, patch: dict[str, Any
                        nieuw={"relatieomschrijving": gegevens.get("relatieomschrijving")})
 
 
-async def check_zaakobjecttype(ctx: Ctx, url: str, zaak: Any) -> None:
-    found = uuid_from_url(ctx.request, url, CATALOGI_PREFIX, "zaakobjecttypen")
-    row = None
-    if found:
-        row = (await ctx.session.execute(select(zaakobjecttypen.c.zaaktype_id).where(
-            zaakobjecttypen.c.uuid == found))).first()
-    if row is None:
-        raise ValidatieFout.single("zaakobjecttype", "bad-url", "Het zaakobjecttype bestaat niet.")
-    if row.zaaktype_id != zaak.zaaktype_id:
-        raise ValidatieFout.single("zaakobjecttype", "zaaktype-mismatch",
-                                   "Het zaakobjecttype hoort niet bij het zaaktype van de zaak.")
-
-
 # --- zaakeigenschappen -----------------------------------------------------------------------------------------
 
 
 async def _zaakeigenschap(ctx: Ctx, zaak_uuid: str, eigenschap_uuid: str) -> Any:
-    row = (await ctx.session.execute(service.zaakeigenschap_select().where(
+    row = (await ctx.session.execute(subresources.zaakeigenschap_select().where(
         zaken.c.uuid == zaak_uuid, zaakeigenschappen.c.uuid == eigenschap_uuid))).first()
     if row is None:
         raise NotFound()

@@ -1,0 +1,19 @@
+"""Settings of the zaken service (environment, prefix ``SDS_``), on top of the runtime's."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from sds.runtime.settings import ServiceSettings
+
+
+class ZakenSettings(ServiceSettings):
+    service: str = "zaken"
+    # ZGW: the Documenten API is another component. Until the suite has its own, a zaakinformatieobject names
+    # an informatieobject in one of these (as Open Zaak treats an external Documenten API it is configured for).
+    documenten_apis: list[str] = Field(
+        default_factory=list,
+        description='JSON list of Documenten API roots, e.g. ["https://drc.gemeente.example/documenten/api/v1"]')
+    documenten_client_id: str = Field("sds-zaken", description="client_id of the ZGW JWT sent to the Documenten API")
+    documenten_secret: str = Field("", description="secret of that JWT; empty sends no Authorization header")
+    documenten_timeout: float = Field(5.0, description="seconds for fetching an informatieobject")
