@@ -10,10 +10,11 @@ from fastapi import FastAPI
 from sds.profiles import load_profile
 from sds.runtime.app import Api, Subscription, create_service_app
 from sds.runtime.settings import ServiceSettings
+from sds.runtime.verwerkingenlog import Verwerkingenlog
 from services.intake import api, worker
 from services.intake.aanvragen import handlers
 from services.intake.context import API_PREFIX, Intake
-from services.intake.models import metadata
+from services.intake.models import metadata, verwerkingen
 from services.intake.settings import IntakeSettings
 from services.intake.upstream import Upstreams
 
@@ -25,7 +26,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         # A plain ServiceSettings (as the suite's generic tests pass) gets this service's settings from the env.
         settings = IntakeSettings(**(settings.model_dump() if settings else {"service": SERVICE}))
     # A profile that does not load stops the service here, with the place and the problem.
-    intake = Intake(settings=settings, profile=load_profile(settings.archetype) if settings.archetype else None)
+    intake = Intake(settings=settings, profile=load_profile(settings.archetype) if settings.archetype else None,
+                    log=Verwerkingenlog.uit(verwerkingen, settings))
     app = create_service_app(settings, metadata=metadata, apis=[
         Api(prefix=API_PREFIX, title="Intake API", version="1.0.0", router=api.router,
             description="Aanvragen, vroegsignalering en triage volgens het archetype van de gemeente."),

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from sds.profiles import Profile
+from sds.runtime.verwerkingenlog import Verwerkingenlog
 from services.intake.settings import IntakeSettings
 
 API_PREFIX = "/intake/api/v1"
@@ -18,6 +19,7 @@ SOURCE = "urn:nld:sociaal-domein:intake"
 class Intake:
     settings: IntakeSettings
     profile: Profile | None
+    log: Verwerkingenlog
     # zaaktype identificatie -> URL of its current published version, learnt from the zaken catalogue
     zaaktype_urls: dict[str, str] = field(default_factory=dict)
     # monotonic time of the last attempt to read the catalogue, so a zaken that is down is not asked per request

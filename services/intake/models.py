@@ -16,8 +16,12 @@ from sqlalchemy import (
 )
 
 from sds.runtime.db import Id, Json, new_metadata
+from sds.runtime.verwerkingenlog import verwerkingen_tabel
 
 metadata = new_metadata()
+
+# Every read and write of an aanvraag or a signaal, per household or person it is about (sds.runtime.verwerkingenlog).
+verwerkingen = verwerkingen_tabel(metadata)
 
 
 aanvragen = Table(
@@ -66,6 +70,8 @@ historie = Table(
     Column("tijdstip", DateTime(timezone=True), nullable=False),
     Column("toelichting", String(500), nullable=False),
     Column("door", String(200), nullable=False),
+    # The kolommen the line speaks of ([]: none, e.g. a withdrawal); null (lines written before): the whole aanvraag.
+    Column("kolommen", Json, nullable=True),
 )
 
 termijnen = Table(

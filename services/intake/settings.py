@@ -7,6 +7,7 @@ import json
 from pydantic import Field, field_validator
 
 from sds.runtime.settings import ServiceSettings
+from sds.runtime.verwerkingenlog import VerwerkingenlogSettings
 
 # The zaaktype (by its catalogue identificatie) a zaak is opened with, per leefgebied of a question, per kolom
 # when a zaak covers several leefgebieden of that kolom, and for a zaak that spans kolommen (integral work).
@@ -26,7 +27,7 @@ DEFAULT_ZAAKTYPEN: dict[str, str] = {
 }
 
 
-class IntakeSettings(ServiceSettings):
+class IntakeSettings(ServiceSettings, VerwerkingenlogSettings):
     service: str = "intake"
     archetype: str | None = Field(
         None, description="the archetype profile (a shipped name or a file) `sds up` hands every process")

@@ -11,6 +11,7 @@ import httpx
 
 from sds.runtime.auth import AUTH_HEADER, AuthContext, Autorisatie, sign_auth_context
 from sds.runtime.errors import ValidatieFout
+from sds.runtime.scopes import CATALOGI_LEZEN, ZTC
 from sds.runtime.tracing import traced_client
 from services.intake.settings import IntakeSettings
 
@@ -47,8 +48,7 @@ class Upstreams:
 
     async def zaaktypen(self) -> dict[str, str]:
         """identificatie -> URL of the version of each published zaaktype that is valid today."""
-        ctx = AuthContext(client_id=CLIENT_ID, autorisaties=[Autorisatie(component="catalogi",
-                                                                         scopes=["catalogi.lezen"])])
+        ctx = AuthContext(client_id=CLIENT_ID, autorisaties=[Autorisatie(component=ZTC, scopes=[CATALOGI_LEZEN])])
         url: str | None = f"{self.settings.zaken_url.rstrip('/')}/catalogi/api/v1/zaaktypen?status=definitief"
         today = datetime.now(UTC).date().isoformat()
         best: dict[str, tuple[str, str]] = {}

@@ -4,12 +4,12 @@ from fastapi import FastAPI
 
 from sds.runtime.app import Api, Subscription, create_service_app
 from sds.runtime.settings import ServiceSettings
+from sds.runtime.verwerkingenlog import Verwerkingenlog
 from services.klantgegevens import api, handlers
 from services.klantgegevens.brp import HaalCentraalBrp
 from services.klantgegevens.context import API_PREFIX, Klantgegevens
-from services.klantgegevens.models import metadata
+from services.klantgegevens.models import metadata, verwerkingen
 from services.klantgegevens.settings import KlantgegevensSettings
-from services.klantgegevens.verwerkingenlog import Verwerkingenlog
 
 SERVICE = "klantgegevens"
 
@@ -30,7 +30,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             if settings.brp_url else None)
     app.state.klantgegevens = Klantgegevens(
         settings=settings,
-        log=Verwerkingenlog(sleutel=settings.pseudoniem_sleutel.encode(), aan=settings.verwerkingenlog),
+        log=Verwerkingenlog.uit(verwerkingen, settings),
         bron=bron,
         eigen_dossier=eigen_dossier,
     )

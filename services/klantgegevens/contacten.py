@@ -11,13 +11,14 @@ from sqlalchemy import Row, insert, select, update
 from sds.runtime.app import UnitOfWork
 from sds.runtime.auth import AuthContext
 from sds.runtime.bsn import inwoner_bsn
+from sds.runtime.doelbinding import Zicht
 from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
 from services.klantgegevens import store
 from services.klantgegevens.context import Klantgegevens
 from services.klantgegevens.domain import SCOPE_INWONER, Bereik, toestemming_geldig
 from services.klantgegevens.models import contactmomenten, personen, toestemmingen
 from services.klantgegevens.personen import toegang
-from services.klantgegevens.schemas import NieuwContactmoment, NieuweToestemming
+from services.klantgegevens.schemas import CONTACTMOMENT, TOESTEMMING, NieuwContactmoment, NieuweToestemming
 
 
 async def _zichtbare_persoon(uow: UnitOfWork, reach: Bereik, uuid: str) -> tuple[Row[Any], str] | None:
@@ -29,6 +30,18 @@ async def _zichtbare_persoon(uow: UnitOfWork, reach: Bereik, uuid: str) -> tuple
 def _clusters(ctx: AuthContext) -> list[str] | None:
     """The clusters whose contactmomenten this client sees; None: all (a client with every authorisation)."""
     return None if ctx.heeft_alle_autorisaties else list(ctx.clusters)
+
+
+def _zicht_contactmomenten(ctx: AuthContext) -> Zicht:
+    clusters = _clusters(ctx)
+    return Zicht.alles() if clusters is None else Zicht(frozenset(clusters))
+
+
+def _zicht_toestemmingen(reach: Bereik | None) -> Zicht:
+    """What a client sees of consents: those of its kolommen and clusters (None: a resident, all of their own)."""
+    if reach is None or reach.alles:
+        return Zicht.alles()
+    return Zicht(reach.kolommen | reach.clusters)
 
 
 # --- contactmomenten -------------------------------------------------------------------------------------
@@ -72,7 +85,7 @@ async def contactmomenten_van(kg: Klantgegevens, uow: UnitOfWork, ctx: AuthConte
     rows = (await uow.session.execute(stmt.order_by(contactmomenten.c.tijdstip.desc()).limit(500))).all()
     await kg.log.vastleggen(uow.session, ctx, activiteit="contactmomenten-raadplegen", handeling="lezen",
                             grondslag=grond, betrokkenen=[persoon.pseudoniem])
-    return [contactmoment_out(kg, row, persoon.uuid) for row in rows]
+    return _zicht_contactmomenten(ctx).toon(CONTACTMOMENT, [contactmoment_out(kg, row, persoon.uuid) for row in rows])
 
 
 async def lees_contactmoment(kg: Klantgegevens, uow: UnitOfWork, ctx: AuthContext, uuid: str) -> dict[str, Any]:
@@ -88,7 +101,7 @@ async def lees_contactmoment(kg: Klantgegevens, uow: UnitOfWork, ctx: AuthContex
         raise NotFound()
     await kg.log.vastleggen(uow.session, ctx, activiteit="contactmomenten-raadplegen", handeling="lezen",
                             grondslag=found[1], betrokkenen=[found[0].pseudoniem])
-    return contactmoment_out(kg, row, row.persoon_uuid)
+    return _zicht_contactmomenten(ctx).snijd(CONTACTMOMENT, contactmoment_out(kg, row, row.persoon_uuid))
 
 
 # --- toestemmingen ---------------------------------------------------------------------------------------
@@ -174,12 +187,14 @@ async def trek_in(kg: Klantgegevens, uow: UnitOfWork, ctx: AuthContext, uuid: st
 async def toestemmingen_van(kg: Klantgegevens, uow: UnitOfWork, ctx: AuthContext,
                             persoon_uuid: str) -> list[dict[str, Any]]:
     eigen = await _eigen_persoon(kg, uow, ctx)
+    reach: Bereik | None = None
     if eigen is not None:
         if eigen.uuid != persoon_uuid:
             return []
         persoon, grond = eigen, "eigen-gegevens"
     else:
-        found = await _zichtbare_persoon(uow, kg.lees_bereik(ctx), persoon_uuid)
+        reach = kg.lees_bereik(ctx)
+        found = await _zichtbare_persoon(uow, reach, persoon_uuid)
         if found is None:
             return []
         persoon, grond = found
@@ -187,4 +202,5 @@ async def toestemmingen_van(kg: Klantgegevens, uow: UnitOfWork, ctx: AuthContext
                                       .order_by(toestemmingen.c.startdatum))).all()
     await kg.log.vastleggen(uow.session, ctx, activiteit="toestemmingen-raadplegen", handeling="lezen",
                             grondslag=grond, betrokkenen=[persoon.pseudoniem])
-    return [toestemming_out(kg, row, persoon.uuid) for row in rows]
+    # A person's consents for other kolommen (schuldhulpverlening, say) are not this client's to see.
+    return _zicht_toestemmingen(reach).toon(TOESTEMMING, [toestemming_out(kg, row, persoon.uuid) for row in rows])

@@ -12,6 +12,7 @@ from contracts.events.klantgegevens import HuishoudenGewijzigd
 from sds.runtime.app import UnitOfWork
 from sds.runtime.auth import AuthContext
 from sds.runtime.errors import PermissionDenied
+from sds.runtime.verwerkingenlog import Verwerkingenlog
 from services.klantgegevens.brp import PersonenBron
 from services.klantgegevens.domain import (
     SCOPE_LEZEN,
@@ -22,7 +23,6 @@ from services.klantgegevens.domain import (
     samenstelling,
 )
 from services.klantgegevens.settings import KlantgegevensSettings
-from services.klantgegevens.verwerkingenlog import Verwerkingenlog
 
 API_PREFIX = "/klantgegevens/api/v1"
 SOURCE = "urn:nld:sociaal-domein:klantgegevens"

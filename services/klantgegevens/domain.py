@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,11 +23,6 @@ KOLOMMEN = ("wmo", "jeugd", "participatie", "schuldhulp")
 ROLLEN = ("ouder", "partner", "kind", "overig")
 Rol = Literal["ouder", "partner", "kind", "overig"]
 
-
-
-def pseudoniem(bsn: str, sleutel: bytes) -> str:
-    """A keyed pseudonym of a BSN: stable, so the log can be searched per person, and useless without the key."""
-    return hmac.new(sleutel, bsn.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 
 from sds.runtime.db import Id, Json, new_metadata
+from sds.runtime.verwerkingenlog import verwerkingen_tabel
 
 metadata = new_metadata()
 
@@ -121,22 +122,7 @@ contactmomenten = Table(
 )
 
 # After Logboek Dataverwerkingen: one row per data subject per processing. Append only.
-verwerkingen = Table(
-    "verwerkingen",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("tijdstip", DateTime(timezone=True), nullable=False),
-    Column("client_id", String(255), nullable=False),
-    Column("gebruiker", String(255), nullable=False),
-    Column("verwerkingsactiviteit", String(63), nullable=False),
-    Column("handeling", String(10), nullable=False),  # "lezen" | "schrijven"
-    Column("grondslag", String(100), nullable=False),
-    Column("betrokkene", String(32), nullable=False),
-    Column("trace_id", String(32), nullable=True),
-    Index("ix_verwerkingen_betrokkene_tijdstip", "betrokkene", "tijdstip"),
-    Index("ix_verwerkingen_client_tijdstip", "client_id", "tijdstip"),
-    Index("ix_verwerkingen_trace_id", "trace_id"),
-)
+verwerkingen = verwerkingen_tabel(metadata)
 
 # The eigen digitaal klantdossier: a read model of other services' events, per household.
 dossier_aanvragen = Table(

@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sds.runtime.auth import AuthContext
 from sds.runtime.errors import Conflict, NotFound, PermissionDenied
+from sds.runtime.verwerkingenlog import pseudoniem
 from services.klantgegevens import store
 from services.klantgegevens.brp import PersoonGegevens
 from services.klantgegevens.context import Klantgegevens
-from services.klantgegevens.domain import SCOPE_REGISTREREN, Bereik, pseudoniem
+from services.klantgegevens.domain import SCOPE_REGISTREREN, Bereik
 from services.klantgegevens.schemas import (
     Inschrijving,
     RaadpleegMetBurgerservicenummer,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
@@ -12,6 +12,7 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from sds.runtime.bsn import Bsn
+from sds.runtime.doelbinding import Bron, Deel, Vorm, registreer, van_de_bron
 
 KolomCode = Literal["wmo", "jeugd", "participatie", "schuldhulp"]
 ClusterCode = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
@@ -190,6 +191,25 @@ class Toestemming(Schema):
     einddatum: date | None
     ingetrokken: datetime | None
     geldig: bool
+
+
+# Doelbinding: klantgegevens holds lawful reasons per kolom and per cluster, so a client's view here counts the
+# kolommen and the clusters it serves alike. A consent belongs to its kolom or cluster (its purpose may tell of
+# debts); a contactmoment to its cluster (its subject may).
+def _eigen(*velden: str) -> Any:
+    return lambda gegevens: [gegevens[v] for v in velden if gegevens.get(v)]
+
+
+_TOESTEMMING_VAN = _eigen("kolom", "cluster")
+TOESTEMMING = registreer(Bron(
+    "toestemming", kolommen=_TOESTEMMING_VAN, vorm=Vorm(
+        Toestemming, vrij=("url", "uuid", "persoon", "startdatum", "einddatum", "ingetrokken", "geldig"),
+        delen=tuple(Deel(v, van_de_bron(_TOESTEMMING_VAN), lijst=False) for v in ("doel", "kolom", "cluster")))))
+_CONTACTMOMENT_VAN = _eigen("cluster")
+CONTACTMOMENT = registreer(Bron(
+    "contactmoment", kolommen=_CONTACTMOMENT_VAN, vorm=Vorm(
+        Contactmoment, vrij=("url", "uuid", "persoon", "kanaal", "medewerker", "tijdstip"),
+        delen=tuple(Deel(v, van_de_bron(_CONTACTMOMENT_VAN), lijst=False) for v in ("onderwerp", "cluster")))))
 
 
 # --- verwerkingenlog -------------------------------------------------------------------------------------

@@ -13,8 +13,9 @@ from sds.runtime.auth import AuthContext
 from sds.runtime.bsn import inwoner_bsn
 from sds.runtime.errors import PermissionDenied
 from sds.runtime.pagination import PageParams, paginate
+from sds.runtime.verwerkingenlog import pseudoniem
 from services.klantgegevens.context import Klantgegevens
-from services.klantgegevens.domain import COMPONENT, SCOPE_AUDIT, SCOPE_INWONER, pseudoniem
+from services.klantgegevens.domain import COMPONENT, SCOPE_AUDIT, SCOPE_INWONER
 from services.klantgegevens.models import verwerkingen
 
 v = verwerkingen

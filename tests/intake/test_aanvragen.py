@@ -29,8 +29,13 @@ async def test_een_aanvraag_wordt_zaken_in_de_kolommen(tmp_path: Path, nats_serv
 
         await wait_for(in_behandeling)
         historie = await suite.get(f"{INTAKE}/aanvragen/{aanvraag['uuid']}/historie")
-        assert [h["status"] for h in historie] == ["ingediend", "getrieerd", "in_behandeling"]
-        assert "eigen zaak" in historie[1]["toelichting"]
+        # A line per kolom where the words speak of one, so a team of one kolom can be shown its own lines.
+        assert [(h["status"], h["kolommen"]) for h in historie[:4]] == [
+            ("ingediend", ["wmo"]), ("ingediend", ["jeugd"]), ("getrieerd", ["wmo"]), ("getrieerd", ["jeugd"])]
+        # The first of the two zaken to open moves the aanvraag in behandeling.
+        assert [h["status"] for h in historie[4:]] == ["in_behandeling"]
+        assert historie[4]["kolommen"] in (["wmo"], ["jeugd"])
+        assert "eigen zaak" in historie[2]["toelichting"]
 
 
 async def _count(suite: Suite, table: str) -> int:

@@ -174,3 +174,19 @@ async def test_a_deleted_zaak_is_no_reason_and_leaves_the_dossier(kg: Kg) -> Non
         "actie": "verwijderd", "velden": [], "huishouden": h["url"]}))
     assert (await kg.get(h["url"], WMO)).status_code == 404
     assert (await kg.get("/eigen-dossier", inwoner(p["burgerservicenummer"]))).json()["zaken"] == []
+
+
+async def test_a_team_sees_only_the_consents_of_its_own_kolom(kg: Kg) -> None:
+    p, h = await _household(kg)
+    for kolom, doel in (("wmo", "ondersteuning-thuis"), ("schuldhulp", "schuldhulpverlening")):
+        r = await kg.post("/toestemmingen", {"persoon": p["url"], "doel": doel, "kolom": kolom,
+                                             "startdatum": "2026-01-01"}, inwoner(p["burgerservicenummer"]))
+        assert r.status_code == 201, r.text
+    schuldhulp = kolom_client("schuldhulp")
+    seen_by_wmo = (await kg.get("/toestemmingen", WMO, persoon=p["url"])).json()
+    seen_by_schuldhulp = (await kg.get("/toestemmingen", schuldhulp, persoon=p["url"])).json()
+    # The wmo team may know the person (its consent) but not that they asked for help with debts.
+    assert [t["doel"] for t in seen_by_wmo["results"]] == ["ondersteuning-thuis"]
+    assert [t["doel"] for t in seen_by_schuldhulp["results"]] == ["schuldhulpverlening"]
+    seen_by_self = (await kg.get("/toestemmingen", inwoner(p["burgerservicenummer"]), persoon=p["url"])).json()
+    assert sorted(t["kolom"] for t in seen_by_self["results"]) == ["schuldhulp", "wmo"]

@@ -8,9 +8,9 @@ import logging
 import pytest
 from pydantic import ValidationError
 
-from services.klantgegevens.domain import pseudoniem
+from sds.runtime.verwerkingenlog import DEV_PSEUDONIEM_SLEUTEL, pseudoniem
 from services.klantgegevens.models import verwerkingen
-from services.klantgegevens.settings import DEV_PSEUDONIEM_SLEUTEL, KlantgegevensSettings
+from services.klantgegevens.settings import KlantgegevensSettings
 from tests.klantgegevens.conftest import (
     KEEPER,
     Kg,

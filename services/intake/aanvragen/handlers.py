@@ -63,7 +63,8 @@ async def _geopend(intake: Intake, session: AsyncSession, data: ZaakGeopend) -> 
             status="in_behandeling"))).rowcount  # type: ignore[attr-defined]
         if moved == 1:
             await service.schrijf_historie(session, aanvraag.id, "in_behandeling",
-                                    f"Zaak geopend voor {', '.join(data.kolommen)}.", "zaken")
+                                           f"Zaak geopend voor {', '.join(data.kolommen)}.", "zaken",
+                                           list(data.kolommen))
 
 
 async def _termijn(session: AsyncSession, zaak: str, soort: str, datum: Any) -> None:

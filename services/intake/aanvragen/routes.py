@@ -32,7 +32,7 @@ router = APIRouter()
              tags=["aanvragen"], summary="Een aanvraag indienen (inwoner, wijkteam of partner)")
 async def dien_in(body: NieuweAanvraag, request: Request, intake: IntakeDep, uow: Uow, auth: Auth,
                   response: Response) -> Any:
-    service.check_indiener(auth, body)
+    service.check_indiener(intake, auth, body)
     upstreams = request.app.state.upstreams
     huishouden = None
     if body.aanvrager is not None:
@@ -44,7 +44,8 @@ async def dien_in(body: NieuweAanvraag, request: Request, intake: IntakeDep, uow
     await zorg_voor_catalogus(intake, upstreams)
     async with uow:
         aanvraag_uuid = await service.dien_in(intake, uow.session, auth, body, huishouden)
-        out = await service.weergave_van(intake, uow.session, aanvraag_uuid)
+        out = await service.weergave_van(intake, uow.session, aanvraag_uuid, auth, service.SCOPE_AANMAKEN,
+                                         "aanvraag-indienen")
     response.headers["Location"] = out["url"]
     return out
 
@@ -57,7 +58,7 @@ async def lijst(request: Request, intake: IntakeDep, uow: Uow, auth: Auth, param
     async with uow:
         stmt = service.lijst_query(intake, auth, status=status, kolom=kolom, huishouden=huishouden)
         page = await paginate(uow.session, stmt, params, request, lambda row: row)
-        page["results"] = await service.weergave(intake, uow.session, page["results"])
+        page["results"] = await service.weergave(intake, uow.session, page["results"], auth)
     return page
 
 

@@ -10,6 +10,7 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from sds.runtime.bsn import Bsn
+from sds.runtime.doelbinding import Bron, Deel, Spoor, Vorm, kolom_van, kolommen_van, registreer, van_de_bron
 
 Kolom = Literal["wmo", "jeugd", "participatie", "schuldhulp"]
 
@@ -131,6 +132,38 @@ class DelegatieUit(Schema):
     uitkomst: str | None
 
 
+class TriageZaak(Schema):
+    kolommen: list[str]
+    cluster: str
+    zaaktype: str
+    integraal: bool
+    regisseur: bool
+    zaaktype_identificatie: str
+
+
+class TriageDelegatie(Schema):
+    cluster: str
+    kolommen: list[str]
+    partij: str
+
+
+class TriageReden(Schema):
+    code: str
+    kolom: str | None
+    tekst: str
+
+
+class Triage(Schema):
+    integraal: bool | None = Field(description="whether the household is handled as one; null for a team that "
+                                               "does not see every kolom of the aanvraag")
+    regie: str | None = Field(description="geen, per-cluster or huishouden; null as integraal")
+    zaken: list[TriageZaak]
+    delegaties: list[TriageDelegatie]
+    redenen: list[TriageReden]
+    archetype: str | None
+    getrieerd_op: str
+
+
 class Aanvraag(Schema):
     url: str
     uuid: str
@@ -143,11 +176,48 @@ class Aanvraag(Schema):
     registratiedatum: date
     ingediend_op: datetime
     toelichting: str | None
-    triage: dict[str, Any] | None = Field(description="what triage decided and why, in words a worker can read")
+    triage: Triage | None = Field(description="what triage decided and why, in words a worker can read")
     termijnen: list[TermijnUit]
     delegaties: list[DelegatieUit]
     uitkomst: str | None
     einddatum: date | None
+    andere_kolommen: bool | None = Field(
+        None, description="true when parts of the aanvraag in other kolommen were left out for this client; null "
+                          "when the archetype does not let a team learn that (profile zicht.andere_kolommen)")
+
+
+def _kolommen(aanvraag: Any) -> list[str]:
+    return list(aanvraag["kolommen"])
+
+
+def _reden(reden: Any, aanvraag: Any) -> list[str]:
+    # A reason without a kolom speaks of the whole aanvraag (its words name every kolom).
+    return [reden["kolom"]] if reden.get("kolom") else _kolommen(aanvraag)
+
+
+# What of an aanvraag belongs to which kolom: every answer that shows an aanvraag is cut by this (doelbinding).
+AANVRAAG = registreer(Bron(
+    "aanvraag", kolommen=_kolommen,
+    integraal=lambda a: bool(a.get("triage") and a["triage"].get("integraal")),
+    vorm=Vorm(
+        Aanvraag,
+        vrij=("url", "uuid", "huishouden", "ingediendDoor", "status", "registratiedatum", "ingediendOp", "uitkomst",
+              "einddatum"),
+        delen=(Deel("vragen", kolom_van("kolom")),
+               Deel("termijnen", kolom_van("kolom")),
+               Deel("delegaties", kolommen_van("kolommen"), sporen=("kolommen",)),
+               # The filer's own words about the household may speak of every kolom.
+               Deel("toelichting", van_de_bron(_kolommen), lijst=False, ondeelbaar=True)),
+        sporen=(Spoor("kolommen"), Spoor("clusters", "clusters")),
+        binnen={"triage": Vorm(
+            Triage,
+            vrij=("archetype", "getrieerdOp"),
+            delen=(Deel("integraal", van_de_bron(_kolommen), lijst=False, ondeelbaar=True),
+                   Deel("regie", van_de_bron(_kolommen), lijst=False, ondeelbaar=True),
+                   Deel("zaken", kolommen_van("kolommen"), sporen=("kolommen",)),
+                   Deel("delegaties", kolommen_van("kolommen"), sporen=("kolommen",)),
+                   Deel("redenen", _reden, ondeelbaar=True)))},
+        melding="andereKolommen")))
 
 
 class HistorieRegel(Schema):
@@ -155,6 +225,13 @@ class HistorieRegel(Schema):
     tijdstip: datetime
     toelichting: str
     door: str
+    kolommen: list[str] = Field(description="the kolommen the line speaks of; empty: none in particular")
+
+
+# A history line is shown whole or not at all: its words may name every kolom it speaks of.
+HISTORIEREGEL = registreer(Bron(
+    "aanvraag-historieregel", kolommen=lambda h: h["kolommen"], ondeelbaar=True,
+    vorm=Vorm(HistorieRegel, vrij=("status", "tijdstip", "toelichting", "door"), sporen=(Spoor("kolommen"),))))
 
 
 class StatusberichtUit(Schema):

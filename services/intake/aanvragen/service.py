@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, insert, select, update
+from sqlalchemy import and_, exists, false, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,11 +22,14 @@ from contracts.events import make_event
 from sds.profiles import KOLOMMEN
 from sds.runtime.auth import AuthContext
 from sds.runtime.bsn import inwoner_bsn
+from sds.runtime.doelbinding import Zicht
 from sds.runtime.errors import Conflict, NotFound, PermissionDenied, ValidatieFout
 from sds.runtime.outbox import record_event, record_events
 from sds.runtime.tracing import current_traceparent
+from sds.runtime.verwerkingenlog import Handeling
+from services.intake import verwerking
 from services.intake.aanvragen import triage
-from services.intake.aanvragen.schemas import AFGESLOTEN, NieuweAanvraag, Statusbericht
+from services.intake.aanvragen.schemas import AANVRAAG, AFGESLOTEN, HISTORIEREGEL, NieuweAanvraag, Statusbericht
 from services.intake.context import SOURCE, Intake
 from services.intake.models import aanvragen, delegaties, historie, statusberichten, termijnen, vragen, zaken
 
@@ -57,9 +60,12 @@ async def _record(session: AsyncSession, type_: str, data: dict[str, Any], subje
 
 
 async def schrijf_historie(session: AsyncSession, aanvraag_id: int, status: str, toelichting: str,
-                           door: str) -> None:
+                           door: str, kolommen: list[str]) -> None:
+    """One line of the aanvraag's history; ``kolommen``: the kolommen its words speak of (a team limited to
+    kolommen reads only lines within its own)."""
     await session.execute(insert(historie).values(aanvraag_id=aanvraag_id, status=status, tijdstip=_now(),
-                                                  toelichting=toelichting[:500], door=door[:200]))
+                                                  toelichting=toelichting[:500], door=door[:200],
+                                                  kolommen=kolommen))
 
 
 def _door(auth: AuthContext) -> str:
@@ -68,27 +74,14 @@ def _door(auth: AuthContext) -> str:
 
 # --- who may do what ----------------------------------------------------------------------------------------
 
-def bereik(intake: Intake, auth: AuthContext, scope: str) -> set[str] | None:
-    """The kolommen whose aanvragen ``auth`` may reach for ``scope``: None for all of them."""
-    if auth.heeft_alle_autorisaties:
-        return None
-    grants = auth.grants(COMPONENT, scope)
-    if not grants:
-        raise PermissionDenied(f"Deze applicatie heeft de scope '{scope}' niet.", code="permission_denied")
-    if any(g.kolom is None for g in grants) and not auth.clusters:
-        return None
-    kolommen = {g.kolom for g in grants if g.kolom is not None}
-    # An applicatie limited to clusters (an external party, a cluster team) reaches their kolommen only.
-    profile = intake.profile
-    for cluster in auth.clusters:
-        if profile is not None and cluster in profile.clusters:
-            kolommen.update(profile.clusters[cluster].kolommen)
-    if any(g.kolom is None for g in grants) and not kolommen:
-        return None
-    return kolommen
+def zicht(intake: Intake, auth: AuthContext, scope: str) -> Zicht:
+    """What ``auth`` sees of aanvragen for ``scope``: a resident the whole of their own, a team its kolommen."""
+    if _eigen_inwoner(auth) is not None:
+        return Zicht.alles()
+    return Zicht.voor(auth, COMPONENT, scope, intake.profile)
 
 
-def _in_bereik(kolommen: set[str] | None):  # type: ignore[no-untyped-def]
+def _in_bereik(kolommen: frozenset[str] | None):  # type: ignore[no-untyped-def]
     if kolommen is None:
         return None
     return exists().where(and_(vragen.c.aanvraag_id == aanvragen.c.id, vragen.c.kolom.in_(sorted(kolommen))))
@@ -120,9 +113,12 @@ def _check_profiel(intake: Intake, body: NieuweAanvraag) -> None:
         raise ValidatieFout(fouten)
 
 
-def check_indiener(auth: AuthContext, body: NieuweAanvraag) -> None:
-    """A worker or partner application files for anyone; a resident (DigiD via the gateway) for themselves."""
+def check_indiener(intake: Intake, auth: AuthContext, body: NieuweAanvraag) -> None:
+    """A worker or partner application files for anyone, with questions in its own kolommen; a resident (DigiD via
+    the gateway) for themselves."""
     if auth.has_scope(COMPONENT, SCOPE_AANMAKEN):
+        Zicht.voor(auth, COMPONENT, SCOPE_AANMAKEN, intake.profile).vereis_schrijven(
+            [v.eigen_kolom for v in body.vragen], "Deze aanvraag")
         return
     if auth.has_scope(COMPONENT, SCOPE_INWONER):
         bsn = inwoner_bsn(auth)
@@ -189,9 +185,9 @@ async def _bewaar(intake: Intake, session: AsyncSession, nieuw: list[Nieuw]) -> 
         for i, rij in zip(ids, rijen, strict=True) for kolom in rij["kolommen"]
         for soort, dagen in termijnen_voor(intake, kolom)])
     await session.execute(insert(historie), [
-        {"aanvraag_id": i, "status": "ingediend", "tijdstip": now, "door": n.indiener[:200],
-         "toelichting": f"Aanvraag ingediend ({n.ingediend_door}) met vragen over {', '.join(rij['kolommen'])}."}
-        for i, n, rij in zip(ids, nieuw, rijen, strict=True)])
+        {"aanvraag_id": i, "status": "ingediend", "tijdstip": now, "door": n.indiener[:200], "kolommen": [kolom],
+         "toelichting": f"Aanvraag ingediend ({n.ingediend_door}) met een vraag over {kolom}."}
+        for i, n, rij in zip(ids, nieuw, rijen, strict=True) for kolom in rij["kolommen"]])
     events = []
     for n, rij in zip(nieuw, rijen, strict=True):
         url = intake.url("aanvragen", rij["uuid"])
@@ -266,11 +262,13 @@ async def trieer(intake: Intake, session: AsyncSession, aanvraag_id: int) -> boo
         await session.execute(insert(delegaties).values(
             aanvraag_id=aanvraag_id, cluster=d.cluster, partij=d.partij, kolommen=list(d.kolommen),
             status="doorgezet", externe_referentie=None, uitkomst=None, bijgewerkt=now))
-    woorden = " ".join(r.tekst for r in besluit.redenen)
-    await schrijf_historie(session, aanvraag_id, "getrieerd", woorden, "triage")
-    if besluit.delegaties:
-        await schrijf_historie(session, aanvraag_id, "doorgezet", "Doorgezet naar " + ", ".join(
-            d.partij for d in besluit.delegaties) + ".", "triage")
+    # A line per reason and per delegation, each with the kolommen it speaks of.
+    for r in besluit.redenen:
+        await schrijf_historie(session, aanvraag_id, "getrieerd", r.tekst, "triage",
+                               [r.kolom] if r.kolom else list(row.kolommen))
+    for d in besluit.delegaties:
+        await schrijf_historie(session, aanvraag_id, "doorgezet", f"Doorgezet naar {d.partij}.", "triage",
+                               list(d.kolommen))
     url = intake.url("aanvragen", row.uuid)
     await _record(session, "nl.sociaal-domein.intake.aanvraag-getrieerd", {
         "aanvraag": url, "huishouden": row.huishouden, "integraal": besluit.integraal, "regie": besluit.regie,
@@ -312,8 +310,7 @@ async def _rij(intake: Intake, session: AsyncSession, auth: AuthContext, aanvraa
         if row.indiener != _door(auth):
             raise PermissionDenied("Een inwoner ziet alleen de eigen aanvragen.")
         return row
-    reach = bereik(intake, auth, scope)
-    if reach is not None and not set(row.kolommen) & reach:
+    if not zicht(intake, auth, scope).ziet(row.kolommen):
         raise PermissionDenied("Deze aanvraag valt buiten de kolommen van deze applicatie.")
     return row
 
@@ -324,8 +321,13 @@ def _eigen_inwoner(auth: AuthContext) -> str | None:
     return inwoner_bsn(auth) if auth.has_scope(COMPONENT, SCOPE_INWONER) else None
 
 
-async def weergave(intake: Intake, session: AsyncSession, rows: list[Any]) -> list[dict[str, Any]]:
-    """The API's shape of aanvragen rows, with their questions, termijnen and delegations (3 queries in all)."""
+async def weergave(intake: Intake, session: AsyncSession, rows: list[Any], auth: AuthContext,
+                   scope: str = SCOPE_LEZEN, *, activiteit: str = "aanvraag-raadplegen",
+                   handeling: Handeling = "lezen") -> list[dict[str, Any]]:
+    """The API's shape of aanvragen rows, with their questions, termijnen and delegations (3 queries in all), each
+    cut to what ``auth`` sees of it (doelbinding: only its own kolommen' parts). Every aanvraag shown is written in
+    the verwerkingenlog, in the caller's transaction, as ``activiteit``."""
+    await verwerking.aanvragen(intake, session, auth, rows, activiteit=activiteit, handeling=handeling)
     ids = [r.id for r in rows]
     per: dict[int, dict[str, list[Any]]] = {i: {"vragen": [], "termijnen": [], "delegaties": []} for i in ids}
     if ids:
@@ -345,22 +347,25 @@ async def weergave(intake: Intake, session: AsyncSession, rows: list[Any]) -> li
             per[d.aanvraag_id]["delegaties"].append({
                 "cluster": d.cluster, "partij": d.partij, "kolommen": d.kolommen, "status": d.status,
                 "externeReferentie": d.externe_referentie, "uitkomst": d.uitkomst})
-    return [{"url": intake.url("aanvragen", r.uuid), "uuid": r.uuid, "huishouden": r.huishouden,
-             "ingediendDoor": "partner" if r.ingediend_door == "signalering" else r.ingediend_door,
-             "status": r.status, "kolommen": r.kolommen, "clusters": r.clusters, "registratiedatum": r.registratiedatum,
-             "ingediendOp": r.ingediend_op, "toelichting": r.toelichting, "triage": r.triage, "uitkomst": r.uitkomst,
-             "einddatum": r.einddatum, **per[r.id]} for r in rows]
+    return zicht(intake, auth, scope).toon(AANVRAAG, [{
+        "url": intake.url("aanvragen", r.uuid), "uuid": r.uuid, "huishouden": r.huishouden,
+        "ingediendDoor": "partner" if r.ingediend_door == "signalering" else r.ingediend_door,
+        "status": r.status, "kolommen": r.kolommen, "clusters": r.clusters, "registratiedatum": r.registratiedatum,
+        "ingediendOp": r.ingediend_op, "toelichting": r.toelichting, "triage": r.triage, "uitkomst": r.uitkomst,
+        "einddatum": r.einddatum, "andereKolommen": None, **per[r.id]} for r in rows])
 
 
-async def weergave_van(intake: Intake, session: AsyncSession, aanvraag_uuid: str) -> dict[str, Any]:
-    """The aanvraag as the API shows it, for the caller that just filed or changed it (rights already checked)."""
+async def weergave_van(intake: Intake, session: AsyncSession, aanvraag_uuid: str, auth: AuthContext,
+                       scope: str, activiteit: str) -> dict[str, Any]:
+    """The aanvraag as the API shows it to the caller that just filed or changed it with ``scope`` (rights already
+    checked: it is answered as stored, cut to that caller's kolommen)."""
     row = (await session.execute(select(aanvragen).where(aanvragen.c.uuid == aanvraag_uuid))).one()
-    return (await weergave(intake, session, [row]))[0]
+    return (await weergave(intake, session, [row], auth, scope, activiteit=activiteit, handeling="schrijven"))[0]
 
 
 async def lees(intake: Intake, session: AsyncSession, auth: AuthContext, aanvraag_uuid: str) -> dict[str, Any]:
     row = await _rij(intake, session, auth, aanvraag_uuid, SCOPE_LEZEN)
-    return (await weergave(intake, session, [row]))[0]
+    return (await weergave(intake, session, [row], auth))[0]
 
 
 def lijst_query(intake: Intake, auth: AuthContext, *, status: str | None, kolom: str | None,
@@ -370,9 +375,13 @@ def lijst_query(intake: Intake, auth: AuthContext, *, status: str | None, kolom:
     if bsn is not None:
         stmt = stmt.where(aanvragen.c.indiener == _door(auth))
     else:
-        condition = _in_bereik(bereik(intake, auth, SCOPE_LEZEN))
+        z = zicht(intake, auth, SCOPE_LEZEN)
+        condition = _in_bereik(z.kolommen)
         if condition is not None:
             stmt = stmt.where(condition)
+        if kolom and not z.mag_weten(kolom):
+            # Filtering on another kolom would tell which households have a question there.
+            stmt = stmt.where(false())
     if status:
         stmt = stmt.where(aanvragen.c.status == status)
     if kolom:
@@ -385,9 +394,14 @@ def lijst_query(intake: Intake, auth: AuthContext, *, status: str | None, kolom:
 async def lees_historie(intake: Intake, session: AsyncSession, auth: AuthContext,
                         aanvraag_uuid: str) -> list[dict[str, Any]]:
     row = await _rij(intake, session, auth, aanvraag_uuid, SCOPE_LEZEN)
-    return [{"status": h.status, "tijdstip": h.tijdstip, "toelichting": h.toelichting, "door": h.door}
-            for h in (await session.execute(select(historie).where(historie.c.aanvraag_id == row.id)
-                                            .order_by(historie.c.id))).all()]
+    await verwerking.aanvragen(intake, session, auth, [row], activiteit="aanvraag-historie-raadplegen",
+                               handeling="lezen")
+    z = zicht(intake, auth, SCOPE_LEZEN).binnen(AANVRAAG, {"kolommen": row.kolommen, "triage": row.triage})
+    return z.toon(HISTORIEREGEL, [
+        {"status": h.status, "tijdstip": h.tijdstip, "toelichting": h.toelichting, "door": h.door,
+         "kolommen": row.kolommen if h.kolommen is None else h.kolommen}
+        for h in (await session.execute(select(historie).where(historie.c.aanvraag_id == row.id)
+                                        .order_by(historie.c.id))).all()])
 
 
 # --- withdrawing and finishing ------------------------------------------------------------------------------
@@ -396,10 +410,12 @@ async def trek_in(intake: Intake, session: AsyncSession, auth: AuthContext, aanv
     row = await _rij(intake, session, auth, aanvraag_uuid, SCOPE_BIJWERKEN)
     if _eigen_inwoner(auth) is None and not auth.has_scope(COMPONENT, SCOPE_BIJWERKEN):
         raise PermissionDenied(f"Deze applicatie heeft de scope '{SCOPE_BIJWERKEN}' niet.")
+    # Withdrawing ends every part of the aanvraag: only who may change all its kolommen does that.
+    zicht(intake, auth, SCOPE_BIJWERKEN).vereis_schrijven(row.kolommen, "Het intrekken van deze aanvraag")
     if row.status in AFGESLOTEN:
         raise Conflict(f"De aanvraag is al {row.status}.", code="aanvraag-afgesloten")
     await _sluit(intake, session, row, "ingetrokken", "ingetrokken", "Ingetrokken.", _door(auth))
-    return await weergave_van(intake, session, aanvraag_uuid)
+    return await weergave_van(intake, session, aanvraag_uuid, auth, SCOPE_BIJWERKEN, "aanvraag-intrekken")
 
 
 async def _sluit(intake: Intake, session: AsyncSession, row: Any, status: str, uitkomst: str, toelichting: str,
@@ -414,7 +430,7 @@ async def _sluit(intake: Intake, session: AsyncSession, row: Any, status: str, u
         # A withdrawn aanvraag has no deadline left to miss.
         await session.execute(update(termijnen).where(termijnen.c.aanvraag_id == row.id,
                                                       termijnen.c.gehaald_op.is_(None)).values(gehaald_op=vandaag))
-    await schrijf_historie(session, row.id, status, toelichting, door)
+    await schrijf_historie(session, row.id, status, toelichting, door, [])
     url = intake.url("aanvragen", row.uuid)
     await _record(session, "nl.sociaal-domein.intake.aanvraag-afgerond", {
         "aanvraag": url, "huishouden": row.huishouden, "kolommen": row.kolommen, "uitkomst": uitkomst,
@@ -474,7 +490,7 @@ async def ontvang_statusbericht(intake: Intake, session: AsyncSession, auth: Aut
         uitkomst=body.uitkomst or delegatie.uitkomst, bijgewerkt=now))
     omschrijving = f"{delegatie.partij} meldt: {body.status}" + (f", uitkomst {body.uitkomst}" if body.uitkomst
                                                                    else "") + "."
-    await schrijf_historie(session, row.id, row.status, omschrijving, delegatie.partij)
+    await schrijf_historie(session, row.id, row.status, omschrijving, delegatie.partij, list(delegatie.kolommen))
     if body.uitkomst:
         await session.execute(update(termijnen).where(
             termijnen.c.aanvraag_id == row.id, termijnen.c.kolom.in_(delegatie.kolommen),
@@ -499,7 +515,7 @@ def _bericht(intake: Intake, row: Any, aanvraag: str) -> dict[str, Any]:
 # --- termijnen ----------------------------------------------------------------------------------------------
 
 def overschreden_query(intake: Intake, auth: AuthContext, kolom: str | None, vandaag: date) -> Any:
-    reach = bereik(intake, auth, SCOPE_LEZEN)
+    reach = zicht(intake, auth, SCOPE_LEZEN).kolommen
     stmt = (select(termijnen, aanvragen.c.uuid.label("aanvraag_uuid"), aanvragen.c.status.label("aanvraag_status"))
             .join(aanvragen, aanvragen.c.id == termijnen.c.aanvraag_id)
             .where(termijnen.c.gehaald_op.is_(None), termijnen.c.uiterlijke_einddatum < vandaag,

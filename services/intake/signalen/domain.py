@@ -33,6 +33,13 @@ def regel(profile: Profile | None) -> Regel | None:
     return Regel(s.min_partners, s.venster_dagen, s.crisissignaal_direct, dict(s.kolom_per_soort))
 
 
+def kolom_van(profile: Profile | None, signaalsoort: str) -> str | None:
+    """The kolom a signal of this kind belongs to (the profile's mapping); None: no kolom's (registered only)."""
+    if profile is None or profile.signalering is None:
+        return None
+    return profile.signalering.kolom_per_soort.get(signaalsoort)  # type: ignore[call-overload, no-any-return]
+
+
 def venster_dagen(profile: Profile | None) -> int:
     if profile is not None and profile.signalering is not None:
         return profile.signalering.venster_dagen

@@ -14,10 +14,7 @@ from sds.runtime.pagination import Page, Pagination
 from services.intake.context import IntakeDep
 from services.intake.signalen import service
 from services.intake.signalen.schemas import Batch, BatchResultaat, NieuwSignaal, Partnersoort, Signaal, Signaalsoort
-
-COMPONENT = "intake"
-SCOPE_AANMAKEN = "intake.signalen.aanmaken"  # signal partners
-SCOPE_LEZEN = "intake.signalen.lezen"  # the municipality's vroegsignalering
+from services.intake.signalen.service import COMPONENT, SCOPE_AANMAKEN, SCOPE_LEZEN
 
 router = APIRouter(tags=["signalen"])
 
@@ -26,10 +23,10 @@ router = APIRouter(tags=["signalen"])
              responses={200: {"model": Signaal, "description": "a duplicate: the signal it duplicates"}},
              summary="Eén signaal melden; een duplicaat verandert niets en geeft het bestaande signaal terug")
 async def meld(body: NieuwSignaal, intake: IntakeDep, uow: Uow, auth: Auth, response: Response) -> Any:
-    auth.require_scope(COMPONENT, SCOPE_AANMAKEN)
+    service.check_melder(intake, auth, [body])
     async with uow:
-        (uitkomst,) = await service.ontvang(intake, uow, [body], None)
-        out = await service.lees(intake, uow.session, uitkomst.uuid,
+        (uitkomst,) = await service.ontvang(intake, uow, auth, [body], None)
+        out = await service.lees(intake, uow.session, auth, uitkomst.uuid, SCOPE_AANMAKEN,
                                  met_aanvraag=auth.has_scope(COMPONENT, SCOPE_LEZEN))
     if uitkomst.status == "duplicaat":
         response.status_code = 200
@@ -41,9 +38,9 @@ async def meld(body: NieuwSignaal, intake: IntakeDep, uow: Uow, auth: Auth, resp
              summary="Tot 10.000 signalen tegelijk; geldig in zijn geheel of niets opgeslagen, een resultaat per "
                      "signaal")
 async def meld_batch(body: Batch, intake: IntakeDep, uow: Uow, auth: Auth) -> Response:
-    auth.require_scope(COMPONENT, SCOPE_AANMAKEN)
+    service.check_melder(intake, auth, body.signalen)
     async with uow:
-        uitkomsten = await service.ontvang(intake, uow, body.signalen, body.batch_id)
+        uitkomsten = await service.ontvang(intake, uow, auth, body.signalen, body.batch_id)
     aangemaakt = sum(1 for u in uitkomsten if u.status == "aangemaakt")
     out = {"batchId": body.batch_id, "aantal": len(uitkomsten), "aangemaakt": aangemaakt,
            "duplicaat": len(uitkomsten) - aangemaakt,
@@ -57,7 +54,7 @@ async def meld_batch(body: Batch, intake: IntakeDep, uow: Uow, auth: Auth) -> Re
 async def lees(uuid: UUID, intake: IntakeDep, uow: Uow, auth: Auth) -> Any:
     auth.require_scope(COMPONENT, SCOPE_LEZEN)
     async with uow:
-        return await service.lees(intake, uow.session, str(uuid), met_aanvraag=True)
+        return await service.lees(intake, uow.session, auth, str(uuid), SCOPE_LEZEN, met_aanvraag=True)
 
 
 @router.get("/signalen", response_model=Page[Signaal])
@@ -67,5 +64,5 @@ async def lijst(request: Request, intake: IntakeDep, uow: Uow, auth: Auth, pagin
                 crisissignaal: Annotated[bool | None, Query()] = None) -> Any:
     auth.require_scope(COMPONENT, SCOPE_LEZEN)
     async with uow:
-        return await service.lijst(intake, uow.session, request, pagination, partnersoort=partnersoort,
+        return await service.lijst(intake, uow.session, auth, request, pagination, partnersoort=partnersoort,
                                    signaalsoort=signaalsoort, crisissignaal=crisissignaal)

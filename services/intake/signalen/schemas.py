@@ -4,7 +4,7 @@ accepted. Everything a batch needs checked is checked here, so one validation of
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -12,6 +12,7 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from sds.runtime.bsn import Bsn
+from sds.runtime.doelbinding import Bron, Deel, Vorm, registreer, van_de_bron
 
 # The event contract's enums (contracts/events/intake.py SignaalOntvangen), so every signal can be published.
 Partnersoort = Literal["woningcorporatie", "energiebedrijf", "waterbedrijf", "zorgverzekeraar", "school",
@@ -106,6 +107,23 @@ class Signaal(Schema):
     ontvangen: datetime
     aanvraag: str | None = Field(description="the proactive aanvraag this signal opened; shown to clients that "
                                              "may read signals")
+    kolom: str | None = Field(description="the kolom this kind of signal belongs to in this municipality's "
+                                          "profile; null: none (registered for beleidsinformatie only)")
+
+
+def _kolom(signaal: Any) -> list[str]:
+    return [signaal["kolom"]] if signaal.get("kolom") else []
+
+
+# A signal belongs to one kolom (a payment arrear to schuldhulp): a team of another kolom sees none of it, and one
+# without a kolom is seen only by who sees every kolom (doelbinding).
+SIGNAAL = registreer(Bron(
+    "signaal", kolommen=_kolom, vorm=Vorm(
+        Signaal,
+        vrij=("url", "uuid", "partnersoort", "partner", "partnerReferentie", "signaalsoort", "bedrag",
+              "ontstaansdatum", "signaaldatum", "crisissignaal", "adres", "batchId", "registratiedatum",
+              "ontvangen"),
+        delen=(Deel("aanvraag", van_de_bron(_kolom), lijst=False), Deel("kolom", van_de_bron(_kolom), lijst=False)))))
 
 
 class Resultaat(Schema):

@@ -21,17 +21,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.envelope import CloudEvent
 from contracts.events import make_event
+from sds.profiles.model import SIGNAALSOORTEN
 from sds.runtime.app import UnitOfWork
-from sds.runtime.errors import Conflict, NotFound
+from sds.runtime.auth import AuthContext
+from sds.runtime.doelbinding import Zicht
+from sds.runtime.errors import Conflict, NotFound, PermissionDenied
 from sds.runtime.pagination import PageParams, paginate
 from sds.runtime.tracing import current_traceparent
+from services.intake import verwerking
 from services.intake.aanvragen.service import open_proactieve_aanvragen
 from services.intake.context import SOURCE, Intake
 from services.intake.signalen import domain, store
 from services.intake.signalen.models import signalen
-from services.intake.signalen.schemas import NieuwSignaal
+from services.intake.signalen.schemas import SIGNAAL, NieuwSignaal
 
 SIGNAAL_ONTVANGEN = "nl.sociaal-domein.intake.signaal-ontvangen"
+COMPONENT = "intake"
+SCOPE_AANMAKEN = "intake.signalen.aanmaken"  # signal partners
+SCOPE_LEZEN = "intake.signalen.lezen"  # the municipality's vroegsignalering
 Status = Literal["aangemaakt", "duplicaat"]
 
 
@@ -41,8 +48,20 @@ class Uitkomst:
     uuid: str
 
 
-async def ontvang(intake: Intake, uow: UnitOfWork, items: list[NieuwSignaal], batch_id: str | None
-                  ) -> list[Uitkomst]:
+def zicht(intake: Intake, auth: AuthContext, scope: str) -> Zicht:
+    return Zicht.voor(auth, COMPONENT, scope, intake.profile)
+
+
+def check_melder(intake: Intake, auth: AuthContext, items: list[NieuwSignaal]) -> None:
+    """A partner applicatie limited to kolommen reports only signals of its own kolommen (a batch: all or none)."""
+    auth.require_scope(COMPONENT, SCOPE_AANMAKEN)
+    kolommen = {k for item in items if (k := domain.kolom_van(intake.profile, item.signaalsoort))}
+    zicht(intake, auth, SCOPE_AANMAKEN).vereis_schrijven(kolommen, "Dit signaal" if len(items) == 1 else
+                                                        "Deze batch")
+
+
+async def ontvang(intake: Intake, uow: UnitOfWork, auth: AuthContext, items: list[NieuwSignaal],
+                  batch_id: str | None) -> list[Uitkomst]:
     """Receive validated signals (one, or a batch) in the caller's transaction; one outcome per item, in order."""
     session = uow.session
     now = datetime.now(UTC)
@@ -91,6 +110,8 @@ async def ontvang(intake: Intake, uow: UnitOfWork, items: list[NieuwSignaal], ba
             # cover it): nothing of this request is kept, and sent again it is answered from what was stored.
             raise Conflict("Een signaal met dezelfde partnerReferentie wordt op dit moment verwerkt; stuur het "
                            "opnieuw.") from exc
+        await verwerking.signalen(intake, session, auth, [(items[i].signaalsoort, sleutels[i]) for i in nieuw],
+                                  activiteit="signaal-ontvangen", handeling="schrijven")
         await uow.record_all(_events(intake, [(items[i], nieuw_uuid[i]) for i in nieuw], now.date()))
         await _regel(intake, session, items, nieuw, nieuw_uuid, sleutels, aanvraag_dagen, venster)
     return resultaat
@@ -170,23 +191,41 @@ def _signaal(intake: Intake, row: Any, *, met_aanvraag: bool) -> dict[str, Any]:
                   "huisnummertoevoeging": row.huisnummertoevoeging},
         "batchId": row.batch, "registratiedatum": row.registratiedatum, "ontvangen": row.ontvangen,
         "aanvraag": intake.url("aanvragen", row.aanvraag) if row.aanvraag and met_aanvraag else None,
+        "kolom": domain.kolom_van(intake.profile, row.signaalsoort),
     }
 
 
-async def lees(intake: Intake, session: AsyncSession, uuid: str, *, met_aanvraag: bool) -> dict[str, Any]:
+async def lees(intake: Intake, session: AsyncSession, auth: AuthContext, uuid: str, scope: str, *,
+               met_aanvraag: bool) -> dict[str, Any]:
+    """One signal as ``auth`` may see it with ``scope``; one of another kolom is refused."""
     row = (await session.execute(select(signalen).where(signalen.c.uuid == uuid))).first()
     if row is None:
         raise NotFound()
-    return _signaal(intake, row, met_aanvraag=met_aanvraag)
+    z = zicht(intake, auth, scope)
+    signaal = _signaal(intake, row, met_aanvraag=met_aanvraag)
+    if not z.ziet_bron(SIGNAAL, signaal):
+        raise PermissionDenied("Dit signaal valt buiten de kolommen van deze applicatie.")
+    await verwerking.signalen(intake, session, auth, [(row.signaalsoort, row.adressleutel)],
+                              activiteit="signaal-raadplegen", handeling="lezen")
+    return z.snijd(SIGNAAL, signaal)
 
 
-async def lijst(intake: Intake, session: AsyncSession, request: Request, params: PageParams, *,
+async def lijst(intake: Intake, session: AsyncSession, auth: AuthContext, request: Request, params: PageParams, *,
                 partnersoort: str | None, signaalsoort: str | None, crisissignaal: bool | None) -> dict[str, Any]:
+    z = zicht(intake, auth, SCOPE_LEZEN)
     stmt: Select[Any] = select(signalen).order_by(signalen.c.id.desc())
+    if z.kolommen is not None:
+        # In the query, so counts and pages hold only what the client sees: the kinds of its kolommen.
+        stmt = stmt.where(signalen.c.signaalsoort.in_(sorted(
+            soort for soort in SIGNAALSOORTEN if domain.kolom_van(intake.profile, soort) in z.kolommen)))
     if partnersoort is not None:
         stmt = stmt.where(signalen.c.partnersoort == partnersoort)
     if signaalsoort is not None:
         stmt = stmt.where(signalen.c.signaalsoort == signaalsoort)
     if crisissignaal is not None:
         stmt = stmt.where(signalen.c.crisis == crisissignaal)
-    return await paginate(session, stmt, params, request, lambda row: _signaal(intake, row, met_aanvraag=True))
+    page = await paginate(session, stmt, params, request, lambda row: row)
+    await verwerking.signalen(intake, session, auth, [(r.signaalsoort, r.adressleutel) for r in page["results"]],
+                              activiteit="signaal-raadplegen", handeling="lezen")
+    page["results"] = [z.snijd(SIGNAAL, _signaal(intake, row, met_aanvraag=True)) for row in page["results"]]
+    return page
