@@ -1,0 +1,447 @@
+"""The indicators: each reads the projection and makes its cells with the rules of ``domain``.
+
+Every indicator is a table of cells by place (periode, kolom, cluster, or what it is about) with its
+figures; suppression is applied to the whole table, then the caller's filter picks cells.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, get_args
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Float,
+    FromClause,
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.events.fields import Kolom
+from services.beleidsinfo.domain import (
+    ALLE,
+    Cel,
+    Indeling,
+    Periode,
+    Telling,
+    cellen_uit_tellingen,
+    hierarchie,
+    mediaan,
+    onderdruk,
+    p90,
+    periode_uit_sleutel,
+    periode_van,
+    perioden,
+)
+from services.beleidsinfo.models import aanvraag_kolommen, aanvragen, signalen, termijnen, zaak_kolommen, zaken
+
+KOLOMMEN: tuple[str, ...] = get_args(Kolom)
+Groepen = list[Callable[[Cel], Hashable | None]]
+
+
+@dataclass(frozen=True)
+class Vraag:
+    """What a caller asks of an indicator, already validated."""
+
+    van: date
+    tot: date
+    periode: Periode
+    indeling: Indeling
+    minimum: int
+    signaal_venster: int = 90
+
+    def label(self, dag: date) -> str:
+        """The period a day falls in; for ``geheel`` the asked range itself (an ISO 8601 interval)."""
+        return f"{self.van.isoformat()}/{self.tot.isoformat()}" if self.periode == "geheel" else periode_van(
+            dag, self.periode)
+
+    def label_van(self, sleutel: int) -> str:
+        """The period of a key ``periode_sql`` made."""
+        return f"{self.van.isoformat()}/{self.tot.isoformat()}" if self.periode == "geheel" else periode_uit_sleutel(
+            sleutel, self.periode)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    naam: str
+    omschrijving: str
+    velden: tuple[str, ...]  # the figures of each cell, in order (the CSV's columns after the place)
+    plaats: tuple[str, ...]  # the place of each cell
+    bereken: Callable[[AsyncSession, Vraag], Awaitable[tuple[list[Cel], Groepen]]]
+
+
+# --- SQL per dialect: one helper per expression that differs between SQLite and PostgreSQL ----------------------
+
+def _dialect(session: AsyncSession) -> str:
+    bind = session.bind
+    assert bind is not None
+    return bind.dialect.name
+
+
+def periode_sql(dialect: str, dag: ColumnElement[Any], periode: Periode) -> ColumnElement[int]:
+    """The key of the period a day falls in, in SQL: an integer (``domain.periode_sleutel``), so the database
+    groups by a number rather than formatting and collating a text per row; the label is made per cell."""
+    if periode == "geheel":
+        return literal(0, Integer)
+    if dialect == "postgresql":
+        jaar, maand = cast(func.extract("year", dag), Integer), cast(func.extract("month", dag), Integer)
+    else:
+        jaar, maand = cast(func.strftime("%Y", dag), Integer), cast(func.strftime("%m", dag), Integer)
+    if periode == "maand":
+        return jaar * 100 + maand
+    if periode == "kwartaal":
+        return jaar * 10 + (maand + 2) // 3
+    return jaar
+
+
+def _dagen_sql(dialect: str, van: ColumnElement[Any], tot: ColumnElement[Any]) -> ColumnElement[float]:
+    """Days from ``van`` to ``tot`` (NULL when either is)."""
+    if dialect == "postgresql":
+        return cast(tot - van, Float)
+    return func.julianday(tot) - func.julianday(van)
+
+
+def _plus_dagen_sql(dialect: str, dag: ColumnElement[Any], dagen: int) -> ColumnElement[Any]:
+    if dialect == "postgresql":
+        return dag + dagen
+    return func.date(dag, f"+{dagen} days")
+
+
+def _dag_sql(dialect: str, dag: date) -> ColumnElement[Any]:
+    """A constant day in a select list: typed on PostgreSQL; on SQLite the ISO text it stores dates as (a CAST
+    to DATE would make it a number there)."""
+    return cast(literal(dag), Date) if dialect == "postgresql" else literal(dag, Date)
+
+
+def cluster_sql(indeling: Indeling, kolom: ColumnElement[str]) -> ColumnElement[str]:
+    """The cluster of a kolom, in SQL, from the profile's indeling."""
+    whens = [(kolom.in_(kolommen), literal(naam)) for naam, kolommen in indeling.clusters.items() if kolommen]
+    return case(*whens, else_=kolom) if whens else kolom
+
+
+# --- a kolom → cluster → whole-domain table counted in the database ------------------------------------------
+
+Meting = Callable[[FromClause], list[ColumnElement[Any]]]
+"""The figures of a cell as aggregates over a level's rows (one row per item of the cell)."""
+
+
+def _tekst(waarde: str) -> ColumnElement[str]:
+    """A constant text in a select list, typed (PostgreSQL cannot infer the type of a bare parameter there)."""
+    return cast(literal(waarde), String)
+
+
+def _aantal(_rows: FromClause) -> list[ColumnElement[Any]]:
+    return [func.count().label("aantal")]
+
+
+def _huishoudens(_rows: FromClause) -> list[ColumnElement[Any]]:
+    """The households are the figure: filled in from the household count itself."""
+    return []
+
+
+async def _per_niveau(session: AsyncSession, v: Vraag, bron: Select[Any], meting: Meting,
+                      python: Callable[[Sequence[Any]], dict[str, float | int | None]] | None = None,
+                      label: Callable[[Any], str] | None = None) -> list[Cel]:
+    """Cells per (periode, kolom), per (periode, cluster) and per periode from ``bron``: a select of
+    ``periode, kolom, item, huishouden`` and the item's own numbers, one row per (item, kolom).
+
+    An item of several kolommen counts in each of them, once in each cluster it touches and once in the
+    total: each level first takes its distinct (place, item) rows, then groups. The households are counted
+    by ``count(DISTINCT huishouden)``; the other figures by ``meting``, or — where the dialect has no such
+    aggregate — by ``python`` over the level's rows. ``label``: the cell's place from ``periode`` (by default
+    the period of a ``periode_sql`` key)."""
+    label = label or v.label_van
+    rijen = bron.subquery("rijen")
+    extra = [c for c in rijen.c if c.name not in ("periode", "kolom", "item", "huishouden")]
+    cluster = cluster_sql(v.indeling, rijen.c.kolom)
+    niveaus = [
+        select(rijen.c.periode, rijen.c.kolom.label("kolom"), cluster.label("cluster"), rijen.c.item,
+               rijen.c.huishouden, *extra),
+        select(rijen.c.periode, _tekst(ALLE).label("kolom"), cluster.label("cluster"), rijen.c.item,
+               rijen.c.huishouden, *extra).distinct(),
+        select(rijen.c.periode, _tekst(ALLE).label("kolom"), _tekst(ALLE).label("cluster"), rijen.c.item,
+               rijen.c.huishouden, *extra).distinct(),
+    ]
+    tellingen: list[Telling] = []
+    if python is None:
+        delen = []
+        for niveau in niveaus:
+            n = niveau.subquery()
+            delen.append(select(n.c.periode, n.c.kolom, n.c.cluster,
+                                func.count(n.c.huishouden.distinct()).label("n_huishoudens"), *meting(n))
+                         .group_by(n.c.periode, n.c.kolom, n.c.cluster))
+        for r in (await session.execute(union_all(*delen))).mappings():
+            waarden = {k: r[k] for k in r.keys() if k not in ("periode", "kolom", "cluster", "n_huishoudens")}
+            tellingen.append((label(r["periode"]), r["kolom"], r["cluster"], waarden, r["n_huishoudens"]))
+    else:
+        groepen: dict[tuple[Any, str, str], tuple[list[Any], set[str]]] = {}
+        for rij in (await session.execute(union_all(*niveaus))).all():
+            lijst, wie = groepen.setdefault((rij.periode, rij.kolom, rij.cluster), ([], set()))
+            lijst.append(rij)
+            wie.add(rij.huishouden)
+        tellingen = [(label(p), k, c, python(lijst), len(wie)) for (p, k, c), (lijst, wie) in groepen.items()]
+    cellen = cellen_uit_tellingen(tellingen)
+    if meting is _huishoudens:
+        for cel in cellen:
+            cel.waarden = {"huishoudens": cel.omvang}
+    return cellen
+
+
+def _aanvraag_rijen(dialect: str, v: Vraag) -> Select[Any]:
+    ak = aanvraag_kolommen.c
+    return select(periode_sql(dialect, ak.registratiedatum, v.periode).label("periode"), ak.kolom.label("kolom"),
+                  ak.aanvraag.label("item"), ak.huishouden.label("huishouden"))
+
+
+def _zaak_rijen(dialect: str, dag: ColumnElement[Any], v: Vraag, *extra: ColumnElement[Any]) -> Select[Any]:
+    zk = zaak_kolommen.c
+    return (select(periode_sql(dialect, dag, v.periode).label("periode"), zk.kolom.label("kolom"),
+                   zk.zaak.label("item"), zk.huishouden.label("huishouden"), *extra)
+            .select_from(zaak_kolommen.join(zaken, zaken.c.zaak == zk.zaak)))
+
+
+async def _instroom(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    bron = _aanvraag_rijen(_dialect(session), v).where(aanvraag_kolommen.c.registratiedatum.between(v.van, v.tot))
+    return await _per_niveau(session, v, bron, _aantal), hierarchie()
+
+
+_DOORLOOP = ("aanvraagTotZaak", "zaakTotResultaat")
+
+
+def _doorloop_sql(rows: FromClause) -> list[ColumnElement[Any]]:
+    a, z = rows.c.aanvraagTotZaak, rows.c.zaakTotResultaat
+    return [func.count().label("aantal"),
+            func.percentile_cont(0.5).within_group(a).label("mediaanDagenAanvraagTotZaak"),
+            func.percentile_disc(0.9).within_group(a).label("p90DagenAanvraagTotZaak"),
+            func.count(z).label("metResultaat"),
+            func.percentile_cont(0.5).within_group(z).label("mediaanDagenZaakTotResultaat"),
+            func.percentile_disc(0.9).within_group(z).label("p90DagenZaakTotResultaat")]
+
+
+def _doorloop_python(lijst: Sequence[Any]) -> dict[str, float | int | None]:
+    a = [r.aanvraagTotZaak for r in lijst if r.aanvraagTotZaak is not None]
+    z = [r.zaakTotResultaat for r in lijst if r.zaakTotResultaat is not None]
+    return {"aantal": len(lijst), "mediaanDagenAanvraagTotZaak": mediaan(a), "p90DagenAanvraagTotZaak": p90(a),
+            "metResultaat": len(z), "mediaanDagenZaakTotResultaat": mediaan(z), "p90DagenZaakTotResultaat": p90(z)}
+
+
+async def _doorlooptijd(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    dialect = _dialect(session)
+    z = zaken.c
+    bron = (_zaak_rijen(dialect, zaak_kolommen.c.registratiedatum, v,
+                        _dagen_sql(dialect, aanvragen.c.registratiedatum, z.registratiedatum).label("aanvraagTotZaak"),
+                        _dagen_sql(dialect, z.startdatum, z.resultaatdatum).label("zaakTotResultaat"))
+            .outerjoin(aanvragen, aanvragen.c.aanvraag == z.aanvraag)
+            .where(zaak_kolommen.c.registratiedatum.between(v.van, v.tot)))
+    if dialect == "postgresql":
+        cellen = await _per_niveau(session, v, bron, _doorloop_sql)
+    else:
+        cellen = await _per_niveau(session, v, bron, _aantal, python=_doorloop_python)
+    for cel in cellen:
+        cel.waarden = {k: float(w) if k.startswith(("mediaan", "p90")) and w is not None else w
+                       for k, w in cel.waarden.items()}
+    return cellen, hierarchie()
+
+
+async def _termijnen(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    t = termijnen.c
+    bron = (select(periode_sql(_dialect(session), t.uiterlijke_einddatum, v.periode).label("periode"),
+                   t.kolom.label("kolom"), t.id.label("item"),
+                   func.coalesce(aanvragen.c.huishouden, t.aanvraag).label("huishouden"))
+            .select_from(termijnen.outerjoin(aanvragen, aanvragen.c.aanvraag == t.aanvraag))
+            .where(t.uiterlijke_einddatum.between(v.van, v.tot)))
+    return await _per_niveau(session, v, bron, _aantal), hierarchie()
+
+
+async def _open_zaken(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    peildatum = v.tot
+    z = zaak_kolommen.c
+    bron = (select(func.coalesce(zaken.c.statustype, "zonder-status").label("periode"), z.kolom.label("kolom"),
+                   z.zaak.label("item"), z.huishouden.label("huishouden"))
+            .select_from(zaak_kolommen.join(zaken, zaken.c.zaak == z.zaak))
+            .where(z.registratiedatum <= peildatum,
+                   or_(zaken.c.einddatum.is_(None), zaken.c.einddatum > peildatum)))
+    cellen = await _per_niveau(session, v, bron, _aantal, label=str)
+    for cel in cellen:
+        cel.plaats = {"statustype": cel.plaats.pop("periode"), **cel.plaats}
+    return cellen, [_groep_binnen_cluster("statustype"), _groep_binnen_domein("statustype")]
+
+
+async def _escalaties(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    bron = _zaak_rijen(_dialect(session), zaken.c.geescaleerd, v).where(zaken.c.geescaleerd.between(v.van, v.tot))
+    return await _per_niveau(session, v, bron, _aantal), hierarchie()
+
+
+async def _signalen(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    dialect = _dialect(session)
+    s, a = signalen.c, aanvragen.alias("later")
+    werd = (select(literal_column("1")).select_from(a)
+            .where(a.c.huishouden == s.huishouden, a.c.registratiedatum >= s.registratiedatum,
+                   a.c.registratiedatum <= _plus_dagen_sql(dialect, s.registratiedatum, v.signaal_venster))
+            .exists())
+    periode = periode_sql(dialect, s.registratiedatum, v.periode).label("periode")
+    rijen = (select(periode, s.signaalsoort, func.coalesce(s.huishouden, s.signaal).label("huishouden"),
+                    case((and_(s.huishouden.is_not(None), werd), 1), else_=0).label("werd"))
+             .where(s.registratiedatum.between(v.van, v.tot)).subquery())
+    delen = [select(rijen.c.periode, soort.label("soort"), func.count().label("aantal"),
+                    func.sum(rijen.c.werd).label("werd"), func.count(rijen.c.huishouden.distinct()).label("n"))
+             .group_by(rijen.c.periode, *group) for soort, group in (
+                 (rijen.c.signaalsoort, [rijen.c.signaalsoort]), (_tekst(ALLE), []))]
+    tellingen = (await session.execute(union_all(*delen))).all()
+    cellen = [Cel({"periode": p, "signaalsoort": r.soort}, {"aantal": r.aantal, "werdAanvraag": int(r.werd)},
+                  aantal_huishoudens=r.n)
+              for p, r in sorted(((v.label_van(r.periode), r) for r in tellingen),
+                                 key=lambda pr: (pr[0], pr[1].soort == ALLE, pr[1].soort))]
+    return cellen, [lambda c: c.plaats["periode"]]
+
+
+async def _meerdere_kolommen(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    a, b = zaak_kolommen.alias("a"), zaak_kolommen.alias("b")
+    in_periode = [a.c.registratiedatum.between(v.van, v.tot), b.c.registratiedatum.between(v.van, v.tot)]
+    telling = dict(((r.a, r.b), r.n) for r in (await session.execute(
+        select(a.c.kolom.label("a"), b.c.kolom.label("b"), func.count(a.c.huishouden.distinct()).label("n"))
+        .select_from(a.join(b, and_(a.c.huishouden == b.c.huishouden, a.c.kolom <= b.c.kolom)))
+        .where(*in_periode).group_by(a.c.kolom, b.c.kolom))).all())
+    cellen = []
+    for i, ka in enumerate(KOLOMMEN):
+        for kb in KOLOMMEN[i:]:
+            n = telling.get((ka, kb), 0) + (telling.get((kb, ka), 0) if ka != kb else 0)
+            cellen.append(Cel({"kolomA": ka, "kolomB": kb}, {"huishoudens": n}, aantal_huishoudens=n))
+    return cellen, []
+
+
+async def huishouden_kolommen(session: AsyncSession, v: Vraag) -> dict[str, set[str]]:
+    """Per household: the kolommen it had a zaak in that was registered in the period."""
+    per_huishouden: dict[str, set[str]] = defaultdict(set)
+    z = zaak_kolommen.c
+    for h, kolom in (await session.execute(select(z.huishouden, z.kolom).distinct()
+                                           .where(z.registratiedatum.between(v.van, v.tot)))).all():
+        per_huishouden[h].add(kolom)
+    return per_huishouden
+
+
+_TOEGEKEND = ("toegekend", "gedeeltelijk-toegekend")
+_TOEGEKENDE_VOORZIENING = (zaken.c.uitkomst.in_(_TOEGEKEND), zaken.c.voorziening_van.is_not(None))
+
+
+async def _voorzieningen(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    lijst = perioden(v.van, v.tot, v.periode)
+    dialect = _dialect(session)
+    stukken = union_all(*(select(literal(i, Integer).label("nr"), _dag_sql(dialect, begin).label("begin"),
+                                 _dag_sql(dialect, eind).label("eind"))
+                          for i, (_label, begin, eind) in enumerate(lijst))).subquery("p")
+    z = zaak_kolommen.c
+    bron = (select(stukken.c.nr.label("periode"), z.kolom.label("kolom"), z.zaak.label("item"),
+                   z.huishouden.label("huishouden"))
+            .select_from(zaak_kolommen.join(zaken, zaken.c.zaak == z.zaak).join(stukken, and_(
+                zaken.c.voorziening_van <= stukken.c.eind,
+                or_(zaken.c.voorziening_tot.is_(None), zaken.c.voorziening_tot >= stukken.c.begin))))
+            .where(*_TOEGEKENDE_VOORZIENING))
+    return await _per_niveau(session, v, bron, _huishoudens, label=lambda nr: lijst[nr][0]), hierarchie()
+
+
+async def _voorzieningen_instroom(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    van = zaken.c.voorziening_van
+    bron = _zaak_rijen(_dialect(session), van, v).where(*_TOEGEKENDE_VOORZIENING, van.between(v.van, v.tot))
+    return await _per_niveau(session, v, bron, _huishoudens), hierarchie()
+
+
+async def _voorzieningen_uitstroom(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    tot = zaken.c.voorziening_tot
+    bron = _zaak_rijen(_dialect(session), tot, v).where(*_TOEGEKENDE_VOORZIENING, tot.between(v.van, v.tot))
+    return await _per_niveau(session, v, bron, _huishoudens), hierarchie()
+
+
+def _groep_binnen_cluster(eerste: str) -> Callable[[Cel], Hashable | None]:
+    return lambda c: None if c.plaats["cluster"] == ALLE else ("cluster", c.plaats[eerste], c.plaats["cluster"])
+
+
+def _groep_binnen_domein(eerste: str) -> Callable[[Cel], Hashable | None]:
+    return lambda c: None if c.plaats["kolom"] != ALLE else ("domein", c.plaats[eerste])
+
+
+_KOLOM_CLUSTER = ("kolom", "cluster")
+INDICATOREN: dict[str, Indicator] = {i.naam: i for i in [
+    Indicator("instroom", "Aanvragen per periode (registratiedatum), kolom en cluster; een aanvraag met vragen in "
+              "meer kolommen telt in elk daarvan en één keer in het totaal.", ("aantal",),
+              ("periode", *_KOLOM_CLUSTER), _instroom),
+    Indicator("signalen", "Signalen van partners per periode en soort, en hoeveel daarvan binnen het venster "
+              "(standaard 90 dagen) tot een aanvraag van het huishouden leidden.", ("aantal", "werdAanvraag"),
+              ("periode", "signaalsoort"), _signalen),
+    Indicator("doorlooptijd", "Zaken per periode (registratiedatum), kolom en cluster: dagen van aanvraag tot zaak "
+              "en van zaak tot resultaat, mediaan en p90.",
+              ("aantal", "mediaanDagenAanvraagTotZaak", "p90DagenAanvraagTotZaak", "metResultaat",
+               "mediaanDagenZaakTotResultaat", "p90DagenZaakTotResultaat"), ("periode", *_KOLOM_CLUSTER),
+              _doorlooptijd),
+    Indicator("termijnen", "Overschreden wettelijke termijnen (onderzoek of beslissing) per periode (uiterlijke "
+              "einddatum), kolom en cluster.", ("aantal",), ("periode", *_KOLOM_CLUSTER), _termijnen),
+    Indicator("open-zaken", "Zaken die op de peildatum (tot) open zijn, per statustype, kolom en cluster.",
+              ("aantal",), ("statustype", *_KOLOM_CLUSTER), _open_zaken),
+    Indicator("meerdere-kolommen", "Huishoudens met een zaak in beide kolommen (de diagonaal: in die kolom), "
+              "over de zaken geregistreerd in de periode.", ("huishoudens",), ("kolomA", "kolomB"),
+              _meerdere_kolommen),
+    Indicator("voorzieningen", "Huishoudens met een lopende voorziening (een toekenning) in de periode, per kolom "
+              "en cluster: de telling van de Monitor Sociaal Domein.", ("huishoudens",), ("periode", *_KOLOM_CLUSTER),
+              _voorzieningen),
+    Indicator("voorzieningen-instroom", "Huishoudens van wie een voorziening in de periode begon, per kolom en "
+              "cluster.", ("huishoudens",), ("periode", *_KOLOM_CLUSTER), _voorzieningen_instroom),
+    Indicator("voorzieningen-uitstroom", "Huishoudens van wie een voorziening in de periode eindigde, per kolom en "
+              "cluster.", ("huishoudens",), ("periode", *_KOLOM_CLUSTER), _voorzieningen_uitstroom),
+    Indicator("escalaties", "Kolomzaken die naar een integraal team gingen, per periode, kolom en cluster.",
+              ("aantal",), ("periode", *_KOLOM_CLUSTER), _escalaties),
+]}
+
+
+async def bereken(session: AsyncSession, indicator: Indicator, vraag: Vraag) -> list[Cel]:
+    cellen, groepen = await indicator.bereken(session, vraag)
+    onderdruk(cellen, groepen, vraag.minimum)
+    return cellen
+
+
+def past_bij(cel: Cel, filters: dict[str, str]) -> bool:
+    return all(cel.plaats.get(k) == value for k, value in filters.items())
+
+
+async def clusterindeling(session: AsyncSession, v: Vraag, indelingen: list[Indeling]) -> list[dict[str, Any]]:
+    """For each clustering: of the households with zaken in several kolommen, how many span several clusters;
+    and per cluster the zaken, households and lead times."""
+    per_huishouden = {h: k for h, k in (await huishouden_kolommen(session, v)).items() if len(k) > 1}
+    uitkomst = []
+    for indeling in indelingen:
+        gesplitst = {h for h, kolommen in per_huishouden.items() if len(indeling.clusters_van(kolommen)) > 1}
+        totaal = Cel({}, {"huishoudensMeerdereKolommen": len(per_huishouden),
+                          "waarvanOverClustersHeen": len(gesplitst)}, set(per_huishouden))
+        deel = Cel({}, {"waarvanOverClustersHeen": len(gesplitst)}, gesplitst)
+        heel = Cel({}, {"binnenEenCluster": len(per_huishouden) - len(gesplitst)}, set(per_huishouden) - gesplitst)
+        onderdruk([totaal, deel, heel], [lambda _c: "huishoudens"], v.minimum)
+        verhouding = None
+        if not (totaal.onderdrukt or deel.onderdrukt) and per_huishouden:
+            verhouding = round(len(gesplitst) / len(per_huishouden), 4)
+        # One period over the whole range asked: a cluster's lead time, not per month.
+        geheel = replace(v, periode="geheel", indeling=indeling)
+        doorloop = [c for c in await bereken(session, INDICATOREN["doorlooptijd"], geheel) if c.plaats["kolom"] == ALLE]
+        uitkomst.append({
+            "profiel": indeling.naam,
+            "clusters": {naam: list(kolommen) for naam, kolommen in indeling.clusters.items()},
+            "huishoudensMeerdereKolommen": None if totaal.onderdrukt else len(per_huishouden),
+            "waarvanOverClustersHeen": None if deel.onderdrukt else len(gesplitst),
+            "aandeelOverClustersHeen": verhouding,
+            "onderdrukt": totaal.onderdrukt or deel.onderdrukt,
+            "perCluster": [c.naar_buiten() for c in doorloop if c.plaats["cluster"] != ALLE],
+        })
+    return uitkomst
