@@ -26,6 +26,22 @@ class ToewijzingAfgegeven(EventData):
     verplichting: Bedrag = Field(description="the amount committed over the whole period, in eurocent")
 
 
+class ToewijzingGewijzigd(ToewijzingAfgegeven):
+    """The toekenning behind a toewijzing changed (iJw/iWmo 301 for the same toewijzing) and still fits a contract;
+    the fields are the toewijzing as it is now."""
+
+
+class ToewijzingBeeindigd(EventData):
+    """The municipality ended a toewijzing (its toekenning was taken off the zaak's resultaat)."""
+
+    toewijzing: Url
+    zaak: Url
+    aanbieder: Url
+    kolom: Kolom
+    einddatum: Datum
+    verplichting: Bedrag = Field(description="what remains committed up to the einddatum, in eurocent")
+
+
 class ToewijzingAfgewezen(EventData):
     """A toekenning could not be turned into a toewijzing; the zaak needs someone to act."""
 

@@ -2,16 +2,24 @@
 
 from fastapi import FastAPI
 
-from sds.runtime.app import Api, create_service_app
+from sds.runtime.app import Api, Subscription, create_service_app
 from sds.runtime.settings import ServiceSettings
-from services.financien import api
+from services.financien import api, toewijzingen
+from services.financien.context import API_PREFIX
 from services.financien.models import metadata
+from services.financien.settings import FinancienSettings
 
 SERVICE = "financien"
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    settings = settings or ServiceSettings(service=SERVICE)
-    return create_service_app(settings, metadata=metadata, apis=[
-        Api(prefix="/financien/api/v1", title="Financien API", version="1.0.0", router=api.router),
+    if not isinstance(settings, FinancienSettings):
+        # A plain ServiceSettings (as the suite's generic tests pass) gets this service's settings from the env.
+        settings = FinancienSettings(**(settings.model_dump() if settings else {"service": SERVICE}))
+    app = create_service_app(settings, metadata=metadata, apis=[
+        Api(prefix=API_PREFIX, title="Financien API", version="1.0.0", router=api.router),
+    ], subscriptions=[
+        Subscription("toewijzingen", toewijzingen.SUBJECTS, toewijzingen.handler(settings.public_base_url)),
     ])
+    app.state.indeling = settings.indeling()
+    return app

@@ -1,5 +1,146 @@
-"""The financien service's tables: the runtime's outbox, inbox and idempotency keys so far."""
+"""The financien service's tables: inkoop (aanbieders, contracten, producten, tarieven), budgetten,
+toewijzingen and declaraties, besides the runtime's outbox, inbox and idempotency keys. Amounts are whole eurocent."""
 
-from sds.runtime.db import new_metadata
+from sqlalchemy import BigInteger, Column, Date, ForeignKey, Index, Integer, String, Table, UniqueConstraint
+
+from sds.runtime.db import Id, Json, new_metadata
 
 metadata = new_metadata()
+
+aanbieders = Table(
+    "aanbieders",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("naam", String(200), nullable=False),
+    Column("agb_code", String(8), nullable=False, unique=True),
+    Column("kvk_nummer", String(8), nullable=False),
+)
+
+# The applicaties (client ids) that act for an aanbieder: they see only its contracten and toewijzingen.
+aanbieder_applicaties = Table(
+    "aanbieder_applicaties",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("client_id", String(255), nullable=False, unique=True),
+    Column("aanbieder_id", Id, ForeignKey("aanbieders.id", ondelete="CASCADE"), nullable=False, index=True),
+)
+
+contracten = Table(
+    "contracten",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("aanbieder_id", Id, ForeignKey("aanbieders.id"), nullable=False, index=True),
+    Column("kolommen", Json, nullable=False),
+    Column("cluster", String(63), nullable=True),
+    Column("begindatum", Date, nullable=False),
+    Column("einddatum", Date, nullable=True),
+    Column("uitvoeringsvariant", String(20), nullable=False),
+)
+
+producten = Table(
+    "producten",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("contract_id", Id, ForeignKey("contracten.id"), nullable=False),
+    Column("productcategorie", String(2), nullable=False),
+    Column("productcode", String(5), nullable=False),
+    Column("eenheid", String(10), nullable=False),
+    Column("frequentie", String(32), nullable=False),
+    UniqueConstraint("contract_id", "productcategorie", "productcode"),
+)
+
+tarieven = Table(
+    "tarieven",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("product_id", Id, ForeignKey("producten.id"), nullable=False, index=True),
+    Column("begindatum", Date, nullable=False),
+    Column("einddatum", Date, nullable=True),
+    Column("bedrag", BigInteger, nullable=False),  # eurocent per eenheid
+)
+
+budgetten = Table(
+    "budgetten",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("jaar", Integer, nullable=False),
+    Column("kolom", String(20), nullable=True),
+    Column("cluster", String(63), nullable=True),
+    Column("aanbieder_id", Id, ForeignKey("aanbieders.id"), nullable=True),
+    # jaar|kolom|cluster|aanbieder: one budget per scope and year (a NULL would not make columns unique).
+    Column("sleutel", String(200), nullable=False, unique=True),
+    Column("bedrag", BigInteger, nullable=False),
+    # The highest threshold (percent of the budget) reported in budget-drempel-bereikt, so each is reported once.
+    Column("gemelde_drempel", Integer, nullable=False, server_default="0"),
+)
+
+toewijzingen = Table(
+    "toewijzingen",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    # The toekenning it comes from: the resultaat URL and the toekenning's index, so an event seen twice makes one.
+    Column("bron", String(1010), nullable=False, unique=True),
+    Column("zaak", String(1000), nullable=False),
+    Column("huishouden", String(1000), nullable=False),
+    Column("kolom", String(20), nullable=False),
+    Column("cluster", String(63), nullable=True),  # the contract's, for budgets per cluster
+    Column("aanbieder_url", String(1000), nullable=True),
+    Column("aanbieder_id", Id, ForeignKey("aanbieders.id"), nullable=True),
+    Column("contract_id", Id, ForeignKey("contracten.id"), nullable=True),
+    Column("product_id", Id, ForeignKey("producten.id"), nullable=True),
+    Column("productcategorie", String(2), nullable=False),
+    Column("productcode", String(5), nullable=True),
+    Column("volume", Integer, nullable=False),
+    Column("eenheid", String(10), nullable=False),
+    Column("frequentie", String(32), nullable=False),
+    Column("begindatum", Date, nullable=False),
+    Column("einddatum", Date, nullable=True),
+    Column("status", String(12), nullable=False),  # toegewezen | afgewezen | gestart | gestopt | beeindigd
+    Column("redenen", Json, nullable=False),
+    Column("verplichting", BigInteger, nullable=False),
+    Column("start_zorg", Date, nullable=True),
+    Column("stop_zorg", Date, nullable=True),
+    Column("reden_beeindiging", String(2), nullable=True),
+    Index("ix_toewijzingen_aanbieder_id", "aanbieder_id", "id"),
+    Index("ix_toewijzingen_zaak", "zaak"),
+)
+
+declaraties = Table(
+    "declaraties",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("aanbieder_id", Id, ForeignKey("aanbieders.id"), nullable=False),
+    Column("identificatie", String(20), nullable=False),  # the aanbieder's DeclaratieNummer
+    Column("begindatum", Date, nullable=False),
+    Column("einddatum", Date, nullable=False),
+    Column("aantal_regels", Integer, nullable=False),
+    Column("ingediend_bedrag", BigInteger, nullable=False),
+    Column("goedgekeurd_bedrag", BigInteger, nullable=False),
+    UniqueConstraint("aanbieder_id", "identificatie"),
+)
+
+declaratie_regels = Table(
+    "declaratie_regels",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("declaratie_id", Id, ForeignKey("declaraties.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("toewijzing_id", Id, ForeignKey("toewijzingen.id"), nullable=True, index=True),
+    Column("referentie", String(20), nullable=False),  # the aanbieder's ProductReferentie
+    # aanbieder|referentie on an accepted line only: a line is paid once (a NULL does not collide).
+    Column("betaald_sleutel", String(60), nullable=True, unique=True),
+    Column("begindatum", Date, nullable=False),
+    Column("einddatum", Date, nullable=False),
+    Column("volume", Integer, nullable=False),
+    Column("tarief", BigInteger, nullable=False),
+    Column("bedrag", BigInteger, nullable=False),
+    Column("kolom", String(20), nullable=True),
+    Column("cluster", String(63), nullable=True),
+    Column("retourcode", String(4), nullable=False),
+)

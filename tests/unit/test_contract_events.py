@@ -94,6 +94,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "nl.sociaal-domein.financien.toewijzing-afgewezen": {
         "toewijzing": TOEWIJZING, "zaak": ZAAK, "huishouden": HH, "kolom": "wmo", "aanbieder": AANBIEDER,
         "product": PRODUCT, "omvang": OMVANG, "redenen": ["product-niet-gecontracteerd"]},
+    "nl.sociaal-domein.financien.toewijzing-gewijzigd": {
+        "toewijzing": TOEWIJZING, "zaak": ZAAK, "huishouden": HH, "kolom": "wmo", "aanbieder": AANBIEDER,
+        "contract": f"{BASE}/financien/api/v1/contracten/1", "product": PRODUCT, "omvang": OMVANG,
+        "begindatum": "2026-12-01", "einddatum": "2027-05-31", "verplichting": 468000},
+    "nl.sociaal-domein.financien.toewijzing-beeindigd": {
+        "toewijzing": TOEWIJZING, "zaak": ZAAK, "aanbieder": AANBIEDER, "kolom": "wmo", "einddatum": "2027-01-31",
+        "verplichting": 156000},
     "nl.sociaal-domein.financien.zorg-gestart": {
         "toewijzing": TOEWIJZING, "aanbieder": AANBIEDER, "kolom": "jeugd", "begindatum": "2026-12-03"},
     "nl.sociaal-domein.financien.zorg-gestopt": {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import http.server
+import importlib
 import os
 import re
 import shlex
@@ -35,7 +36,8 @@ REQUIRED = re.compile(r"^\$\{(?P<name>[A-Z0-9_]+):\?[^}]+\}$")
 OPERATOR_ENV = {"SDS_POSTGRES_PASSWORD": "pg-secret-1", "SDS_INTERNAL_SECRET": "internal-secret-0123456789",
                 "SDS_BOOTSTRAP_CLIENT_ID": "gemeente-beheer",
                 "SDS_BOOTSTRAP_SECRET": "bootstrap-secret-0123456789",
-                "SDS_PSEUDONIEM_SLEUTEL": "pseudoniem-sleutel-0123456789"}
+                "SDS_PSEUDONIEM_SLEUTEL": "pseudoniem-sleutel-0123456789",
+                "SDS_BELEIDSINFO_SLEUTEL": "beleidsinfo-sleutel-0123456789"}
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +154,10 @@ def test_the_process_accepts_the_environment_compose_gives_it(services: dict[str
         settings = GatewaySettings()
         assert settings.upstream_urls() == {n: f"http://{n}:8000" for n in SERVICES}
     else:
-        service_settings = ServiceSettings()
+        # The service's own settings (its own required keys too), as its composition root reads them.
+        app = importlib.import_module(f"services.{name}.app").create_app()
+        service_settings = app.state.settings
+        assert isinstance(service_settings, ServiceSettings)
         assert service_settings.service == name and service_settings.env == "production"
         assert service_settings.database_url == (
             f"postgresql+asyncpg://sds:{OPERATOR_ENV['SDS_POSTGRES_PASSWORD']}@postgres:5432/sds_{name}")

@@ -1,0 +1,169 @@
+"""Budgetten per kolom or cluster per year, a taakbudget per aanbieder for taakgericht contracten, and the
+monitor: budget, verplichtingen and realisatie side by side."""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from datetime import date
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy import ColumnElement, Select, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.envelope import CloudEvent
+from contracts.events import make_event
+from contracts.events.financien import BudgetDrempelBereikt
+from sds.runtime.auth import AuthContext
+from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
+from sds.runtime.pagination import PageParams, paginate
+from services.financien import schemas
+from services.financien.context import SOURCE, base_url, gemeente, lees_bereik, url
+from services.financien.domain import GOEDGEKEURD, Post, euro, indeling_fouten, nieuwe_drempel, stand
+from services.financien.inkoop import aanbieder_by_uuid
+from services.financien.models import aanbieders, budgetten, contracten, declaratie_regels, declaraties, toewijzingen
+
+# The toewijzingen whose verplichting counts: all but a rejection.
+LOPEND = ("toegewezen", "gestart", "gestopt", "beeindigd")
+BUDGET_DREMPEL = "nl.sociaal-domein.financien.budget-drempel-bereikt"
+
+
+def budget_select() -> Select[Any]:
+    return (select(budgetten, aanbieders.c.uuid.label("aanbieder_uuid"))
+            .outerjoin(aanbieders, aanbieders.c.id == budgetten.c.aanbieder_id))
+
+
+def _budget(base: str, row: Any) -> dict[str, Any]:
+    return {"url": url(base, "budgetten", row.uuid), "jaar": row.jaar, "kolom": row.kolom, "cluster": row.cluster,
+            "aanbieder": url(base, "aanbieders", row.aanbieder_uuid) if row.aanbieder_uuid else None,
+            "bedrag": euro(row.bedrag)}
+
+
+def sleutel(jaar: int, kolom: str | None, cluster: str | None, aanbieder_id: int | None) -> str:
+    return f"{jaar}|{kolom or ''}|{cluster or ''}|{aanbieder_id or ''}"
+
+
+async def maak_budget(session: AsyncSession, request: Request, ctx: AuthContext,
+                      body: schemas.NieuwBudget) -> dict[str, Any]:
+    await gemeente(session, ctx)
+    if (body.kolom is None) == (body.cluster is None):
+        raise ValidatieFout([{"name": name, "code": "invalid", "reason": "Een budget geldt voor een kolom óf een "
+                              "cluster."} for name in ("kolom", "cluster")])
+    if invalid := indeling_fouten(request.app.state.indeling, [body.kolom] if body.kolom else [], body.cluster):
+        raise ValidatieFout([{**p, "name": "kolom" if p["name"] == "kolommen" else p["name"]} for p in invalid])
+    aanbieder_id = None
+    if body.aanbieder is not None:
+        aanbieder = await aanbieder_by_uuid(session, body.aanbieder, "aanbieder")
+        aanbieder_id = aanbieder.id
+        taakgericht = (await session.execute(select(contracten.c.id).where(
+            contracten.c.aanbieder_id == aanbieder_id, contracten.c.uitvoeringsvariant == "taakgericht"))).first()
+        if taakgericht is None:
+            raise ValidatieFout.single("aanbieder", "invalid",
+                                       "Een taakbudget is er alleen voor een aanbieder met een taakgericht contract.")
+    key = sleutel(body.jaar, body.kolom, body.cluster, aanbieder_id)
+    if (await session.execute(select(budgetten.c.id).where(budgetten.c.sleutel == key))).first():
+        raise ValidatieFout.single("jaar", "unique", "Er is al een budget voor dit jaar en deze kolom of cluster.")
+    new = str(uuidlib.uuid4())
+    await session.execute(insert(budgetten).values(uuid=new, jaar=body.jaar, kolom=body.kolom, cluster=body.cluster,
+                                                   aanbieder_id=aanbieder_id, sleutel=key, bedrag=body.bedrag))
+    row = (await session.execute(budget_select().where(budgetten.c.uuid == new))).first()
+    return _budget(base_url(request), row)
+
+
+async def _gemeente_leest(session: AsyncSession, ctx: AuthContext) -> None:
+    if (await lees_bereik(session, ctx)).aanbieder_id is not None:
+        raise PermissionDenied("De budgetten zijn van de gemeente.", code="permission_denied")
+
+
+async def lees_budget(session: AsyncSession, request: Request, ctx: AuthContext, uuid: str) -> dict[str, Any]:
+    await _gemeente_leest(session, ctx)
+    row = (await session.execute(budget_select().where(budgetten.c.uuid == uuid))).first()
+    if row is None:
+        raise NotFound()
+    return _budget(base_url(request), row)
+
+
+async def lijst_budgetten(session: AsyncSession, request: Request, ctx: AuthContext, params: PageParams,
+                          jaar: int | None) -> dict[str, Any]:
+    await _gemeente_leest(session, ctx)
+    stmt = budget_select().order_by(budgetten.c.id)
+    if jaar is not None:
+        stmt = stmt.where(budgetten.c.jaar == jaar)
+    base = base_url(request)
+    return await paginate(session, stmt, params, request, lambda r: _budget(base, r))
+
+
+async def monitor(session: AsyncSession, request: Request, ctx: AuthContext, jaar: int) -> dict[str, Any]:
+    """Budget, verplichtingen and realisatie of a year. A toewijzing's verplichting counts in the year it begins;
+    a declared line in the year its ProductPeriode begins."""
+    await _gemeente_leest(session, ctx)
+    base = base_url(request)
+    begin, eind = date(jaar, 1, 1), date(jaar, 12, 31)
+    t = toewijzingen
+    verplicht = [Post(r.kolom, r.cluster, r.aanbieder_uuid, int(r.bedrag)) for r in (await session.execute(
+        select(t.c.kolom, t.c.cluster, aanbieders.c.uuid.label("aanbieder_uuid"),
+               func.sum(t.c.verplichting).label("bedrag"))
+        .join(aanbieders, aanbieders.c.id == t.c.aanbieder_id)
+        .where(t.c.status.in_(LOPEND), t.c.begindatum.between(begin, eind))
+        .group_by(t.c.kolom, t.c.cluster, aanbieders.c.uuid))).all()]
+    r_ = declaratie_regels
+    gerealiseerd = [Post(r.kolom, r.cluster, r.aanbieder_uuid, int(r.bedrag)) for r in (await session.execute(
+        select(r_.c.kolom, r_.c.cluster, aanbieders.c.uuid.label("aanbieder_uuid"),
+               func.sum(r_.c.bedrag).label("bedrag"))
+        .join(declaraties, declaraties.c.id == r_.c.declaratie_id)
+        .join(aanbieders, aanbieders.c.id == declaraties.c.aanbieder_id)
+        .where(r_.c.retourcode == GOEDGEKEURD, r_.c.begindatum.between(begin, eind))
+        .group_by(r_.c.kolom, r_.c.cluster, aanbieders.c.uuid))).all()]
+    budget_posten = [Post(b.kolom, b.cluster, b.aanbieder_uuid, b.bedrag) for b in (await session.execute(
+        budget_select().where(budgetten.c.jaar == jaar))).all()]
+    out = stand(budget_posten, verplicht, gerealiseerd)
+
+    def shown(line: dict[str, Any]) -> dict[str, Any]:
+        if "aanbieder" in line:
+            line = {**line, "aanbieder": url(base, "aanbieders", line["aanbieder"])}
+        return {**line, "budget": euro(line["budget"]) if line["budget"] is not None else None,
+                "verplicht": euro(line["verplicht"]), "gerealiseerd": euro(line["gerealiseerd"])}
+
+    return {"jaar": jaar, **{k: [shown(line) for line in v] for k, v in out.items()}}
+
+
+async def drempels(session: AsyncSession, base: str, jaar: int, kolom: str, cluster: str | None,
+                   aanbieder_id: int | None) -> list[CloudEvent]:
+    """budget-drempel-bereikt for each budget of this year the verplichtingen of a kolom, cluster or aanbieder
+    now bring past a threshold not reported before; run in the transaction that changed them."""
+    b = budgetten
+    scopes: list[ColumnElement[bool]] = [(b.c.kolom == kolom) & b.c.cluster.is_(None) & b.c.aanbieder_id.is_(None)]
+    if cluster is not None:
+        scopes.append((b.c.cluster == cluster) & b.c.kolom.is_(None) & b.c.aanbieder_id.is_(None))
+    if aanbieder_id is not None:
+        scopes.append(b.c.aanbieder_id == aanbieder_id)
+    out = []
+    for scope in scopes:
+        budget = (await session.execute(select(b).where(b.c.jaar == jaar, scope).with_for_update())).first()
+        if budget is None:
+            continue
+        begin, eind = date(jaar, 1, 1), date(jaar, 12, 31)
+        t, r_ = toewijzingen, declaratie_regels
+        if budget.aanbieder_id is not None:
+            t_where = t.c.aanbieder_id == budget.aanbieder_id
+            r_where = declaraties.c.aanbieder_id == budget.aanbieder_id
+        elif budget.cluster is not None:
+            t_where, r_where = t.c.cluster == budget.cluster, r_.c.cluster == budget.cluster
+        else:
+            t_where, r_where = t.c.kolom == budget.kolom, r_.c.kolom == budget.kolom
+        verplicht = int((await session.execute(select(func.coalesce(func.sum(t.c.verplichting), 0)).where(
+            t_where, t.c.status.in_(LOPEND), t.c.begindatum.between(begin, eind)))).scalar_one())
+        drempel = nieuwe_drempel(budget.bedrag, verplicht, budget.gemelde_drempel)
+        if drempel is None:
+            continue
+        gerealiseerd = int((await session.execute(
+            select(func.coalesce(func.sum(r_.c.bedrag), 0)).join(declaraties, declaraties.c.id == r_.c.declaratie_id)
+            .where(r_where, r_.c.retourcode == GOEDGEKEURD, r_.c.begindatum.between(begin, eind)))).scalar_one())
+        await session.execute(update(b).where(b.c.id == budget.id).values(gemelde_drempel=drempel))
+        own = url(base, "budgetten", budget.uuid)
+        data = BudgetDrempelBereikt.model_validate({
+            "budget": own, "kolom": budget.kolom, "cluster": budget.cluster, "jaar": jaar,
+            "drempelPercentage": drempel, "budgetBedrag": budget.bedrag, "verplichtBedrag": verplicht,
+            "gerealiseerdBedrag": gerealiseerd})
+        out.append(make_event(BUDGET_DREMPEL, data, source=SOURCE, subject=budget.uuid, dataref=own))
+    return out

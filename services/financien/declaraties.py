@@ -1,0 +1,203 @@
+"""Declaraties (iJw/iWmo 323) and their answer (325): every line of a batch checked against the aanbieder's
+toewijzingen and contract, accepted or rejected with a retourcode, in one transaction with its event.
+
+Sent again with the same Idempotency-Key, the runtime answers the first response without a second effect; a
+batch with a DeclaratieNummer already used by this aanbieder is refused, and a ProductReferentie is paid once,
+so a batch resent without the key pays nothing twice either.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any, TypeVar
+
+from fastapi import Request
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.events import make_event
+from contracts.events.financien import DeclaratieVerwerkt
+from sds.runtime.app import UnitOfWork
+from sds.runtime.auth import AuthContext
+from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
+from sds.runtime.pagination import PageParams, paginate
+from services.financien import schemas
+from services.financien.context import SOURCE, base_url, bereik, lees_bereik, url
+from services.financien.domain import (
+    GOEDGEKEURD,
+    SCOPE_SCHRIJVEN,
+    Periode,
+    Regel,
+    Tarief,
+    Toegewezen,
+    beoordeel_regels,
+    einde_verplichting,
+    euro,
+    toegewezen_volume,
+)
+from services.financien.models import aanbieders, declaratie_regels, declaraties, tarieven, toewijzingen
+
+DECLARATIE_VERWERKT = "nl.sociaal-domein.financien.declaratie-verwerkt"
+_CHUNK = 1000
+_T = TypeVar("_T")
+
+
+def _chunks(values: list[_T]) -> Iterator[list[_T]]:
+    for i in range(0, len(values), _CHUNK):
+        yield values[i:i + _CHUNK]
+
+
+async def _toegewezen(session: AsyncSession, aanbieder_id: int, uuids: Iterable[str]) -> tuple[
+        dict[str, Toegewezen], dict[str, Any]]:
+    """The aanbieder's live toewijzingen among ``uuids``, as the checks need them, and their rows.
+
+    Locked until the batch commits: two batches at once on one toewijzing must not both fit in what is left."""
+    rows: dict[str, Any] = {}
+    wanted = sorted(set(uuids))
+    for chunk in _chunks(wanted):
+        for row in (await session.execute(select(toewijzingen).where(
+                toewijzingen.c.uuid.in_(chunk), toewijzingen.c.aanbieder_id == aanbieder_id,
+                toewijzingen.c.status.in_(("toegewezen", "gestart", "gestopt", "beeindigd")))
+                .order_by(toewijzingen.c.id).with_for_update())).all():
+            rows[row.uuid] = row
+    ids = [r.id for r in rows.values()]
+    product_ids = sorted({r.product_id for r in rows.values()})
+    claimed: dict[int, int] = {}
+    per_product: dict[int, list[Tarief]] = {p: [] for p in product_ids}
+    for chunk in _chunks(ids):
+        for toewijzing_id, volume in (await session.execute(
+                select(declaratie_regels.c.toewijzing_id, func.sum(declaratie_regels.c.volume))
+                .where(declaratie_regels.c.toewijzing_id.in_(chunk), declaratie_regels.c.retourcode == GOEDGEKEURD)
+                .group_by(declaratie_regels.c.toewijzing_id))).all():
+            claimed[toewijzing_id] = int(volume)
+    for chunk in _chunks(product_ids):
+        for t in (await session.execute(select(tarieven).where(tarieven.c.product_id.in_(chunk)))).all():
+            per_product[t.product_id].append(Tarief(Periode(t.begindatum, t.einddatum), t.bedrag))
+    out = {}
+    for key, r in rows.items():
+        eind = r.stop_zorg or einde_verplichting(r.begindatum, r.einddatum, None)
+        periode = Periode(r.begindatum, eind)
+        out[key] = Toegewezen(periode=periode, eenheid=r.eenheid,
+                              toegewezen_volume=toegewezen_volume(r.volume, r.frequentie, periode),
+                              gedeclareerd_volume=claimed.get(r.id, 0), tarieven=tuple(per_product[r.product_id]))
+    return out, rows
+
+
+async def _al_betaald(session: AsyncSession, aanbieder_id: int, referenties: list[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(sorted({f"{aanbieder_id}|{r}" for r in referenties})):
+        found.update(k.split("|", 1)[1] for k in (await session.execute(
+            select(declaratie_regels.c.betaald_sleutel).where(declaratie_regels.c.betaald_sleutel.in_(chunk))
+        )).scalars())
+    return found
+
+
+def _out(base: str, row: Any, aanbieder_uuid: str, regels: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    out = {"url": url(base, "declaraties", row.uuid), "aanbieder": url(base, "aanbieders", aanbieder_uuid),
+           "identificatie": row.identificatie, "begindatum": row.begindatum.isoformat(),
+           "einddatum": row.einddatum.isoformat(), "aantalRegels": row.aantal_regels,
+           "ingediendBedrag": euro(row.ingediend_bedrag), "goedgekeurdBedrag": euro(row.goedgekeurd_bedrag),
+           "afgekeurdBedrag": euro(row.ingediend_bedrag - row.goedgekeurd_bedrag)}
+    if regels is not None:
+        out["regels"] = regels
+    return out
+
+
+async def dien_in(uow: UnitOfWork, request: Request, ctx: AuthContext,
+                  body: schemas.NieuweDeclaratie) -> dict[str, Any]:
+    session = uow.session
+    reach = await bereik(session, ctx, SCOPE_SCHRIJVEN)
+    if reach.aanbieder_id is None:
+        raise PermissionDenied("Een declaratie dient de aanbieder in, met zijn eigen applicatie.",
+                               code="permission_denied")
+    aanbieder_id = reach.aanbieder_id
+    if (await session.execute(select(declaraties.c.id).where(
+            declaraties.c.aanbieder_id == aanbieder_id, declaraties.c.identificatie == body.identificatie))).first():
+        raise ValidatieFout.single("identificatie", "unique", "Deze aanbieder diende al een declaratie met dit "
+                                   "nummer in.")
+    regels = [Regel(referentie=r.referentie, toewijzing=r.toewijzing, periode=Periode(r.begindatum, r.einddatum),
+                    volume=r.volume, eenheid=r.eenheid, tarief=r.product_tarief) for r in body.regels]
+    toegewezen, rows = await _toegewezen(session, aanbieder_id, (r.toewijzing for r in regels))
+    al_betaald = await _al_betaald(session, aanbieder_id, [r.referentie for r in regels])
+    codes = beoordeel_regels(regels, Periode(body.begindatum, body.einddatum), toegewezen, al_betaald)
+
+    ingediend = sum(r.volume * r.tarief for r in regels)
+    goedgekeurd = sum(r.volume * r.tarief for r, c in zip(regels, codes, strict=True) if c == GOEDGEKEURD)
+    new = str(uuidlib.uuid4())
+    declaratie_id = (await session.execute(insert(declaraties).values(
+        uuid=new, aanbieder_id=aanbieder_id, identificatie=body.identificatie, begindatum=body.begindatum,
+        einddatum=body.einddatum, aantal_regels=len(regels), ingediend_bedrag=ingediend,
+        goedgekeurd_bedrag=goedgekeurd).returning(declaraties.c.id))).scalar_one()
+    values = []
+    for regel, code in zip(regels, codes, strict=True):
+        row = rows.get(regel.toewijzing)
+        values.append({
+            "declaratie_id": declaratie_id, "toewijzing_id": row.id if row is not None else None,
+            "referentie": regel.referentie,
+            "betaald_sleutel": f"{aanbieder_id}|{regel.referentie}" if code == GOEDGEKEURD else None,
+            "begindatum": regel.periode.begin, "einddatum": regel.periode.eind, "volume": regel.volume,
+            "tarief": regel.tarief, "bedrag": regel.volume * regel.tarief,
+            "kolom": row.kolom if row is not None else None, "cluster": row.cluster if row is not None else None,
+            "retourcode": code})
+    for chunk in _chunks(values):
+        await session.execute(insert(declaratie_regels), chunk)
+
+    base = base_url(request)
+    aanbieder_uuid = (await session.execute(select(aanbieders.c.uuid)
+                                            .where(aanbieders.c.id == aanbieder_id))).scalar_one()
+    own = url(base, "declaraties", new)
+    await uow.record(make_event(DECLARATIE_VERWERKT, _verwerkt(own, url(base, "aanbieders", aanbieder_uuid), body,
+                                                               values, ingediend, goedgekeurd),
+                                source=SOURCE, subject=new, dataref=own))
+    row = (await session.execute(select(declaraties).where(declaraties.c.id == declaratie_id))).one()
+    return _out(base, row, aanbieder_uuid, [{"referentie": v["referentie"], "retourcode": v["retourcode"]}
+                                            for v in values])
+
+
+def _verwerkt(own: str, aanbieder: str, body: schemas.NieuweDeclaratie, values: list[dict[str, Any]],
+              ingediend: int, goedgekeurd: int) -> DeclaratieVerwerkt:
+    per_kolom: dict[tuple[str, str | None], dict[str, int]] = {}
+    for v in values:
+        if v["kolom"] is None:
+            continue
+        sums = per_kolom.setdefault((v["kolom"], v["cluster"]), {"ag": 0, "aa": 0, "bg": 0, "ba": 0})
+        if v["retourcode"] == GOEDGEKEURD:
+            sums["ag"] += 1
+            sums["bg"] += v["bedrag"]
+        else:
+            sums["aa"] += 1
+            sums["ba"] += v["bedrag"]
+    redenen = Counter(v["retourcode"] for v in values if v["retourcode"] != GOEDGEKEURD)
+    return DeclaratieVerwerkt.model_validate({
+        "declaratie": own, "aanbieder": aanbieder, "begindatum": body.begindatum, "einddatum": body.einddatum,
+        "aantalRegels": len(values), "ingediendBedrag": ingediend, "goedgekeurdBedrag": goedgekeurd,
+        "afgekeurdBedrag": ingediend - goedgekeurd,
+        "perKolom": [{"kolom": k, "cluster": c, "aantalGoedgekeurd": s["ag"], "aantalAfgekeurd": s["aa"],
+                      "goedgekeurdBedrag": s["bg"], "afgekeurdBedrag": s["ba"]}
+                     for (k, c), s in sorted(per_kolom.items(), key=lambda i: (i[0][0], i[0][1] or ""))],
+        "afkeurredenen": [{"code": code, "aantal": n} for code, n in sorted(redenen.items())]})
+
+
+async def lees(session: AsyncSession, request: Request, ctx: AuthContext, uuid: str) -> dict[str, Any]:
+    reach = await lees_bereik(session, ctx)
+    row = (await session.execute(select(declaraties, aanbieders.c.uuid.label("aanbieder_uuid"))
+                                 .join(aanbieders, aanbieders.c.id == declaraties.c.aanbieder_id)
+                                 .where(declaraties.c.uuid == uuid))).first()
+    if row is None or (reach.aanbieder_id is not None and row.aanbieder_id != reach.aanbieder_id):
+        raise NotFound()
+    regels = [{"referentie": r.referentie, "retourcode": r.retourcode} for r in (await session.execute(
+        select(declaratie_regels.c.referentie, declaratie_regels.c.retourcode)
+        .where(declaratie_regels.c.declaratie_id == row.id).order_by(declaratie_regels.c.id))).all()]
+    return _out(base_url(request), row, row.aanbieder_uuid, regels)
+
+
+async def lijst(session: AsyncSession, request: Request, ctx: AuthContext, params: PageParams) -> dict[str, Any]:
+    reach = await lees_bereik(session, ctx)
+    stmt = (select(declaraties, aanbieders.c.uuid.label("aanbieder_uuid"))
+            .join(aanbieders, aanbieders.c.id == declaraties.c.aanbieder_id).order_by(declaraties.c.id))
+    if reach.aanbieder_id is not None:
+        stmt = stmt.where(declaraties.c.aanbieder_id == reach.aanbieder_id)
+    base = base_url(request)
+    return await paginate(session, stmt, params, request, lambda r: _out(base, r, r.aanbieder_uuid))
