@@ -1,4 +1,4 @@
-"""The `sds` command: `sds up`, `sds migrate`, `sds status`."""
+"""The `sds` command: `sds up`, `sds migrate`, `sds status`, `sds demo`."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sds.cli.beleidsinfo import add_beleidsinfo_parser, run_beleidsinfo
 from sds.cli.errors import UsageError
 from sds.cli.profile import add_profile_parser, run_profile
-from sds.cli.suite import SERVICES
+from sds.cli.suite import DEFAULT_ARCHETYPE, SERVICES
 
 DEFAULT_DATA_DIR = Path(".sds")
 
@@ -32,7 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
                     "its own nats-server in the data directory and the built-in development secrets; "
                     "otherwise SDS_INTERNAL_SECRET, SDS_BOOTSTRAP_CLIENT_ID and SDS_BOOTSTRAP_SECRET must "
                     "be set in the environment.")
-    up.add_argument("--archetype", help="profile name or file, passed to every process as SDS_ARCHETYPE")
+    up.add_argument("--archetype",
+                    help="profile name or file, passed to every process as SDS_ARCHETYPE "
+                         f"(default: $SDS_ARCHETYPE, else {DEFAULT_ARCHETYPE})")
+    up.add_argument("--seed", action=argparse.BooleanOptionalAction, default=None,
+                    help="load the reference catalogue into zaken when it has none yet (default: yes on the "
+                         "embedded default, no with --database-url or --nats-url)")
     up.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR,
                     help="databases, JetStream store, logs and state file (default: ./.sds)")
     up.add_argument("--port", type=_port, default=8000,
@@ -72,21 +78,27 @@ def build_parser() -> argparse.ArgumentParser:
     catalogus.add_argument("--public-base-url", help="where clients reach the suite (default: http://127.0.0.1:8000)")
     catalogus.add_argument("--rsin", help="RSIN of the municipality that owns the catalogue")
     add_profile_parser(commands)
+    demo = commands.add_parser(
+        "demo", help="walk the main job once through a running suite, checked against its archetype",
+        description="Against a running `sds up`: a household and its aanvraag with two questions, the triage and "
+                    "its reasons, the zaken (or integral zaak, plan, escalation, delegated part) the active "
+                    "archetype says follow, a status and a resultaat. Prints every request so it can be repeated "
+                    "with curl; exits 1 with the reason when a step does not do what the archetype says.")
+    demo.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR,
+                      help="data directory of the `sds up` to walk through (default: ./.sds)")
+    demo.add_argument("--timeout", type=float, default=30.0,
+                      help="seconds to wait for each asynchronous step, e.g. the zaken to open (default: 30)")
+    add_beleidsinfo_parser(commands, DEFAULT_DATA_DIR)
     return parser
 
 
 def run_seed_catalogus(args: argparse.Namespace) -> int:
-    """Runs the zaken service's own seed module in a process of its own: the CLI imports no service."""
+    from sds.cli.seed import seed_catalogus_argv
     from sds.cli.suite import default_database_url, service_database_url
 
     url = (service_database_url(args.database_url, "zaken") if args.database_url
            else default_database_url(args.data_dir.resolve(), "zaken"))
-    argv = [sys.executable, "-m", "services.zaken.seed_catalogus", "--database-url", url]
-    if args.public_base_url:
-        argv += ["--public-base-url", args.public_base_url]
-    if args.rsin:
-        argv += ["--rsin", args.rsin]
-    return subprocess.call(argv)
+    return subprocess.call(seed_catalogus_argv(url, args.public_base_url, args.rsin))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,12 +110,18 @@ def main(argv: list[str] | None = None) -> int:
             return run_up(UpOptions(
                 data_dir=args.data_dir, port=args.port, host=args.host, archetype=args.archetype,
                 database_url=args.database_url, nats_url=args.nats_url, nats_port=args.nats_port,
-                timeout=args.timeout, grace=args.grace,
+                timeout=args.timeout, grace=args.grace, seed=args.seed,
             ))
         if args.command == "profile":
             return run_profile(args)
         if args.command == "seed":
             return run_seed_catalogus(args)
+        if args.command == "demo":
+            from sds.cli.demo import run_demo
+
+            return run_demo(args.data_dir, args.timeout)
+        if args.command == "beleidsinfo":
+            return run_beleidsinfo(args)
         if args.command == "migrate":
             from sds.cli.migrate import run_migrate
 

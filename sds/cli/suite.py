@@ -18,6 +18,10 @@ from sds.runtime.settings import sqlite_path
 SERVICES = ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo")
 GATEWAY = "gateway"
 GATEWAY_FACTORY = "gateway.app:create_app"
+# The profile `sds up` runs with when none is named: totaal-integraal shows the suite's idea most fully (one
+# access to the whole social domain, and for a household with questions in several kolommen one integral
+# zaak with one plan and one regisseur: "één gezin, één plan, één regisseur").
+DEFAULT_ARCHETYPE = "totaal-integraal"
 
 
 def service_factory(service: str) -> str:

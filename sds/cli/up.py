@@ -1,7 +1,9 @@
 """`sds up`: the whole suite on one machine, supervised until Ctrl-C or SIGTERM.
 
-Order: nats-server (unless one is given), migrations of every service, then every service and
-the gateway as their own uvicorn processes; it waits until each is ready and then watches them.
+Order: nats-server (unless one is given), migrations of every service, the reference catalogue into
+zaken (on the embedded default, when zaken has none yet), then every service and the gateway as their
+own uvicorn processes; it waits until each is ready and then watches them. The archetype profile is
+DEFAULT_ARCHETYPE unless one is named, so a fresh start does the main job: an aanvraag becomes its zaken.
 Whatever goes wrong (a migration, a taken port, a child that dies or never gets ready) stops all
 of them: a half-running suite is worse than none, because its failures show up later and elsewhere.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import time
 import traceback
@@ -26,8 +29,10 @@ from sds.cli.database import migrate
 from sds.cli.errors import StartupFailure, UsageError
 from sds.cli.nats import NATS_HOST, nats_addresses, nats_answers, nats_server_argv, nats_server_binary
 from sds.cli.processes import Child, free_port, http_url, log_tail, port_is_free, spawn, stop
+from sds.cli.seed import seed_catalogus_argv
 from sds.cli.state import read_state, remove_state, supervisor_running, write_state
 from sds.cli.suite import (
+    DEFAULT_ARCHETYPE,
     GATEWAY,
     GATEWAY_FACTORY,
     SERVICES,
@@ -59,11 +64,18 @@ class UpOptions:
     nats_port: int | None = None
     timeout: float = 60.0
     grace: float = 10.0
+    seed: bool | None = None  # None: seed on the embedded default only
 
     @property
     def embedded(self) -> bool:
         """Nothing outside this machine is involved, so the published development secrets are safe."""
         return self.database_url is None and self.nats_url is None
+
+    @property
+    def seeds_catalogue(self) -> bool:
+        """Whether the reference catalogue goes into a zaken that has none: the embedded default is there to be
+        tried at once, while a deployment of its own loads (or builds) its catalogue when it chooses to."""
+        return self.embedded if self.seed is None else self.seed
 
 
 @dataclass(frozen=True)
@@ -217,7 +229,7 @@ class Up:
         self.log_dir = self.data_dir / "logs"
         self.supervisor = Supervisor(options.grace)
         self.secrets = resolve_secrets(options.embedded, environ)
-        self.archetype = checked_archetype(options.archetype or environ.get("SDS_ARCHETYPE") or None)
+        self.archetype = checked_archetype(options.archetype or environ.get("SDS_ARCHETYPE") or DEFAULT_ARCHETYPE)
         self.databases = {
             service: service_database_url(options.database_url, service) if options.database_url
             else default_database_url(self.data_dir, service)
@@ -225,6 +237,7 @@ class Up:
         }
         self.nats_url = options.nats_url
         self.ports: dict[str, int] = {}
+        self.catalogue = ""
         self.started_at = datetime.now(UTC).isoformat(timespec="seconds")
         if options.nats_url is not None:
             nats_addresses(options.nats_url)  # a malformed URL is a usage error, found before anything starts
@@ -277,6 +290,30 @@ class Up:
                                      f"{type(exc).__name__}: {exc}", [log]) from exc
             created = " (database created)" if result.created else ""
             _out(f"migrated {service:<14} {display_database(url)} at {result.revision}{created}")
+
+    def seed_catalogue(self) -> str:
+        """Load the reference catalogue into zaken unless it has one; returns what happened, in words."""
+        if not self.options.seeds_catalogue:
+            if self.options.seed is False:
+                return "not loaded (--no-seed); `sds seed catalogus` loads it"
+            return "not loaded: not the embedded default (--seed loads it)"
+        log = self.log_dir / "seed.log"
+        url = self.databases["zaken"]
+        argv = seed_catalogus_argv(url, http_url(self.options.host, self.ports[GATEWAY]), if_empty=True)
+        try:
+            result = subprocess.run(argv, capture_output=True, text=True, env=self.environ,
+                                    timeout=self.options.timeout)
+        except subprocess.TimeoutExpired as exc:
+            log.write_text(f"seeding the catalogue into {display_database(url)} timed out\n", encoding="utf-8")
+            raise StartupFailure(f"loading the reference catalogue into zaken took over {self.options.timeout:g}s",
+                                 [log]) from exc
+        log.write_text(result.stdout + result.stderr, encoding="utf-8")
+        self.supervisor.check()
+        if result.returncode != 0:
+            raise StartupFailure(f"loading the reference catalogue into zaken ({display_database(url)}) "
+                                 f"{describe_exit(result.returncode)}", [log])
+        lines = result.stdout.strip().splitlines()
+        return lines[-1] if lines else "loaded"
 
     def _uvicorn_argv(self, factory: str, port: int) -> list[str]:
         return [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", self.options.host,
@@ -387,6 +424,7 @@ class Up:
             "data_dir": str(self.data_dir),
             "archetype": self.archetype,
             "embedded": self.options.embedded,
+            "catalogue": self.catalogue,
             "nats": {"url": nats_url, "pid": nats.pid if nats else None, "embedded": nats is not None,
                      "log": str(nats.log) if nats else None},
             "parts": self.parts(),
@@ -400,7 +438,8 @@ class Up:
         header = ("NAME", "URL", "PID", "DATABASE")
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
         _out()
-        _out(f"Sociaal Domein Suite is up (archetype: {self.archetype or 'none'})")
+        default = ", the default; --archetype NAME runs another" if self.archetype == DEFAULT_ARCHETYPE else ""
+        _out(f"Sociaal Domein Suite is up (archetype: {self.archetype}{default})")
         for row in [header, *rows]:
             _out("  " + "  ".join(cell.ljust(widths[i]) if i < 3 else cell for i, cell in enumerate(row)))
         _out(f"NATS: {nats_url}")
@@ -427,6 +466,7 @@ class Up:
              "algorithm='HS256'))\")")
         _out(f"  curl -H \"Authorization: Bearer $TOKEN\" {http_url(self.options.host, self.ports[GATEWAY])}"
              "/zaken/api/v1/zaken")
+        _out("A first aanvraag and the zaak it becomes: README.md, \"Quick start\".")
         _out()
 
     # -- the whole run ---------------------------------------------------------------------------
@@ -458,6 +498,8 @@ class Up:
                 self.check_external_nats(nats_url)
             self.migrate_all()
             self.supervisor.check()
+            self.catalogue = self.seed_catalogue()
+            _out(f"{'catalogue':<23} {self.catalogue}")
             self.start_apps(nats_url)
             self.record("starting", nats_url)
             self.wait_ready()

@@ -119,6 +119,14 @@ def _toegang_and_escalatie(p: Profile) -> list[Finding]:
     return findings
 
 
+def _zicht(p: Profile) -> list[Finding]:
+    if p.zicht.integraal == "geheel" and p.eerste_toegang != "integraal" and p.escalatie is None:
+        return [(("zicht", "integraal"), "is geheel, but no aanvraag is ever integral here (eerste_toegang is not "
+                                         "integraal and there is no escalatie), so it would never apply; set it to "
+                                         "per-kolom")]
+    return []
+
+
 def _regie_and_capabilities(p: Profile) -> list[Finding]:
     findings: list[Finding] = []
     regie, caps = p.regie, p.capabilities
@@ -203,7 +211,7 @@ def _prioriteiten(p: Profile) -> list[Finding]:
 def check(profile: Profile) -> list[Finding]:
     """Every cross-field problem of ``profile``; empty when it can be used."""
     findings: list[Finding] = []
-    for rule in (_kolommen_and_clusters, _externe_partijen, _toegang_and_escalatie, _regie_and_capabilities,
+    for rule in (_kolommen_and_clusters, _externe_partijen, _toegang_and_escalatie, _zicht, _regie_and_capabilities,
                  _termijnen, _upstreams, _prioriteiten):
         findings += rule(profile)
     return findings

@@ -167,6 +167,29 @@ def _regie(p: Profile) -> str:
             "regisseur.")
 
 
+_ANDERE_KOLOMMEN = {
+    "niets": "nothing of them, not even that there are any: its kolommen and clusters are cut to its own",
+    "dat": "that another kolom is involved (andereKolommen: true), not which one nor what it holds",
+    "welke": "which kolommen and clusters are involved, never what they hold",
+}
+
+
+def _zicht(p: Profile) -> list[str]:
+    lines = [_bullet("A team limited to kolommen or clusters sees of an aanvraag, a signaal or a household only "
+                     "its own part: its own vragen, termijnen, triage parts, zaken and delegaties; what it may not "
+                     "see is left out, and a change outside its kolommen is refused."),
+             _bullet(f"Of the household's other kolommen it learns {_ANDERE_KOLOMMEN[p.zicht.andere_kolommen]}.")]
+    if p.zicht.integraal == "geheel":
+        wie = ("the integral team (one toegang for the whole social domain)" if p.eerste_toegang == "integraal"
+               else "the integral team once a household is escalated to it")
+        lines.append(_bullet(f"An aanvraag triage made integral is seen whole by every team with a part in it: "
+                             f"{wie} works on the household as one."))
+    else:
+        lines.append(_bullet("An integral aanvraag is cut like any other: only an applicatie that serves every "
+                             "kolom sees the whole household."))
+    return lines
+
+
 def _delegation(p: Profile) -> list[str]:
     extern = [(name, c) for name, c in p.clusters.items() if c.toegang == "extern"]
     if not extern:
@@ -251,6 +274,7 @@ def explain(profile: Profile) -> str:
         out.append("Escalation: to the integraal team, as described below.")
     out += ["", "How requests are routed:", *_routing(p)]
     out += ["", "Regie:", _bullet(_regie(p))]
+    out += ["", "What a team sees:", *_zicht(p)]
     out += ["", "Delegated to external parties:", *_delegation(p)]
     caps = p.capabilities.model_dump()
     on = [_CAPABILITY_WORDS[name] for name, value in caps.items() if value]

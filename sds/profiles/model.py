@@ -34,6 +34,8 @@ Toegang = Literal["intern", "extern"]
 EersteToegang = Literal["integraal", "per-cluster", "per-kolom"]
 RegieModel = Literal["geen", "per-cluster", "een-plan-een-regisseur"]
 PlanPer = Literal["huishouden", "cluster"]
+AndereKolommen = Literal["niets", "dat", "welke"]
+IntegraalZicht = Literal["per-kolom", "geheel"]
 
 # The functions of the PvE the seed names in its "Prioriteiten" sections, so a profile can keep the
 # archetype's order of what to set up first.
@@ -147,6 +149,21 @@ class Regie(_Config):
                                                        "in one cluster; null when regie is geen")
 
 
+class Zicht(_Config):
+    """What a team limited to kolommen or clusters sees of a resource that spans several (an aanvraag of a
+    household with questions in two clusters): always only its own part; these say what it learns beyond that."""
+
+    andere_kolommen: AndereKolommen = Field(
+        "niets", description="of the parts outside its kolommen: niets (nothing, not even that there are any); "
+                             "dat (that another kolom is involved, not which nor what); welke (which kolommen and "
+                             "clusters are involved, never what they hold)")
+    integraal: IntegraalZicht = Field(
+        "per-kolom", description="an aanvraag that triage made integral (the one integral zaak, an escalation to "
+                                 "the integral team): per-kolom (each team its own part, like any other) or geheel "
+                                 "(every team with a part in it sees the whole household, because one team and "
+                                 "one regisseur work on it as one)")
+
+
 class Capabilities(_Config):
     """What the suite switches on; every one is stated, because the archetypes differ in exactly these."""
 
@@ -199,6 +216,8 @@ class Profile(_Config):
                                                       "whole social domain, one per cluster, or one per kolom")
     escalatie: Escalatie | None = Field(description="null, or when a household goes to the integral team")
     regie: Regie
+    zicht: Zicht = Field(default_factory=Zicht,
+                         description="what a team sees of the household's other kolommen; left out: nothing")
     capabilities: Capabilities
     signalering: Signalering | None = Field(description="required when the signaalfunctie is on, else null")
     termijnen: dict[Kolom, Termijn] = Field(description="per kolom in use")

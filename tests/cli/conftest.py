@@ -49,7 +49,8 @@ def production_env(**extra: str) -> dict[str, str]:
     env.update({"SDS_INTERNAL_SECRET": "cli-test-internal-secret-0123456789",
                 "SDS_BOOTSTRAP_CLIENT_ID": "cli-test-client",
                 "SDS_BOOTSTRAP_SECRET": "cli-test-bootstrap-secret-0123456789",
-                "SDS_PSEUDONIEM_SLEUTEL": "cli-test-pseudoniem-sleutel-0123456789", **extra})
+                "SDS_PSEUDONIEM_SLEUTEL": "cli-test-pseudoniem-sleutel-0123456789",
+                "SDS_BELEIDSINFO_SLEUTEL": "cli-test-beleidsinfo-sleutel-0123456789", **extra})
     return env
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from sds.runtime.settings import DEV_BOOTSTRAP_SECRET
 from tests.cli.conftest import FakeNats, embedded_env, free_port, production_env, sds, start_up, still_there
 
 
@@ -32,13 +33,14 @@ def test_a_child_that_dies_stops_the_rest(tmp_path: Path) -> None:
 
 def test_a_part_that_never_gets_ready_stops_everything_and_shows_its_log(
         tmp_path: Path, fake_nats: FakeNats) -> None:
-    # A NATS that greets but never completes a handshake: services start but never report ready.
-    run = start_up(tmp_path / "data", "--nats-url", f"nats://127.0.0.1:{fake_nats.port}", "--timeout", "8",
+    # A NATS that greets but never completes a handshake: services start but never report ready. The timeout
+    # leaves a loaded machine time to start zaken listening, so that it can answer its 503.
+    run = start_up(tmp_path / "data", "--nats-url", f"nats://127.0.0.1:{fake_nats.port}", "--timeout", "15",
                    env=production_env())
     try:
         assert run.wait_exit(timeout=90) == 1
         output = run.output()
-        assert "not ready within 8s" in output
+        assert "not ready within 15s" in output
         assert "zaken: HTTP 503" in output
         assert f"--- last lines of {(run.data_dir / 'logs' / 'zaken.log').resolve()} ---" in output
         assert run.seen_children, "sds up started no processes"
@@ -72,7 +74,7 @@ def test_a_failing_migration_stops_everything_and_says_which(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(("env", "complaint"), [
     (embedded_env(), "SDS_INTERNAL_SECRET is not set"),
-    (production_env(SDS_BOOTSTRAP_SECRET="sds-dev-secret-change-me"), "SDS_BOOTSTRAP_SECRET still has the "
+    (production_env(SDS_BOOTSTRAP_SECRET=DEV_BOOTSTRAP_SECRET), "SDS_BOOTSTRAP_SECRET still has the "
                                                                        "development value"),
     (production_env(SDS_INTERNAL_SECRET="short"), "SDS_INTERNAL_SECRET must be at least 16 characters"),
 ])

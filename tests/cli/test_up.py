@@ -20,6 +20,7 @@ import psutil
 import pytest
 from sqlalchemy.engine import make_url
 
+from sds.runtime.settings import DEV_BOOTSTRAP_SECRET
 from tests.cli.conftest import SERVICES, UpRun, production_env, sds, start_up, still_there
 from tests.support.databases import BACKEND, POSTGRES_URL
 
@@ -119,7 +120,7 @@ def test_the_table_tells_where_everything_is(suite: Suite) -> None:
     assert suite.state["nats"]["url"] in output
     assert "archetype: geclusterd-integraal" in output
     if suite.prefix is None:
-        assert "sds-dev-secret-change-me" in output and "jwt.encode" in output
+        assert DEV_BOOTSTRAP_SECRET in output and "jwt.encode" in output
     else:
         # Outside the embedded default the secrets come from the environment and are never printed.
         assert "cli-test-bootstrap-secret" not in output and "sds-dev" not in output

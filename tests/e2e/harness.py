@@ -143,13 +143,13 @@ def running_suite(tmp_path: Path, nats_url: str, archetype: str) -> Iterator[Sui
         databases = loop.run_until_complete(_databases(astack, tmp_path, archetype.replace("-", "")[:12]))
         profile = _profile_file(tmp_path, archetype, url["partij"]) if archetype.endswith("elders") else archetype
         common: dict[str, Any] = {"env": "test", "nats_url": nats_url, "public_base_url": url["gateway"],
-                                  "internal_secret": INTERNAL_SECRET, "outbox_poll_interval": 0.05}
+                                  "internal_secret": INTERNAL_SECRET, "outbox_poll_interval": 0.05,
+                                  "pseudoniem_sleutel": "e2e-pseudoniem-sleutel-0123456789"}
         intake = create_intake(IntakeSettings(database_url=databases["intake"], archetype=profile,
                                               zaken_url=url["zaken"], klantgegevens_url=url["klantgegevens"],
                                               triage_interval=0.2, **common))
         zaken = create_zaken(ServiceSettings(service="zaken", database_url=databases["zaken"], **common))
         kg = create_klantgegevens(KlantgegevensSettings(database_url=databases["klantgegevens"],
-                                                        pseudoniem_sleutel="e2e-pseudoniem-sleutel-0123456789",
                                                         archetype=profile, **common))
 
         async def schema() -> dict[str, str]:

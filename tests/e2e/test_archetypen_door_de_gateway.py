@@ -39,7 +39,7 @@ def test_transitie_proof_per_kolom(suite_for: Any) -> None:
         assert _types(suite, zaken) == ["JW-AMB", "WMO-HBH"]
         # A jeugd team sees the jeugd zaak and the aanvraag it came from, never the wmo zaak.
         suite.applicatie("jeugdteam", "jeugdteam-secret-0123456789abcdef", kolommen=["jeugd"], autorisaties=[
-            {"component": "zaken", "scopes": ["zaken.lezen"], "kolom": "jeugd",
+            {"component": "zrc", "scopes": ["zaken.lezen"], "kolom": "jeugd",
              "maxVertrouwelijkheidaanduiding": "zeer_geheim"},
             {"component": "intake", "scopes": ["intake.aanvragen.lezen"], "kolom": "jeugd"}])
         jeugd = suite.bearer("jeugdteam", "jeugdteam-secret-0123456789abcdef")
@@ -60,7 +60,7 @@ def test_geclusterd_integraal_per_cluster(suite_for: Any) -> None:
         # A team of the financial cluster gets nothing of the zorg-en-jeugd cluster, through any route.
         suite.applicatie("fin-team", "fin-team-secret-0123456789abcdefgh",
                          clusters=["financiele-en-inkomensondersteuning"], autorisaties=[
-                             {"component": "zaken", "scopes": ["zaken.lezen"],
+                             {"component": "zrc", "scopes": ["zaken.lezen"],
                               "maxVertrouwelijkheidaanduiding": "zeer_geheim"},
                              {"component": "intake", "scopes": ["intake.aanvragen.lezen"]}])
         fin = suite.bearer("fin-team", "fin-team-secret-0123456789abcdefgh")

@@ -134,6 +134,10 @@ CASES: dict[str, tuple[str, Mutation, str, str]] = {
                                      "clusters.Zorg Team", "'Zorg Team' as a name is not a valid name"),
     "kolom listed twice": (TRANSITIE, _set("clusters.wmo.kolommen", ["wmo", "wmo"]), "clusters.wmo.kolommen[1]",
                            "kolom wmo is listed twice"),
+    "whole integral view without integral work": (TRANSITIE, _set("zicht.integraal", "geheel"), "zicht.integraal",
+                                                  "no aanvraag is ever integral here"),
+    "unknown view of other kolommen": (TRANSITIE, _set("zicht.andere_kolommen", "alles"),
+                                       "zicht.andere_kolommen", "alles"),
     "zero days": (TRANSITIE, _set("termijnen.wmo.beslissing_dagen", 0), "termijnen.wmo.beslissing_dagen",
                   "must be at least 1, got 0"),
 }

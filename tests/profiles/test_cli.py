@@ -47,6 +47,20 @@ def test_explain_prints_the_routing() -> None:
     assert "How requests are routed:" in out and "partij regionale-jeugdorganisatie" in out
 
 
+@pytest.mark.parametrize(("name", "andere", "integraal"), [
+    ("transitie-proof", "nothing of them, not even that there are any", "cut like any other"),
+    ("geclusterd-integraal", "that another kolom is involved (andereKolommen: true), not which", "cut like any"),
+    ("totaal-integraal", "which kolommen and clusters are involved, never what", "one toegang for the whole"),
+    ("integraal-in-tweede-instantie", "that another kolom is involved", "once a household is escalated to it"),
+])
+def test_explain_says_what_a_team_sees_of_other_kolommen(name: str, andere: str, integraal: str) -> None:
+    code, out, err = _run("profile", "explain", name)
+    assert (code, err) == (0, "")
+    section = " ".join(out.split("What a team sees:\n", 1)[1].split("\n\n", 1)[0].split())
+    assert "only its own part" in section
+    assert andere in section and integraal in section, section
+
+
 def test_explain_of_an_unknown_profile_exits_1() -> None:
     code, out, err = _run("profile", "explain", "geclusterd-integraal-ergens")
     assert (code, out) == (1, "")
