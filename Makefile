@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-sqlite test-postgres lint bench install clean
+.PHONY: run test test-sqlite test-postgres lint bench install clean conformance conformance-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,17 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/sds up
 
-## Run all tests: lint, then the suite on SQLite, then on PostgreSQL when it answers.
-test: $(STAMP) lint test-sqlite test-postgres
+## Walk the main job once through the running suite (`make run` in another terminal), checked
+## against its archetype; DATA_DIR is the data directory of that `sds up`.
+.PHONY: demo
+DATA_DIR ?= .sds
+demo: $(STAMP)
+	$(BIN)/sds demo --data-dir $(DATA_DIR)
+
+## Run all tests: lint, then the suite on SQLite and on PostgreSQL (when it answers) side by side; each
+## run's output is shown whole when it ends.
+test: $(STAMP) conformance-deps lint
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -28,12 +37,25 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test-sqlite: $(STAMP)
-	SDS_TEST_DATABASE=sqlite $(BIN)/pytest
+	SDS_TEST_DATABASE=sqlite $(BIN)/pytest --basetemp="$${TMPDIR:-/tmp}/sds-tests-sqlite"
 
 test-postgres: $(STAMP)
 	@if $(BIN)/python -m sds.cli.pgcheck "$(PG_URL)"; then \
-		SDS_TEST_DATABASE=postgres SDS_TEST_POSTGRES_URL="$(PG_URL)" $(BIN)/pytest; \
+		SDS_TEST_DATABASE=postgres SDS_TEST_POSTGRES_URL="$(PG_URL)" $(BIN)/pytest -p no:cacheprovider \
+			--basetemp="$${TMPDIR:-/tmp}/sds-tests-postgres"; \
 	else echo "PostgreSQL does not answer at $(PG_URL): PostgreSQL run left out"; fi
+
+## Conformance: newman (pinned in tests/conformance/package-lock.json) runs VNG's ZGW collection; see docs/conformance.md
+CONFORMANCE_STAMP := tests/conformance/node_modules/.installed
+
+$(CONFORMANCE_STAMP): tests/conformance/package-lock.json
+	npm ci --prefix tests/conformance --no-audit --no-fund --loglevel=error
+	touch $(CONFORMANCE_STAMP)
+
+conformance-deps: $(CONFORMANCE_STAMP)
+
+conformance: $(STAMP) conformance-deps
+	$(BIN)/pytest tests/conformance -q
 
 ## Benchmarks (not part of the tests; results go to docs/benchmarks.md)
 bench: $(STAMP)
