@@ -65,6 +65,12 @@ huishoudens staat er als &lt; {ctx.settings.minimum_cel}, en waar een totaal hem
 </form>
 <p id="melding" role="status"></p>
 <main>{secties}
+<section class="indicator" id="sectie-financien"><h2>Verplichtingen en realisatie per kolom</h2>
+<p class="omschrijving">Wat de toewijzingen verplichten en wat er gedeclareerd werd (goedgekeurd en afgekeurd),
+per kolom over de hele gekozen periode, in eurocent. Het budget zelf staat in financiën
+(<code>/financien/api/v1/budgetmonitor</code>) en hier zodra financiën een drempel meldde.</p>
+<div class="grafiek" id="grafiek-financien"></div>
+<table class="tabel" id="tabel-financien"></table></section>
 <section class="indicator" id="sectie-clusterindeling"><h2>Past de clustering?</h2>
 <p class="omschrijving">Van de huishoudens met zaken in meer kolommen: hoeveel vallen in meer clusters, onder
 het actieve profiel en de andere meegeleverde profielen.</p>

@@ -48,7 +48,18 @@ from services.beleidsinfo.domain import (
     periode_van,
     perioden,
 )
-from services.beleidsinfo.models import aanvraag_kolommen, aanvragen, signalen, termijnen, zaak_kolommen, zaken
+from services.beleidsinfo.models import (
+    aanvraag_kolommen,
+    aanvragen,
+    afwijzingen,
+    budgetten,
+    declaratie_kolommen,
+    signalen,
+    termijnen,
+    toewijzingen,
+    zaak_kolommen,
+    zaken,
+)
 
 KOLOMMEN: tuple[str, ...] = get_args(Kolom)
 Groepen = list[Callable[[Cel], Hashable | None]]
@@ -367,6 +378,145 @@ async def _voorzieningen_uitstroom(session: AsyncSession, v: Vraag) -> tuple[lis
     return await _per_niveau(session, v, bron, _huishoudens), hierarchie()
 
 
+# --- financien: amounts in eurocent, per kolom → cluster → domain (and per aanbieder) --------------------------
+
+async def _bedragen_per_niveau(session: AsyncSession, v: Vraag, bron: Select[Any], meting: Meting,
+                               per_aanbieder: bool) -> list[Any]:
+    """Counts per (periode, kolom), per (periode, cluster) and per periode — and with ``per_aanbieder`` the same
+    again per aanbieder — from ``bron``: a select of ``periode, aanbieder, kolom`` and what ``meting`` sums, one
+    row per item of one kolom (a toewijzing, a part of a declaratie), so no level needs distinct rows first."""
+    rijen = bron.subquery("rijen")
+    basis = select(*rijen.c, cluster_sql(v.indeling, rijen.c.kolom).label("cluster")).subquery("basis")
+    delen = []
+    for aanbieder in (False, True) if per_aanbieder else (False,):
+        for niveau in ("kolom", "cluster", ALLE):
+            groep = [basis.c.periode, *([basis.c.aanbieder] if aanbieder else [])]
+            groep += [basis.c.kolom] if niveau == "kolom" else []
+            groep += [basis.c.cluster] if niveau != ALLE else []
+            delen.append(select(
+                basis.c.periode, (basis.c.aanbieder if aanbieder else _tekst(ALLE)).label("aanbieder"),
+                (basis.c.kolom if niveau == "kolom" else _tekst(ALLE)).label("kolom"),
+                (basis.c.cluster if niveau != ALLE else _tekst(ALLE)).label("cluster"), *meting(basis))
+                .group_by(*groep))
+    return list((await session.execute(union_all(*delen))).mappings())
+
+
+def _sort_bedrag(plaats: dict[str, str]) -> tuple[Any, ...]:
+    aanbieder = plaats.get("aanbieder", ALLE)
+    return (plaats["periode"], aanbieder != ALLE, aanbieder, plaats["cluster"] == ALLE, plaats["cluster"],
+            plaats["kolom"] == ALLE, plaats["kolom"])
+
+
+def _groepen_bedrag(per_aanbieder: bool) -> Groepen:
+    """The kolommen of a cluster with that cluster, the clusters with the total (per period and aanbieder), and
+    the aanbieders' cells with the cell of all aanbieders at the same place (each item has one aanbieder)."""
+
+    def binnen_cluster(c: Cel) -> Hashable | None:
+        p = c.plaats
+        return None if p["cluster"] == ALLE else ("cluster", p["periode"], p.get("aanbieder"), p["cluster"])
+
+    def binnen_domein(c: Cel) -> Hashable | None:
+        p = c.plaats
+        return None if p["kolom"] != ALLE else ("domein", p["periode"], p.get("aanbieder"))
+
+    def over_aanbieders(c: Cel) -> Hashable | None:
+        p = c.plaats
+        return ("aanbieders", p["periode"], p["kolom"], p["cluster"])
+
+    return [binnen_cluster, binnen_domein, *([over_aanbieders] if per_aanbieder else [])]
+
+
+def _verplichting_sql(rows: FromClause) -> list[ColumnElement[Any]]:
+    return [func.count(rows.c.huishouden.distinct()).label("n_huishoudens"),
+            func.count().label("toewijzingen"),
+            func.coalesce(func.sum(rows.c.verplichting), 0).label("verplichting")]
+
+
+async def _verplichtingen(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    t = toewijzingen.c
+    bron = (select(periode_sql(_dialect(session), t.begindatum, v.periode).label("periode"),
+                   t.aanbieder.label("aanbieder"), t.kolom.label("kolom"), t.huishouden.label("huishouden"),
+                   t.verplichting.label("verplichting"))
+            .where(t.begindatum.between(v.van, v.tot)))
+    cellen = []
+    for r in await _bedragen_per_niveau(session, v, bron, _verplichting_sql, per_aanbieder=True):
+        plaats = {"periode": v.label_van(r["periode"]), "aanbieder": r["aanbieder"], "kolom": r["kolom"],
+                  "cluster": r["cluster"]}
+        cellen.append(Cel(plaats, {"toewijzingen": r["toewijzingen"], "verplichting": int(r["verplichting"])},
+                          aantal_huishoudens=r["n_huishoudens"]))
+    cellen.sort(key=lambda c: _sort_bedrag(c.plaats))
+    return cellen, _groepen_bedrag(per_aanbieder=True)
+
+
+_REALISATIE = ("goedgekeurdBedrag", "afgekeurdBedrag", "regelsGoedgekeurd", "regelsAfgekeurd")
+
+
+def _realisatie_sql(rows: FromClause) -> list[ColumnElement[Any]]:
+    return [func.count().label("delen"),
+            *(func.coalesce(func.sum(rows.c[kolom]), 0).label(veld) for veld, kolom in zip(_REALISATIE, (
+                "goedgekeurd_bedrag", "afgekeurd_bedrag", "aantal_goedgekeurd", "aantal_afgekeurd"), strict=True))]
+
+
+def _huishoudens_sql(rows: FromClause) -> list[ColumnElement[Any]]:
+    return [func.count(rows.c.huishouden.distinct()).label("n_huishoudens")]
+
+
+async def _realisatie(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    """Declaraties name no households. A cell rests on the households of the toewijzingen its declaraties can be
+    for — same aanbieder and kolom, a period that overlaps the declared one — and on at least one."""
+    dialect = _dialect(session)
+    d, t = declaratie_kolommen.c, toewijzingen.c
+    periode = periode_sql(dialect, d.begindatum, v.periode).label("periode")
+    in_periode = d.begindatum.between(v.van, v.tot)
+    bron = select(periode, d.aanbieder.label("aanbieder"), d.kolom.label("kolom"), d.goedgekeurd_bedrag,
+                  d.afgekeurd_bedrag, d.aantal_goedgekeurd, d.aantal_afgekeurd).where(in_periode)
+    wie = (select(periode, d.aanbieder.label("aanbieder"), d.kolom.label("kolom"), t.huishouden.label("huishouden"))
+           .select_from(declaratie_kolommen.join(toewijzingen, and_(
+               t.aanbieder == d.aanbieder, t.kolom == d.kolom, t.begindatum <= d.einddatum,
+               or_(t.einddatum.is_(None), t.einddatum >= d.begindatum))))
+           .where(in_periode))
+    huishoudens = {(r["periode"], r["kolom"], r["cluster"]): r["n_huishoudens"]
+                   for r in await _bedragen_per_niveau(session, v, wie, _huishoudens_sql, per_aanbieder=False)}
+    cellen = []
+    for r in await _bedragen_per_niveau(session, v, bron, _realisatie_sql, per_aanbieder=False):
+        plaats = {"periode": v.label_van(r["periode"]), "kolom": r["kolom"], "cluster": r["cluster"]}
+        n = huishoudens.get((r["periode"], r["kolom"], r["cluster"]), 0)
+        cellen.append(Cel(plaats, {veld: int(r[veld]) for veld in _REALISATIE},
+                          aantal_huishoudens=max(n, 1) if r["delen"] else 0))
+    cellen.sort(key=lambda c: _sort_bedrag(c.plaats))
+    return cellen, _groepen_bedrag(per_aanbieder=False)
+
+
+async def _afwijzingen(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    a = afwijzingen.c
+    rijen = (select(periode_sql(_dialect(session), a.datum, v.periode).label("periode"), a.reden, a.afwijzing,
+                    a.huishouden)
+             .where(a.datum.between(v.van, v.tot)).subquery())
+    delen = [select(rijen.c.periode, reden.label("reden"), func.count(rijen.c.afwijzing.distinct()).label("aantal"),
+                    func.count(rijen.c.huishouden.distinct()).label("n"))
+             .group_by(rijen.c.periode, *group) for reden, group in (
+                 (rijen.c.reden, [rijen.c.reden]), (_tekst(ALLE), []))]
+    tellingen = (await session.execute(union_all(*delen))).all()
+    cellen = [Cel({"periode": p, "reden": r.reden}, {"aantal": r.aantal}, aantal_huishoudens=r.n)
+              for p, r in sorted(((v.label_van(r.periode), r) for r in tellingen),
+                                 key=lambda pr: (pr[0], pr[1].reden == ALLE, pr[1].reden))]
+    return cellen, [lambda c: c.plaats["periode"]]
+
+
+async def _budgetten(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    """A budget is the municipality's own figure, not about households: it is shown as financien last reported
+    it (no cell is suppressed; what was committed and claimed is in ``verplichtingen`` and ``realisatie``)."""
+    b = budgetten.c
+    rows = (await session.execute(select(b.jaar, b.kolom, b.cluster, b.budget_bedrag, b.drempel_percentage)
+                                  .where(b.jaar.between(v.van.year, v.tot.year),
+                                         or_(b.kolom.is_not(None), b.cluster.is_not(None))))).all()
+    cellen = [Cel({"jaar": str(r.jaar), "kolom": r.kolom or ALLE, "cluster": r.cluster or ALLE},
+                  {"budgetBedrag": r.budget_bedrag, "drempelPercentage": r.drempel_percentage}, aantal_huishoudens=0)
+              for r in rows]
+    cellen.sort(key=lambda c: (c.plaats["jaar"], c.plaats["kolom"] == ALLE, c.plaats["kolom"], c.plaats["cluster"]))
+    return cellen, []
+
+
 def _groep_binnen_cluster(eerste: str) -> Callable[[Cel], Hashable | None]:
     return lambda c: None if c.plaats["cluster"] == ALLE else ("cluster", c.plaats[eerste], c.plaats["cluster"])
 
@@ -404,6 +554,18 @@ INDICATOREN: dict[str, Indicator] = {i.naam: i for i in [
               "cluster.", ("huishoudens",), ("periode", *_KOLOM_CLUSTER), _voorzieningen_uitstroom),
     Indicator("escalaties", "Kolomzaken die naar een integraal team gingen, per periode, kolom en cluster.",
               ("aantal",), ("periode", *_KOLOM_CLUSTER), _escalaties),
+    Indicator("verplichtingen", "Toewijzingen en wat ze verplichten (in eurocent, zoals financien ze nu kent: "
+              "gewijzigd of beëindigd), per periode (begindatum), kolom en cluster, en per aanbieder.",
+              ("toewijzingen", "verplichting"), ("periode", "aanbieder", *_KOLOM_CLUSTER), _verplichtingen),
+    Indicator("realisatie", "Gedeclareerde zorg, goedgekeurd en afgekeurd (in eurocent en in regels), per periode "
+              "(begindatum van de declaratie), kolom en cluster.", _REALISATIE, ("periode", *_KOLOM_CLUSTER),
+              _realisatie),
+    Indicator("afwijzingen", "Toekenningen die geen toewijzing werden, per periode en reden; een afwijzing om "
+              "meer redenen telt bij elk daarvan en één keer in het totaal.", ("aantal",), ("periode", "reden"),
+              _afwijzingen),
+    Indicator("budgetten", "Budgetten per jaar, kolom of cluster, zoals financien ze meldde toen de verplichtingen "
+              "een drempel passeerden (het hoogste drempelpercentage tot nu toe).",
+              ("budgetBedrag", "drempelPercentage"), ("jaar", *_KOLOM_CLUSTER), _budgetten),
 ]}
 
 
@@ -419,7 +581,8 @@ def past_bij(cel: Cel, filters: dict[str, str]) -> bool:
 
 async def clusterindeling(session: AsyncSession, v: Vraag, indelingen: list[Indeling]) -> list[dict[str, Any]]:
     """For each clustering: of the households with zaken in several kolommen, how many span several clusters;
-    and per cluster the zaken, households and lead times."""
+    and per cluster the zaken, households and lead times, and the cost: what its toewijzingen commit and
+    what was claimed."""
     per_huishouden = {h: k for h, k in (await huishouden_kolommen(session, v)).items() if len(k) > 1}
     uitkomst = []
     for indeling in indelingen:
@@ -435,6 +598,9 @@ async def clusterindeling(session: AsyncSession, v: Vraag, indelingen: list[Inde
         # One period over the whole range asked: a cluster's lead time, not per month.
         geheel = replace(v, periode="geheel", indeling=indeling)
         doorloop = [c for c in await bereken(session, INDICATOREN["doorlooptijd"], geheel) if c.plaats["kolom"] == ALLE]
+        verplicht = [c for c in await bereken(session, INDICATOREN["verplichtingen"], geheel)
+                     if c.plaats["kolom"] == ALLE and c.plaats["aanbieder"] == ALLE]
+        realisatie = [c for c in await bereken(session, INDICATOREN["realisatie"], geheel) if c.plaats["kolom"] == ALLE]
         uitkomst.append({
             "profiel": indeling.naam,
             "clusters": {naam: list(kolommen) for naam, kolommen in indeling.clusters.items()},
@@ -443,5 +609,7 @@ async def clusterindeling(session: AsyncSession, v: Vraag, indelingen: list[Inde
             "aandeelOverClustersHeen": verhouding,
             "onderdrukt": totaal.onderdrukt or deel.onderdrukt,
             "perCluster": [c.naar_buiten() for c in doorloop if c.plaats["cluster"] != ALLE],
+            "verplichtingenPerCluster": [c.naar_buiten() for c in verplicht if c.plaats["cluster"] != ALLE],
+            "realisatiePerCluster": [c.naar_buiten() for c in realisatie if c.plaats["cluster"] != ALLE],
         })
     return uitkomst

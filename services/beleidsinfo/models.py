@@ -1,11 +1,11 @@
 """The beleidsinfo service's tables: projections of the suite's events, beside the runtime's own.
 
-Nothing here names a person: households, aanvragen, zaken and signalen appear under a keyed
-pseudonym (``services.beleidsinfo.domain.pseudoniem``), so the tables can be read without learning
+Nothing here names a person: households, aanvragen, zaken, signalen, toewijzingen and declaraties appear
+under a keyed pseudonym (``services.beleidsinfo.domain.pseudoniem``), so the tables can be read without learning
 who anyone is, and only aggregates leave the service (``services.beleidsinfo.indicatoren``).
 """
 
-from sqlalchemy import Boolean, Column, Date, Index, String, Table, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Column, Date, Index, Integer, String, Table, UniqueConstraint
 
 from sds.runtime.db import Id, Json, new_metadata
 
@@ -100,4 +100,72 @@ termijnen = Table(
     Column("uiterlijke_einddatum", Date, nullable=False),
     UniqueConstraint("aanvraag", "kolom", "termijnsoort"),
     Index("ix_bi_termijnen_uiterlijke_einddatum", "uiterlijke_einddatum"),
+)
+
+# --- financien: toewijzingen, afwijzingen, declaraties and budgets (amounts in eurocent) ----------------------
+
+# One row per toewijzing, as it stands now: toewijzing-gewijzigd replaces its figures, toewijzing-beeindigd sets
+# what remains committed and its einddatum, zorg-gestart/-gestopt the care's dates. The aanbieder is an
+# organisation and kept as financien's URL; ``cluster`` is the contract's (the indicators cluster by kolom, per
+# the profile, as every other table).
+toewijzingen = Table(
+    "bi_toewijzingen",
+    metadata,
+    Column("toewijzing", Pseudoniem, primary_key=True),
+    Column("zaak", Pseudoniem, nullable=False),
+    Column("huishouden", Pseudoniem, nullable=False),
+    Column("kolom", String(20), nullable=False),
+    Column("cluster", String(63), nullable=True),
+    Column("aanbieder", String(1000), nullable=False),
+    Column("begindatum", Date, nullable=False),
+    Column("einddatum", Date, nullable=True),
+    Column("verplichting", BigInteger, nullable=False),
+    Column("status", String(12), nullable=False),  # afgegeven, gewijzigd or beeindigd
+    Column("zorg_begin", Date, nullable=True),
+    Column("zorg_einde", Date, nullable=True),
+    Index("ix_bi_toewijzingen_begindatum", "begindatum"),
+    Index("ix_bi_toewijzingen_aanbieder", "aanbieder", "kolom"),
+)
+
+# One row per reason of a toewijzing-afgewezen (an afwijzing is the event: a toewijzing may be refused again).
+afwijzingen = Table(
+    "bi_afwijzingen",
+    metadata,
+    Column("afwijzing", Pseudoniem, primary_key=True),
+    Column("reden", String(40), primary_key=True),
+    Column("toewijzing", Pseudoniem, nullable=False),
+    Column("huishouden", Pseudoniem, nullable=False),
+    Column("kolom", String(20), nullable=False),
+    Column("datum", Date, nullable=False),
+    Index("ix_bi_afwijzingen_datum", "datum"),
+)
+
+# One row per part (kolom, cluster) of a declaratie-verwerkt; a declaratie seen again replaces its rows.
+declaratie_kolommen = Table(
+    "bi_declaratie_kolommen",
+    metadata,
+    Column("declaratie", Pseudoniem, primary_key=True),
+    Column("volgnummer", Integer, primary_key=True),
+    Column("aanbieder", String(1000), nullable=False),
+    Column("begindatum", Date, nullable=False),
+    Column("einddatum", Date, nullable=False),
+    Column("kolom", String(20), nullable=False),
+    Column("cluster", String(63), nullable=True),
+    Column("aantal_goedgekeurd", Integer, nullable=False),
+    Column("aantal_afgekeurd", Integer, nullable=False),
+    Column("goedgekeurd_bedrag", BigInteger, nullable=False),
+    Column("afgekeurd_bedrag", BigInteger, nullable=False),
+    Index("ix_bi_declaratie_kolommen_begindatum", "begindatum"),
+)
+
+# A budget as its last budget-drempel-bereikt reported it (financien publishes no event when a budget is made).
+budgetten = Table(
+    "bi_budgetten",
+    metadata,
+    Column("budget", String(1000), primary_key=True),
+    Column("jaar", Integer, nullable=False),
+    Column("kolom", String(20), nullable=True),
+    Column("cluster", String(63), nullable=True),
+    Column("budget_bedrag", BigInteger, nullable=False),
+    Column("drempel_percentage", Integer, nullable=False),
 )

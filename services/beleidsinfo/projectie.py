@@ -1,8 +1,10 @@
-"""The projection: every intake and zaken event that policy information needs, kept as pseudonymised rows.
+"""The projection: every intake, zaken and financien event that policy information needs, kept as
+pseudonymised rows.
 
 Runs inside the runtime's consumer transaction with its inbox in front, so an event that arrives twice has
 its effect once. An event about a zaak this projection has not seen yet (a status before its zaak-geopend)
-raises ``NogNietBekend`` and the runtime redelivers it after a delay. ``sds beleidsinfo rebuild`` empties
+(or a change to a toewijzing before its toewijzing-afgegeven) raises ``NogNietBekend`` and the runtime
+redelivers it after a delay. ``sds beleidsinfo rebuild`` empties
 these tables and replays the stream through this same handler.
 """
 
@@ -17,11 +19,23 @@ from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.envelope import CloudEvent, subject_for
+from contracts.events import financien as fin
 from contracts.events import intake as ink
 from contracts.events import parse_data
 from contracts.events import zaken as zk
 from services.beleidsinfo.domain import Pseudonimiseerder, voorziening
-from services.beleidsinfo.models import aanvraag_kolommen, aanvragen, signalen, termijnen, zaak_kolommen, zaken
+from services.beleidsinfo.models import (
+    aanvraag_kolommen,
+    aanvragen,
+    afwijzingen,
+    budgetten,
+    declaratie_kolommen,
+    signalen,
+    termijnen,
+    toewijzingen,
+    zaak_kolommen,
+    zaken,
+)
 
 PURPOSE = "projecties"
 TYPES = (
@@ -35,13 +49,22 @@ TYPES = (
     "nl.overheid.zaken.zaak-afgesloten",
     "nl.overheid.zaken.zaak-gemuteerd",
     "nl.sociaal-domein.zaken.zaak-geescaleerd",
+    "nl.sociaal-domein.financien.toewijzing-afgegeven",
+    "nl.sociaal-domein.financien.toewijzing-gewijzigd",
+    "nl.sociaal-domein.financien.toewijzing-beeindigd",
+    "nl.sociaal-domein.financien.toewijzing-afgewezen",
+    "nl.sociaal-domein.financien.zorg-gestart",
+    "nl.sociaal-domein.financien.zorg-gestopt",
+    "nl.sociaal-domein.financien.declaratie-verwerkt",
+    "nl.sociaal-domein.financien.budget-drempel-bereikt",
 )
 SUBJECTS = [subject_for(t) for t in TYPES]
-TABLES: tuple[Table, ...] = (aanvragen, aanvraag_kolommen, signalen, zaken, zaak_kolommen, termijnen)
+TABLES: tuple[Table, ...] = (aanvragen, aanvraag_kolommen, signalen, zaken, zaak_kolommen, termijnen, toewijzingen,
+                             afwijzingen, declaratie_kolommen, budgetten)
 
 
 class NogNietBekend(LookupError):
-    """The event refers to a zaak an earlier event creates; redelivery will find it."""
+    """The event refers to a zaak or toewijzing an earlier event creates; redelivery will find it."""
 
 
 # Per kind of change to a zaak: the columns it sets. Kinds touch different columns, so within a batch their
@@ -66,6 +89,13 @@ class _Plan:
     afgerond: list[dict[str, Any]] = field(default_factory=list)
     zaak_updates: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     verwijderd: list[str] = field(default_factory=list)
+    # Per toewijzing: the columns its events set, merged in stream order (a later event's value wins), and
+    # whether one of them was a toewijzing-afgegeven/-gewijzigd (which carries the whole row).
+    toewijzingen: dict[str, dict[str, Any]] = field(default_factory=dict)
+    volledig: set[str] = field(default_factory=set)
+    # Rows that replace all earlier ones of their declaratie or budget (the last event of a batch wins).
+    declaraties: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    budgetten: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class Projectie:
@@ -93,10 +123,79 @@ class Projectie:
                 raise NogNietBekend(f"{len(missing)} zaken are not projected yet, e.g. {next(iter(missing))}")
         for kind, rows in plan.zaak_updates.items():
             await session.execute(_ZAAK_UPDATES[kind], rows)
+        await self._toewijzingen(session, plan)
+        if plan.declaraties:
+            await session.execute(delete(declaratie_kolommen)
+                                  .where(declaratie_kolommen.c.declaratie.in_(plan.declaraties)))
+            if delen := [r for rows in plan.declaraties.values() for r in rows]:
+                await session.execute(insert(declaratie_kolommen), delen)
+        if plan.budgetten:
+            await session.execute(delete(budgetten).where(budgetten.c.budget.in_(plan.budgetten)))
+            await session.execute(insert(budgetten), list(plan.budgetten.values()))
         if plan.verwijderd:
             # A deleted zaak was registered in error: it is no part of any figure.
             await session.execute(delete(zaken).where(zaken.c.zaak.in_(plan.verwijderd)))
             await session.execute(delete(zaak_kolommen).where(zaak_kolommen.c.zaak.in_(plan.verwijderd)))
+
+    async def _toewijzingen(self, session: AsyncSession, plan: _Plan) -> None:
+        """A toewijzing not projected yet is inserted (it must come with its afgegeven or gewijzigd); one that is
+        gets the columns its events set. A gewijzigd thus replaces the figures, never adds a row."""
+        if not plan.toewijzingen:
+            return
+        t = toewijzingen.c
+        known = set((await session.execute(select(t.toewijzing).where(t.toewijzing.in_(plan.toewijzingen))))
+                    .scalars())
+        nieuw = [plan.toewijzingen[k] for k in plan.toewijzingen if k not in known]
+        if missing := {k for k in plan.toewijzingen if k not in known} - plan.volledig:
+            raise NogNietBekend(f"{len(missing)} toewijzingen are not projected yet, e.g. {next(iter(missing))}")
+        if nieuw:
+            await session.execute(insert(toewijzingen), [{"zorg_begin": None, "zorg_einde": None, **row}
+                                                         for row in nieuw])
+        per_kolommen: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for key in known:
+            values = {c: v for c, v in plan.toewijzingen[key].items() if c != "toewijzing"}
+            per_kolommen[tuple(sorted(values))].append({"k_toewijzing": key,
+                                                        **{f"v_{c}": v for c, v in values.items()}})
+        for columns, rows in per_kolommen.items():
+            await session.execute(update(toewijzingen).where(t.toewijzing == bindparam("k_toewijzing"))
+                                  .values({c: bindparam(f"v_{c}") for c in columns}), rows)
+
+    def _toewijzing(self, plan: _Plan, toewijzing: str, volledig: bool = False, **values: Any) -> None:
+        key = self.p(toewijzing)
+        plan.toewijzingen.setdefault(key, {"toewijzing": key}).update(values)
+        if volledig:
+            plan.volledig.add(key)
+
+    def _plan_financien(self, plan: _Plan, event: CloudEvent, data: Any) -> None:
+        p = self.p
+        if isinstance(data, fin.ToewijzingAfgegeven):  # and ToewijzingGewijzigd, its subclass
+            status = "gewijzigd" if isinstance(data, fin.ToewijzingGewijzigd) else "afgegeven"
+            self._toewijzing(plan, data.toewijzing, volledig=True, zaak=p(data.zaak), huishouden=p(data.huishouden),
+                             kolom=data.kolom, cluster=data.cluster, aanbieder=data.aanbieder,
+                             begindatum=data.begindatum, einddatum=data.einddatum, verplichting=data.verplichting,
+                             status=status)
+        elif isinstance(data, fin.ToewijzingBeeindigd):
+            self._toewijzing(plan, data.toewijzing, einddatum=data.einddatum, verplichting=data.verplichting,
+                             status="beeindigd")
+        elif isinstance(data, fin.ToewijzingAfgewezen):
+            plan.inserts[afwijzingen] += [dict(
+                afwijzing=p(event.id), reden=reden, toewijzing=p(data.toewijzing), huishouden=p(data.huishouden),
+                kolom=data.kolom, datum=event.time.date()) for reden in dict.fromkeys(data.redenen)]
+        elif isinstance(data, fin.ZorgGestart):
+            self._toewijzing(plan, data.toewijzing, zorg_begin=data.begindatum)
+        elif isinstance(data, fin.ZorgGestopt):
+            self._toewijzing(plan, data.toewijzing, zorg_einde=data.einddatum)
+        elif isinstance(data, fin.DeclaratieVerwerkt):
+            declaratie = p(data.declaratie)
+            plan.declaraties[declaratie] = [dict(
+                declaratie=declaratie, volgnummer=i, aanbieder=data.aanbieder, begindatum=data.begindatum,
+                einddatum=data.einddatum, kolom=k.kolom, cluster=k.cluster, aantal_goedgekeurd=k.aantal_goedgekeurd,
+                aantal_afgekeurd=k.aantal_afgekeurd, goedgekeurd_bedrag=k.goedgekeurd_bedrag,
+                afgekeurd_bedrag=k.afgekeurd_bedrag) for i, k in enumerate(data.per_kolom)]
+        elif isinstance(data, fin.BudgetDrempelBereikt):
+            plan.budgetten[data.budget] = dict(budget=data.budget, jaar=data.jaar, kolom=data.kolom,
+                                               cluster=data.cluster, budget_bedrag=data.budget_bedrag,
+                                               drempel_percentage=data.drempel_percentage)
 
     def _zaak(self, plan: _Plan, kind: str, zaak: str, **values: Any) -> None:
         plan.zaak_updates[kind].append({"k_zaak": self.p(zaak), **{f"v_{k}": v for k, v in values.items()}})
@@ -147,3 +246,5 @@ class Projectie:
             self._zaak(plan, "escalatie", data.zaak, geescaleerd=event.time.date())
         elif isinstance(data, zk.ZaakGemuteerd) and data.actie == "verwijderd":
             plan.verwijderd.append(p(data.zaak))
+        else:
+            self._plan_financien(plan, event, data)

@@ -26,6 +26,12 @@ from services.beleidsinfo.indicatoren import INDICATOREN
 from services.beleidsinfo.projectie import PURPOSE, SUBJECTS, Projectie
 from services.beleidsinfo.settings import BeleidsinfoSettings
 from tests.beleidsinfo.conftest import aanvraag_ingediend, geescaleerd, resultaat, signaal, termijn, zaak_geopend
+from tests.beleidsinfo.test_financien import (
+    budget_drempel,
+    declaratie_verwerkt,
+    toewijzing_afgegeven,
+    toewijzing_afgewezen,
+)
 from tests.support.browser import browser_page
 from tests.support.databases import BACKEND, create_postgres_database, drop_postgres_database
 from tests.support.natsserver import NatsServer
@@ -70,6 +76,12 @@ async def _fill(app: Any, url: str) -> None:
         events.append(termijn(n, kolommen[0], date(2026, 3 + n % 2, 1)))
         if len(kolommen) > 1:
             events.append(geescaleerd(n, n, "wmo", date(2026, 5, 1)))
+        events.append(toewijzing_afgegeven(n, n, kolommen[0], dag, 1_000 * (n + 1), aanbieder_nr=1 + n % 2))
+        if n % 3 == 0:
+            events.append(declaratie_verwerkt(n, dag, dag, [(kolommen[0], 400 * n, 25)], aanbieder_nr=1 + n % 2))
+        if n % 4 == 0:
+            events.append(toewijzing_afgewezen(100 + n, n, kolommen[0], dag, ["geen-contract"]))
+    events.append(budget_drempel(1, "wmo", None, 2026, 50, 2_000_000))
     await consumer.apply(events)
     await db.dispose()
 
@@ -128,6 +140,29 @@ def _check_page(page: Any, base: str) -> None:
                     assert float(row[veld]) == float(cell[veld]), (naam, cell, veld)
             suppressed += cell["onderdrukt"]
     assert suppressed > 0  # the data has small cells, and the page shows them as such
+
+    # Verplichtingen beside realisatie per kolom: each figure is the API's cell over the whole range.
+    assert page.query_selector("#grafiek-financien .main-svg") is not None
+    geheel = {**PERIOD, "periode": "geheel"}
+    api_cells = {naam: {c["kolom"]: c for c in httpx.get(
+        f"{base}/beleidsinfo/api/v1/indicatoren/{naam}", params=geheel, headers=headers, timeout=10,
+    ).json()["results"] if c.get("aanbieder", "alle") == "alle" and c["kolom"] != "alle"}
+        for naam in ("verplichtingen", "realisatie")}
+    shown = dict(page.eval_on_selector_all(
+        "#tabel-financien tr[data-sleutel]",
+        "rows => rows.map(r => [r.dataset.sleutel, Object.fromEntries(Array.from(r.cells)"
+        ".map(c => [c.dataset.veld, c.dataset.waarde ?? null]))])"))
+    assert set(shown) == {f"kolom={k}" for k in api_cells["verplichtingen"]} | {
+        f"kolom={k}" for k in api_cells["realisatie"]}
+    for naam, velden in (("verplichtingen", ["verplichting"]),
+                         ("realisatie", ["goedgekeurdBedrag", "afgekeurdBedrag"])):
+        for kolom, cell in api_cells[naam].items():
+            for veld in velden:
+                waarde = shown[f"kolom={kolom}"][veld]
+                assert (waarde is None) == (cell[veld] is None), (naam, cell, veld)
+                if cell[veld] is not None:
+                    assert float(waarde) == float(cell[veld]), (naam, cell, veld)
+    assert any(row["verplichting"] is not None for row in shown.values())
     assert page.locator("td.onderdrukt").count() > 0
     assert page.blocked_requests == []
     # The page is public; the figures are not.

@@ -147,7 +147,8 @@ async def test_every_indicator_as_csv_with_the_same_figures(bi: Bi) -> None:
     listed = (await bi.get("/indicatoren")).json()["results"]
     assert {i["naam"] for i in listed} == {"instroom", "signalen", "doorlooptijd", "termijnen", "open-zaken",
                                           "meerdere-kolommen", "escalaties", "voorzieningen",
-                                          "voorzieningen-instroom", "voorzieningen-uitstroom"}
+                                          "voorzieningen-instroom", "voorzieningen-uitstroom", "verplichtingen",
+                                          "realisatie", "afwijzingen", "budgetten"}
     for indicator in listed:
         as_json = await bi.cellen(indicator["naam"], **RANGE)
         response = await bi.get(f"/indicatoren/{indicator['naam']}", formaat="csv", **RANGE)

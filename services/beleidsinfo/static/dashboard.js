@@ -92,18 +92,21 @@ function kort(url) {
   return url.startsWith("http") ? url.split("/").pop() : url;
 }
 
-// One trace per series (a kolom, a signaalsoort figure), x along the cell's first place field.
-function staven(naam, results, x, reeks, y) {
+// One trace per series (a kolom, a signaalsoort figure), x along the cell's first place field; amounts in
+// eurocent are drawn in euro (``schaal``), the tables keep the API's own numbers.
+function staven(naam, results, x, reeks, y, schaal = 1) {
   const series = new Map();
   for (const c of results) {
     const key = reeks(c);
     if (key === null) continue;
     if (!series.has(key)) series.set(key, { x: [], y: [], name: key, type: "bar" });
     series.get(key).x.push(kort(c[x]));
-    series.get(key).y.push(c.onderdrukt ? null : c[y]);
+    series.get(key).y.push(c.onderdrukt || c[y] === null ? null : c[y] * schaal);
   }
   return Array.from(series.values());
 }
+
+const EURO = 0.01;
 
 function grafiek(naam, body) {
   const r = body.results;
@@ -132,11 +135,57 @@ function grafiek(naam, body) {
       traces = [{ type: "heatmap", x: kolommen, y: kolommen, z, colorscale: "Blues" }];
       break;
     }
+    case "verplichtingen":
+      traces = staven(naam, r.filter((c) => c.aanbieder === ALLE), "periode", perKolom, "verplichting", EURO);
+      titel = "verplichting in euro";
+      break;
+    case "realisatie":
+      traces = staven(naam, r, "periode", perKolom, "goedgekeurdBedrag", EURO);
+      titel = "goedgekeurd gedeclareerd in euro";
+      break;
+    case "afwijzingen":
+      traces = staven(naam, r, "periode", (c) => (c.reden !== ALLE ? c.reden : null), "aantal");
+      break;
+    case "budgetten":
+      traces = staven(naam, r, "jaar", (c) => (c.kolom !== ALLE ? c.kolom : c.cluster), "budgetBedrag", EURO);
+      titel = "budget in euro";
+      break;
     default:
       traces = staven(naam, r, "periode", perKolom, "aantal");
   }
   Plotly.react(`grafiek-${naam}`, traces, { barmode: "group", title: { text: titel }, margin: { t: 30 },
                                           xaxis: { type: "category" } },
+               { displaylogo: false, responsive: true });
+}
+
+// Verplichtingen beside realisatie per kolom over the whole range: two answers of the API side by side.
+async function financien(params, bearer) {
+  const geheel = new URLSearchParams(params);
+  geheel.set("periode", "geheel");
+  const verplicht = (await vraag("/indicatoren/verplichtingen", geheel, bearer)).results
+    .filter((c) => c.aanbieder === ALLE && c.kolom !== ALLE);
+  const realisatie = new Map((await vraag("/indicatoren/realisatie", geheel, bearer)).results
+    .filter((c) => c.kolom !== ALLE).map((c) => [c.kolom, c]));
+  const rijen = verplicht.map((c) => {
+    const r = realisatie.get(c.kolom) || {};
+    return { kolom: c.kolom, cluster: c.cluster, verplichting: c.verplichting,
+             goedgekeurdBedrag: r.goedgekeurdBedrag ?? null, afgekeurdBedrag: r.afgekeurdBedrag ?? null };
+  });
+  for (const [kolom, r] of realisatie) {
+    if (!rijen.some((x) => x.kolom === kolom)) {
+      rijen.push({ kolom, cluster: r.cluster, verplichting: null, goedgekeurdBedrag: r.goedgekeurdBedrag,
+                   afgekeurdBedrag: r.afgekeurdBedrag });
+    }
+  }
+  // A figure shows what the API answered for its cell: null (suppressed, or no such cell) as "< minimum".
+  tabel("tabel-financien", ["kolom", "cluster", "verplichting", "goedgekeurdBedrag", "afgekeurdBedrag"], rijen,
+        (x) => `kolom=${x.kolom}`);
+  const traces = [["verplichting", "verplichting"], ["goedgekeurdBedrag", "goedgekeurd"],
+                  ["afgekeurdBedrag", "afgekeurd"]].map(([veld, naam]) => ({
+    type: "bar", name: naam, x: rijen.map((x) => x.kolom),
+    y: rijen.map((x) => (x[veld] === null ? null : x[veld] * EURO)) }));
+  Plotly.react("grafiek-financien", traces, { barmode: "group", title: { text: "in euro, over de hele periode" },
+                                             margin: { t: 30 }, xaxis: { type: "category" } },
                { displaylogo: false, responsive: true });
 }
 
@@ -155,6 +204,7 @@ async function tonen(event) {
       tabel(`tabel-${naam}`, [...plaats, ...velden], body.results, (c) => plaats.map((p) => `${p}=${c[p]}`).join("|"));
       grafiek(naam, body);
     }
+    await financien(params, bearer);
     const indeling = new URLSearchParams();
     for (const k of ["van", "tot"]) if (params.get(k)) indeling.set(k, params.get(k));
     for (const p of document.body.dataset.profielen.split(" ").filter(Boolean)) indeling.append("profiel", p);
