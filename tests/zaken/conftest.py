@@ -33,6 +33,13 @@ def client_ctx(client_id: str, *grants: Autorisatie) -> AuthContext:
     return AuthContext(client_id=client_id, autorisaties=list(grants))
 
 
+def catalogusbeheerder() -> dict[str, str]:
+    """A catalogue editor: catalogi.lezen and catalogi.schrijven, without the forced scopes that
+    heeftAlleAutorisaties brings (``catalogi.geforceerd-verwijderen`` deletes published types)."""
+    return headers(client_ctx("catalogusbeheerder", Autorisatie(component="ztc",
+                                                              scopes=["catalogi.lezen", "catalogi.schrijven"])))
+
+
 @dataclass
 class Suite:
     app: FastAPI

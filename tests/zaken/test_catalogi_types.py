@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.zaken.conftest import CATALOGI, Suite, headers
+from tests.zaken.conftest import CATALOGI, Suite, catalogusbeheerder, headers
 from tests.zaken.test_catalogi import _catalogus_url, _codes, _complete, _zaaktype_body
 
 
@@ -68,7 +68,7 @@ async def test_besluittype_and_informatieobjecttype_from_concept_to_published(su
         # Closing a published version is allowed: that is how a new version takes over.
         r = await suite.client.patch(item["url"], json={"eindeGeldigheid": "2026-12-31"}, headers=headers())
         assert r.status_code == 200 and r.json()["eindeGeldigheid"] == "2026-12-31"
-        r = await suite.client.delete(item["url"], headers=headers())
+        r = await suite.client.delete(item["url"], headers=catalogusbeheerder())
         assert r.status_code == 400 and ("nonFieldErrors", "non-concept-object") in _codes(r)
     listed = await suite.get_json(f"{CATALOGI}/besluittypen?omschrijving=Herziening&datumGeldigheid=2026-06-01")
     assert [b["url"] for b in listed["results"]] == [bt["url"]]
@@ -76,6 +76,11 @@ async def test_besluittype_and_informatieobjecttype_from_concept_to_published(su
             )["count"] == 0
     listed = await suite.get_json(f"{CATALOGI}/besluittypen?informatieobjecttypen={iot['url']}")
     assert [b["url"] for b in listed["results"]] == [bt["url"]]
+    # catalogi.geforceerd-verwijderen (here through heeftAlleAutorisaties) deletes a published one.
+    for item in (bt, iot):
+        r = await suite.client.delete(item["url"], headers=headers())
+        assert r.status_code == 204, r.text
+        assert (await suite.client.get(item["url"], headers=headers())).status_code == 404
 
 
 async def test_versions_of_one_omschrijving_may_not_overlap(suite: Suite) -> None:
@@ -169,5 +174,5 @@ async def test_zaakobjecttypen_hang_under_a_concept_zaaktype(suite: Suite) -> No
         assert (await suite.get_json(f"{CATALOGI}/zaakobjecttypen?{query}"))["count"] == count, query
 
     assert (await suite.client.post(f"{zaaktype['url']}/publish", headers=headers())).status_code == 200
-    r = await suite.client.delete(zot["url"], headers=headers())
+    r = await suite.client.delete(zot["url"], headers=catalogusbeheerder())
     assert r.status_code == 400 and ("zaaktype", "non-concept-zaaktype") in _codes(r)

@@ -13,7 +13,7 @@ from sds.runtime.app import Uow
 from sds.runtime.auth import Auth, AuthContext
 from sds.runtime.errors import NotFound, PermissionDenied
 from sds.runtime.pagination import Pagination, paginate
-from sds.runtime.scopes import CATALOGI_LEZEN, CATALOGI_SCHRIJVEN, ZTC
+from sds.runtime.scopes import CATALOGI_GEFORCEERD_VERWIJDEREN, CATALOGI_LEZEN, CATALOGI_SCHRIJVEN, ZTC
 from services.zaken.catalogi import authz, schemas, service, typen
 from services.zaken.catalogi.models import catalogussen
 from services.zaken.common import CATALOGI_PREFIX, resource_url, split_csv
@@ -33,8 +33,16 @@ async def _can_write(auth: Auth) -> AuthContext:
     return auth
 
 
+async def _can_delete(auth: Auth) -> AuthContext:
+    # The standard's (catalogi.schrijven | catalogi.geforceerd-verwijderen); the object decides which it needs.
+    if not auth.has_scope(ZTC, CATALOGI_GEFORCEERD_VERWIJDEREN):
+        auth.require_scope(ZTC, CATALOGI_SCHRIJVEN)
+    return auth
+
+
 Reader = Annotated[AuthContext, Depends(_can_read)]
 Writer = Annotated[AuthContext, Depends(_can_write)]
+Deleter = Annotated[AuthContext, Depends(_can_delete)]
 StatusFilter = Annotated[str | None, Query(pattern="^(alles|concept|definitief)$",
                                            description="alles, concept of definitief (standaard)")]
 UrlFilter = Annotated[str | None, Query(max_length=1000)]
@@ -149,7 +157,7 @@ async def zaaktype_partial_update(uuid: uuid.UUID, body: PatchBody, request: Req
 
 
 @router.delete("/zaaktypen/{uuid}", status_code=204, tags=["zaaktypen"])
-async def zaaktype_delete(uuid: uuid.UUID, request: Request, uow: Uow, auth: Writer) -> Response:
+async def zaaktype_delete(uuid: uuid.UUID, request: Request, uow: Uow, auth: Deleter) -> Response:
     async with uow:
         await service.delete_zaaktype(uow.session, str(uuid), request, auth)
     return Response(status_code=204)
@@ -224,7 +232,7 @@ def _add_subtype_routes(kind: service.SubType) -> None:
             await service.update_subtype(uow.session, request, kind, str(uuid), body, partial=True, auth=auth)
         return await read_one(request, uow, auth, str(uuid))
 
-    async def remove(uuid: uuid.UUID, request: Request, uow: Uow, auth: Writer) -> Response:
+    async def remove(uuid: uuid.UUID, request: Request, uow: Uow, auth: Deleter) -> Response:
         async with uow:
             await service.delete_subtype(uow.session, request, kind, str(uuid), auth)
         return Response(status_code=204)
@@ -355,7 +363,7 @@ def _add_catalogus_type_routes(kind: typen.CatalogusType) -> None:
             await typen.update_(uow.session, request, auth, kind, str(uuid), body, partial=True)
         return await read_one(request, uow, auth, str(uuid))
 
-    async def remove(uuid: uuid.UUID, request: Request, uow: Uow, auth: Writer) -> Response:
+    async def remove(uuid: uuid.UUID, request: Request, uow: Uow, auth: Deleter) -> Response:
         async with uow:
             await typen.delete_(uow.session, request, auth, kind, str(uuid))
         return Response(status_code=204)

@@ -7,9 +7,10 @@ Rules (Catalogi API 1.3.1, as Open Zaak applies them):
   zaaktype is a concept (``non-concept-zaaktype``);
 - two versions of one zaaktype (same ``identificatie`` in one catalogus) may not overlap in
   ``beginGeldigheid``..``eindeGeldigheid`` (``overlap``);
-- publishing needs at least two statustypen, a roltype and a resultaattype: a published zaaktype
-  has to be usable for a zaak from start to end; its besluittypen and informatieobjecttypen must be published
-  (``concept-relation``);
+- publishing needs its besluittypen and informatieobjecttypen published (``concept-relation``), and no more:
+  a ZGW client publishes a zaaktype before it adds its statustypen (VNG's endpoint tests do);
+- a published zaaktype, or a type of one, is deleted only with ``catalogi.geforceerd-verwijderen`` (Open Zaak's
+  scope for it), and never while zaken of it exist (``pending-relations``);
 - besluittypen of a zaaktype or a resultaattype are of the same catalogus (``relations-incorrect-catalogus``);
   statustypen and resultaattypen of a zaakobjecttype are of its zaaktype (``zaaktype-mismatch``).
 
@@ -50,6 +51,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sds.runtime.auth import AuthContext
 from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
+from sds.runtime.scopes import CATALOGI_GEFORCEERD_VERWIJDEREN, CATALOGI_SCHRIJVEN
 from services.zaken.catalogi import authz, referentielijsten, schemas, typen
 from services.zaken.catalogi.models import (
     besluittypen,
@@ -74,6 +76,7 @@ from services.zaken.common import (
     uuid_from_url,
     without_blank,
 )
+from services.zaken.zaken.models import zaken
 
 # --- catalogussen -------------------------------------------------------------------------------------
 
@@ -239,10 +242,34 @@ async def get_zaaktype_row(session: AsyncSession, zaaktype_uuid: str, *, for_upd
     return row
 
 
+async def _zaaktype_in_scope(session: AsyncSession, request: Request, auth: AuthContext, zaaktype_id: int,
+                             scope: str) -> bool:
+    clause = authz.zaaktype_clause(request, auth, zaaktypen.c.id, zaaktypen.c.catalogus_id, scope=scope)
+    return (await session.execute(select(zaaktypen.c.id).where(zaaktypen.c.id == zaaktype_id, clause))).first() \
+        is not None
+
+
 async def require_zaaktype_write(session: AsyncSession, request: Request, auth: AuthContext, zaaktype_id: int) -> None:
-    clause = authz.zaaktype_clause(request, auth, zaaktypen.c.id, zaaktypen.c.catalogus_id, scope="catalogi.schrijven")
-    if not (await session.execute(select(zaaktypen.c.id).where(zaaktypen.c.id == zaaktype_id, clause))).first():
+    if not await _zaaktype_in_scope(session, request, auth, zaaktype_id, CATALOGI_SCHRIJVEN):
         raise PermissionDenied("Deze applicatie mag dit zaaktype niet wijzigen.")
+
+
+async def _require_delete(session: AsyncSession, request: Request | None, auth: AuthContext | None, zaaktype_id: int,
+                          concept: bool, *, field: str, code: str, message: str) -> None:
+    """May ``auth`` delete the zaaktype (or a type of it)? A concept with ``catalogi.schrijven``; a published one
+    only with ``catalogi.geforceerd-verwijderen``, and not while a zaak of it exists."""
+    forced = False
+    if request is not None and auth is not None:
+        forced = await _zaaktype_in_scope(session, request, auth, zaaktype_id, CATALOGI_GEFORCEERD_VERWIJDEREN)
+        if not forced and not await _zaaktype_in_scope(session, request, auth, zaaktype_id, CATALOGI_SCHRIJVEN):
+            raise PermissionDenied("Deze applicatie mag dit zaaktype niet wijzigen.")
+    if concept:
+        return
+    if not forced:
+        raise ValidatieFout.single(field, code, message)
+    if (await session.execute(select(zaken.c.id).where(zaken.c.zaaktype_id == zaaktype_id).limit(1))).first():
+        raise ValidatieFout.single("nonFieldErrors", "pending-relations",
+                                   "Er zijn zaken van dit zaaktype; het kan niet worden verwijderd.")
 
 
 # Fields of a published zaaktype that may still change: closing a version is how a new one takes over.
@@ -273,11 +300,12 @@ async def update_zaaktype(session: AsyncSession, request: Request, zaaktype_uuid
 
 async def delete_zaaktype(session: AsyncSession, zaaktype_uuid: str, request: Request | None = None,
                           auth: AuthContext | None = None) -> None:
-    row = await get_zaaktype_row(session, zaaktype_uuid, for_update=True, request=request, auth=auth)
-    # Only a concept can go, and a concept never had zaken (they need a published zaaktype).
-    if not row.concept:
-        raise ValidatieFout.single("nonFieldErrors", "non-concept-object",
-                                   "Het is niet toegestaan om een gepubliceerd zaaktype te verwijderen.")
+    row = await get_zaaktype_row(session, zaaktype_uuid, request=request, auth=auth)
+    await session.execute(select(zaaktypen.c.id).where(zaaktypen.c.id == row.id).with_for_update())
+    # A concept never had zaken (they need a published zaaktype); a published one goes only when forced.
+    await _require_delete(session, request, auth, row.id, row.concept, field="nonFieldErrors",
+                          code="non-concept-object",
+                          message="Het is niet toegestaan om een gepubliceerd zaaktype te verwijderen.")
     await session.execute(delete(resultaattype_besluittypen).where(resultaattype_besluittypen.c.resultaattype_id.in_(
         select(resultaattypen.c.id).where(resultaattypen.c.zaaktype_id == row.id))))
     await session.execute(delete(zaaktype_besluittypen).where(zaaktype_besluittypen.c.zaaktype_id == row.id))
@@ -292,20 +320,7 @@ async def publish_zaaktype(session: AsyncSession, zaaktype_uuid: str, request: R
     row = await get_zaaktype_row(session, zaaktype_uuid, for_update=True, request=request, auth=auth)
     if not row.concept:
         return  # publishing twice changes nothing
-    counts = {}
-    for name, table in (("statustypen", statustypen), ("roltypen", roltypen), ("resultaattypen", resultaattypen)):
-        counts[name] = (await session.execute(
-            select(func.count()).select_from(table).where(table.c.zaaktype_id == row.id))).scalar_one()
     problems = []
-    if counts["statustypen"] < 2:
-        problems.append({"name": "statustypen", "code": "concept-relation",
-                         "reason": "Een zaaktype heeft minstens twee statustypen nodig (begin en eind)."})
-    if counts["roltypen"] < 1:
-        problems.append({"name": "roltypen", "code": "concept-relation",
-                         "reason": "Een zaaktype heeft minstens één roltype nodig."})
-    if counts["resultaattypen"] < 1:
-        problems.append({"name": "resultaattypen", "code": "concept-relation",
-                         "reason": "Een zaaktype heeft minstens één resultaattype nodig."})
     if (await session.execute(select(besluittypen.c.id).join(
             zaaktype_besluittypen, zaaktype_besluittypen.c.besluittype_id == besluittypen.c.id).where(
             zaaktype_besluittypen.c.zaaktype_id == row.id, besluittypen.c.concept.is_(True)).limit(1))).first():
@@ -613,7 +628,11 @@ async def update_subtype(session: AsyncSession, request: Request, kind: SubType,
 async def delete_subtype(session: AsyncSession, request: Request, kind: SubType, sub_uuid: str,
                          auth: AuthContext | None = None) -> None:
     row = await get_subtype_row(session, kind, sub_uuid, request, auth)
-    await _concept_zaaktype_id(session, request, _zaaktype_url_of(request, row), auth)
+    zaaktype = (await session.execute(select(zaaktypen.c.id, zaaktypen.c.concept).where(
+        zaaktypen.c.uuid == row.zaaktype_uuid).with_for_update())).one()
+    await _require_delete(session, request, auth, zaaktype.id, zaaktype.concept, field="zaaktype",
+                          code="non-concept-zaaktype",
+                          message="Het zaaktype is gepubliceerd; alleen een concept kan nog wijzigen.")
     if kind.collection == "resultaattypen":
         await session.execute(delete(resultaattype_besluittypen).where(
             resultaattype_besluittypen.c.resultaattype_id == row.id))

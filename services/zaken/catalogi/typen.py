@@ -3,7 +3,8 @@ and publish, versioned by ``omschrijving`` and geldigheid.
 
 Rules (Catalogi API 1.3.1, as Open Zaak applies them):
 - a new one is a concept; only a concept can be changed or deleted, except that a published one may still
-  get its ``eindeGeldigheid``/``eindeObject`` (``non-concept-object``);
+  get its ``eindeGeldigheid``/``eindeObject`` (``non-concept-object``), and is deleted with
+  ``catalogi.geforceerd-verwijderen``;
 - two versions with the same ``omschrijving`` in one catalogus may not overlap in geldigheid (``overlap``);
 - a besluittype names its informatieobjecttypen by ``omschrijving``, in its own catalogus; the answer
   gives their URLs (and the omschrijvingen as ``vastgelegdIn``);
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sds.runtime.auth import AuthContext
 from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
+from sds.runtime.scopes import CATALOGI_GEFORCEERD_VERWIJDEREN, CATALOGI_SCHRIJVEN
 from services.zaken.catalogi import authz, schemas
 from services.zaken.catalogi.models import (
     besluittype_iotypen,
@@ -109,10 +111,15 @@ async def get_row(session: AsyncSession, request: Request, auth: AuthContext, ki
     return row
 
 
-async def _writable(session: AsyncSession, request: Request, auth: AuthContext, catalogus_id: int) -> bool:
-    clause = authz.catalogus_clause(request, auth, catalogussen.c.id, scope="catalogi.schrijven")
+async def _in_scope(session: AsyncSession, request: Request, auth: AuthContext, catalogus_id: int,
+                    scope: str) -> bool:
+    clause = authz.catalogus_clause(request, auth, catalogussen.c.id, scope=scope)
     return (await session.execute(select(catalogussen.c.id).where(catalogussen.c.id == catalogus_id,
                                                                    clause))).first() is not None
+
+
+async def _writable(session: AsyncSession, request: Request, auth: AuthContext, catalogus_id: int) -> bool:
+    return await _in_scope(session, request, auth, catalogus_id, CATALOGI_SCHRIJVEN)
 
 
 def _require_write(request: Request, auth: AuthContext, allowed: bool) -> None:
@@ -222,10 +229,15 @@ async def update_(session: AsyncSession, request: Request, auth: AuthContext, ki
 
 async def delete_(session: AsyncSession, request: Request, auth: AuthContext, kind: CatalogusType,
                   type_uuid: str) -> None:
-    row = await get_row(session, request, auth, kind, type_uuid, for_update=True)
-    if not row.concept:
-        raise ValidatieFout.single("nonFieldErrors", "non-concept-object",
-                                   f"Het is niet toegestaan om een gepubliceerd {kind.weergave} te verwijderen.")
+    row = await get_row(session, request, auth, kind, type_uuid)
+    await session.execute(select(kind.table.c.id).where(kind.table.c.id == row.id).with_for_update())
+    # A concept goes with catalogi.schrijven, a published one only with catalogi.geforceerd-verwijderen.
+    forced = await _in_scope(session, request, auth, row.catalogus_id, CATALOGI_GEFORCEERD_VERWIJDEREN)
+    if not forced:
+        _require_write(request, auth, await _writable(session, request, auth, row.catalogus_id))
+        if not row.concept:
+            raise ValidatieFout.single("nonFieldErrors", "non-concept-object",
+                                       f"Het is niet toegestaan om een gepubliceerd {kind.weergave} te verwijderen.")
     column = "besluittype_id" if kind is BESLUITTYPEN else "iotype_id"
     for link in (zaaktype_besluittypen, besluittype_iotypen, resultaattype_besluittypen,
                  zaaktype_informatieobjecttypen):

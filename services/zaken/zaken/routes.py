@@ -136,7 +136,7 @@ async def zaak_list(
     maximale_vertrouwelijkheidaanduiding: Annotated[
         schemas.Vertrouwelijkheidaanduiding | None, Query(alias="maximaleVertrouwelijkheidaanduiding")] = None,
     rol__medewerker: Annotated[str | None, Query(
-        alias="rol__betrokkeneIdentificatie__medewerker__identificatie", max_length=24)] = None,
+        alias="rol__betrokkeneIdentificatie__medewerker__identificatie", max_length=255)] = None,
     ordering: Annotated[str | None, Query(max_length=200)] = None,
     expand_: Annotated[str | None, Query(alias="expand", max_length=300)] = None,
 ) -> dict[str, Any]:
@@ -309,8 +309,9 @@ async def rol_list(
     betrokkene_type: Annotated[schemas.BetrokkeneType | None, Query(alias="betrokkeneType")] = None,
     roltype: UrlQuery = None, omschrijving: Annotated[str | None, Query(max_length=100)] = None,
     omschrijving_generiek: Annotated[schemas.OmschrijvingGeneriek | None, Query(alias="omschrijvingGeneriek")] = None,
+    # The standard gives this filter no length (the field has 24): a longer value finds nothing, it is no error.
     medewerker: Annotated[str | None, Query(alias="betrokkeneIdentificatie__medewerker__identificatie",
-                                            max_length=24)] = None,
+                                            max_length=255)] = None,
 ) -> dict[str, Any]:
     stmt = queries.zaak_url_filter(ctx.request, zaak, zaken.c.uuid, subresources.rol_select())
     stmt = _type_filter(ctx.request, stmt, roltype, roltypen, "roltypen")
