@@ -41,3 +41,44 @@ async def test_migrations_match_models(service: str, tmp_path: Path) -> None:
     assert {"outbox", "inbox", "idempotency_keys", "alembic_version"} <= tables
     assert set(metadata.tables) <= tables
     assert diff == [], f"models and migrations of {service} differ: {diff}"
+
+
+async def test_zaken_0008_gives_the_zaken_it_finds_their_bounding_box(tmp_path: Path) -> None:
+    import httpx
+    from alembic import command
+    from sqlalchemy import select
+
+    from sds.runtime.migrations import alembic_config
+    from sds.runtime.settings import ServiceSettings
+    from services.zaken.app import create_app
+    from services.zaken.seed_catalogus import DEFAULT_RSIN
+    from services.zaken.seed_catalogus import run as seed_catalogus
+    from services.zaken.zaken.models import zaken
+    from tests.zaken.conftest import headers
+
+    migrations = ROOT / "services" / "zaken" / "migrations"
+    base = "http://testserver"
+    async with fresh_database_url(tmp_path, "zaken") as url:
+        await asyncio.to_thread(upgrade, migrations, url)
+        zaaktypen = await seed_catalogus(url, base, DEFAULT_RSIN)
+        app = create_app(ServiceSettings(service="zaken", env="dev", database_url=url, nats_url="nats://127.0.0.1:1",
+                                         public_base_url=base))
+        async with app.router.lifespan_context(app), httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url=base) as client:
+            r = await client.post("/zaken/api/v1/zaken", headers={
+                **headers(), "Accept-Crs": "EPSG:4326", "Content-Crs": "EPSG:4326"}, json={
+                "bronorganisatie": DEFAULT_RSIN, "verantwoordelijkeOrganisatie": DEFAULT_RSIN,
+                "zaaktype": zaaktypen["WMO-HBH"], "startdatum": "2026-11-01",
+                "zaakgeometrie": {"type": "LineString", "coordinates": [[5.11, 52.09], [5.13, 52.07]]}})
+            assert r.status_code == 201, r.text
+        # The zaak as a database from before zaken_0008 holds it, then migrated.
+        await asyncio.to_thread(command.downgrade, alembic_config(migrations, url), "zaken_zrc_0001")
+        await asyncio.to_thread(upgrade, migrations, url)
+        engine = create_engine(url)
+        try:
+            async with engine.connect() as conn:
+                box = (await conn.execute(select(zaken.c.geo_xmin, zaken.c.geo_ymin, zaken.c.geo_xmax,
+                                                 zaken.c.geo_ymax))).one()
+        finally:
+            await engine.dispose()
+    assert tuple(box) == (5.11, 52.07, 5.13, 52.09)

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -51,12 +52,18 @@ zaken = Table(
     # The triage decision (event id and position) this zaak was opened for: opening it twice is refused here.
     Column("bron_sleutel", String(100), nullable=True, unique=True),
     Column("gegevens", Json, nullable=False),
+    # The bounding box of the zaakgeometrie (WGS84), so a geo search narrows in SQL first (zaken.geometrie).
+    Column("geo_xmin", Float, nullable=True),
+    Column("geo_ymin", Float, nullable=True),
+    Column("geo_xmax", Float, nullable=True),
+    Column("geo_ymax", Float, nullable=True),
     UniqueConstraint("bronorganisatie", "identificatie", name="uq_zaken_bronorganisatie_identificatie"),
     # The list a worker opens most: the zaken of one zaaktype, newest first.
     Index("ix_zaken_zaaktype_id_id", "zaaktype_id", "id"),
     Index("ix_zaken_catalogus_id_id", "catalogus_id", "id"),
     Index("ix_zaken_kolom_id", "kolom", "id"),
     Index("ix_zaken_huishouden", "huishouden"),
+    Index("ix_zaken_geo_kader", "geo_xmin", "geo_ymin"),
 )
 
 zaak_identificatie_tellers = Table(

@@ -10,6 +10,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     bindparam,
+    false,
     literal,
     select,
     union_all,
@@ -23,8 +24,8 @@ from services.zaken.catalogi.models import (
 from services.zaken.common import (
     without_blank,
 )
-from services.zaken.zaken import authz
-from services.zaken.zaken.context import Ctx
+from services.zaken.zaken import authz, geometrie, schemas
+from services.zaken.zaken.context import Ctx, visible_zaak
 from services.zaken.zaken.models import (
     hoofd,
     resultaten,
@@ -162,3 +163,20 @@ async def read_zaak(ctx: Ctx, zaak_uuid: str, scope: str | None = "zaken.lezen")
         raise NotFound()
     children = await zaak_children(ctx.session, [row.id])
     return serialize_zaak(ctx, row, children[row.id])
+
+
+async def binnen(ctx: Ctx, stmt: Select[Any], zoek: schemas.GeometrieZoek) -> Select[Any]:
+    """``stmt`` narrowed to the zaken whose zaakgeometrie lies within ``zoek.within``: the bounding boxes in SQL,
+    then ``within`` exactly on the zaken left (geometrie)."""
+    zoekvorm = geometrie.vorm(zoek.within.model_dump())
+    xmin, ymin, xmax, ymax = zoekvorm.bounds
+    z = zaken.c
+    kandidaten = select(z.id, z.gegevens).where(visible_zaak(ctx), z.geo_xmin >= xmin, z.geo_ymin >= ymin,
+                                                z.geo_xmax <= xmax, z.geo_ymax <= ymax)
+    async with ctx.uow:
+        rows = (await ctx.session.execute(kandidaten)).all()
+    ids = [r.id for r in rows if geometrie.ligt_binnen(r.gegevens.get("zaakgeometrie"), zoekvorm)]
+    if not ids:
+        return stmt.where(false())
+    # Inlined integers: a search may match more zaken than a statement takes bind parameters.
+    return stmt.where(z.id.in_(bindparam("geo_ids", ids, expanding=True, literal_execute=True)))

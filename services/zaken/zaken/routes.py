@@ -180,12 +180,11 @@ async def zaak_search(body: schemas.ZaakZoek, ctx: Context, pagination: Paginati
     _require(ctx, "zaken.lezen")
     expand_paths = expand.parse(body.expand)
     filters = body.model_dump(by_alias=True, exclude={"ordering", "expand", "zaakgeometrie"})
-    if body.zaakgeometrie is not None:
-        from sds.runtime.errors import ValidatieFout
-
-        raise ValidatieFout.single("zaakgeometrie", "invalid", "Zoeken op geometrie wordt niet ondersteund.")
     stmt = reading.zaak_select().where(visible_zaak(ctx))
     stmt = queries.apply_ordering(queries.apply_filters(ctx.request, stmt, filters), body.ordering)
+    if body.zaakgeometrie is not None:
+        stmt = await reading.binnen(ctx, stmt, body.zaakgeometrie)
+        filters["zaakgeometrie"] = body.zaakgeometrie  # no stored count knows this filter
     _crs_header(response)
     return await _zaak_page(ctx, stmt, pagination, filters, expand_paths)
 

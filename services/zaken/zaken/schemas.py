@@ -10,6 +10,7 @@ from pydantic.alias_generators import to_camel
 
 from services.zaken.catalogi.schemas import Duration, Vertrouwelijkheidaanduiding
 from services.zaken.common import Url, ZgwBody
+from services.zaken.zaken import geometrie
 
 Rsin = Annotated[str, Field(min_length=9, max_length=9)]
 OptionalUrl = Annotated[str, Field(max_length=1000)]
@@ -60,6 +61,17 @@ class Processobject(ZgwBody):
 class Geometry(ZgwBody):
     type: Literal["Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"]
     coordinates: list[Any] = Field(max_length=10000)
+
+    @model_validator(mode="after")
+    def _leesbaar(self) -> Geometry:
+        geometrie.vorm({"type": self.type, "coordinates": self.coordinates})
+        return self
+
+
+class GeometrieZoek(ZgwBody):
+    """``zaakgeometrie`` of ``POST /zaken/_zoek``: the zaken whose geometry lies within this one."""
+
+    within: Geometry
 
 
 class ZaakIn(ZgwBody):
@@ -302,7 +314,7 @@ class ZaakZoek(ZgwBody):
         None, alias="rol__betrokkeneIdentificatie__medewerker__identificatie", max_length=24)
     ordering: str | None = Field(None, max_length=200)
     expand: str | None = Field(None, max_length=200)
-    zaakgeometrie: dict[str, Any] | None = None
+    zaakgeometrie: GeometrieZoek | None = None
 
 
 class ZaakInformatieObjectIn(ZgwBody):

@@ -36,7 +36,7 @@ from services.zaken.common import (
     check_rsin,
     uuid_from_url,
 )
-from services.zaken.zaken import audit, authz, domain, schemas
+from services.zaken.zaken import audit, authz, domain, geometrie, schemas
 from services.zaken.zaken.access import authorise_write, zaak_by_url, zaak_by_uuid, zaaktype_of_zaak
 from services.zaken.zaken.context import Ctx
 from services.zaken.zaken.counters import (
@@ -182,7 +182,7 @@ async def _create_zaak(ctx: Ctx, body: schemas.ZaakIn, herkomst: Herkomst, regis
         hoofdzaak_id=parent.id if parent is not None else None,
         huishouden=body.huishouden, aanvraag=body.aanvraag, cluster=herkomst.cluster,
         kolommen=",".join(herkomst.kolommen) if herkomst.kolommen else None, bron_sleutel=herkomst.bron_sleutel,
-        gegevens=gegevens)
+        gegevens=gegevens, **geometrie.kader(gegevens.get("zaakgeometrie")))
     if body.identificatie:
         await ctx.session.execute(insert(zaken), values)
     else:
@@ -266,7 +266,8 @@ async def update_zaak(ctx: Ctx, zaak_uuid: str, patch: dict[str, Any], *, partia
         einddatum_gepland=body.einddatum_gepland, uiterlijke_einddatum_afdoening=body.uiterlijke_einddatum_afdoening,
         publicatiedatum=body.publicatiedatum, archiefnominatie=body.archiefnominatie or None,
         archiefstatus=body.archiefstatus, archiefactiedatum=body.archiefactiedatum, hoofdzaak_id=hoofdzaak_id,
-        huishouden=body.huishouden, aanvraag=body.aanvraag, gegevens=gegevens))
+        huishouden=body.huishouden, aanvraag=body.aanvraag, gegevens=gegevens,
+        **geometrie.kader(gegevens.get("zaakgeometrie"))))
     url = ctx.url("zaken", zaak.uuid)
     await audit.record(ctx, zaak_uuid=zaak.uuid, actie="partial_update" if partial else "update", resource="zaak",
                        resource_url=url, weergave=zaak.identificatie, oud=old, nieuw=gegevens)
