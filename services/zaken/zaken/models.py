@@ -157,6 +157,17 @@ zaakinformatieobjecten = Table(
     UniqueConstraint("zaak_id", "informatieobject"),
 )
 
+# A zaak's besluiten, as the Besluiten API registers them (zaken.besluiten).
+zaakbesluiten = Table(
+    "zaakbesluiten",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("zaak_id", Id, ForeignKey("zaken.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("besluit", String(1000), nullable=False),
+    UniqueConstraint("zaak_id", "besluit"),
+)
+
 zaakeigenschappen = Table(
     "zaakeigenschappen",
     metadata,

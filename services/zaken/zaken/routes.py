@@ -19,6 +19,7 @@ from sds.runtime.scopes import ZRC
 from services.zaken.catalogi.models import resultaattypen, roltypen, statustypen
 from services.zaken.common import CATALOGI_PREFIX, split_csv, uuid_from_url
 from services.zaken.zaken import (
+    besluiten,
     counters,
     expand,
     informatieobjecten,
@@ -36,6 +37,7 @@ from services.zaken.zaken.models import (
     resultaten,
     rollen,
     statussen,
+    zaakbesluiten,
     zaakeigenschappen,
     zaakinformatieobjecten,
     zaakobjecten,
@@ -603,6 +605,44 @@ async def zaakeigenschap_delete(zaak_uuid: uuid.UUID, uuid: uuid.UUID, ctx: Cont
     _require(ctx, "zaken.bijwerken")
     async with ctx.uow:
         await updates.delete_zaakeigenschap(ctx, str(zaak_uuid), str(uuid))
+    return Response(status_code=204)
+
+
+@router.get("/zaken/{zaak_uuid}/besluiten", tags=["zaken"])
+async def zaakbesluit_list(zaak_uuid: uuid.UUID, ctx: Context) -> list[dict[str, Any]]:
+    """Not paginated, as the spec has it."""
+    _require(ctx, "zaken.lezen")
+    async with ctx.uow:
+        await reading.read_zaak(ctx, str(zaak_uuid))
+        rows = (await ctx.session.execute(besluiten.select_().where(
+            zaken.c.uuid == str(zaak_uuid)).order_by(zaakbesluiten.c.id))).all()
+    return [besluiten.serialize(ctx, r) for r in rows]
+
+
+@router.post("/zaken/{zaak_uuid}/besluiten", status_code=201, tags=["zaken"])
+async def zaakbesluit_create(zaak_uuid: uuid.UUID, body: schemas.ZaakBesluitIn, ctx: Context,
+                             response: Response) -> dict[str, Any]:
+    _require(ctx, *besluiten.WRITE_SCOPES)
+    async with ctx.uow:
+        new_uuid = await besluiten.create(ctx, str(zaak_uuid), body)
+        row = (await ctx.session.execute(besluiten.select_().where(zaakbesluiten.c.uuid == new_uuid))).one()
+    out = besluiten.serialize(ctx, row)
+    response.headers["Location"] = out["url"]
+    return out
+
+
+@router.get("/zaken/{zaak_uuid}/besluiten/{uuid}", tags=["zaken"])
+async def zaakbesluit_read(zaak_uuid: uuid.UUID, uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
+    _require(ctx, "zaken.lezen")
+    return await _one(ctx, besluiten.select_().where(zaken.c.uuid == str(zaak_uuid),
+                                                     zaakbesluiten.c.uuid == str(uuid)), besluiten.serialize)
+
+
+@router.delete("/zaken/{zaak_uuid}/besluiten/{uuid}", status_code=204, tags=["zaken"])
+async def zaakbesluit_delete(zaak_uuid: uuid.UUID, uuid: uuid.UUID, ctx: Context) -> Response:
+    _require(ctx, *besluiten.WRITE_SCOPES)
+    async with ctx.uow:
+        await besluiten.delete_(ctx, str(zaak_uuid), str(uuid))
     return Response(status_code=204)
 
 

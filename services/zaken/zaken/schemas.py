@@ -259,6 +259,10 @@ class KlantContactIn(ZgwBody):
     toelichting: str = Field("", max_length=1000)
 
 
+class ZaakBesluitIn(ZgwBody):
+    besluit: Url
+
+
 class ZaakEigenschapIn(ZgwBody):
     zaak: Url
     eigenschap: Url
