@@ -33,7 +33,7 @@ async def test_the_besluiten_api_registers_and_removes_a_besluit_of_a_zaak(suite
     assert r.status_code == 400 and _codes(r) == [("besluit", "required")]
     r = await suite.client.post(f"{ZAKEN}/zaken/00000000-0000-4000-8000-000000000000/besluiten",
                                 json={"besluit": BESLUIT}, headers=headers())
-    assert r.status_code == 404
+    assert r.status_code == 400 and _codes(r) == [("zaak", "bad-url")]
     trail = await suite.get_json(f"{zaak['url']}/audittrail")
     assert [(t["resource"], t["actie"]) for t in trail if t["resource"] == "zaakbesluit"] == [("zaakbesluit", "create")]
 

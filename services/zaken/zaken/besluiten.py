@@ -3,7 +3,8 @@
 As the standard has it, the Besluiten API keeps the relation in step: it registers a besluit with the zaak
 (``POST /zaken/{uuid}/besluiten``) when it records a besluit for that zaak and removes it when the besluit goes;
 clients only read. Rules applied here, as Open Zaak applies them:
-- only the zaak's URL is validated (it is the path); ``besluit`` is the besluit's URL, up to 1000 characters;
+- only the zaak's URL is validated (it is the path: ``bad-url`` when it does not exist); ``besluit`` is the
+  besluit's URL, up to 1000 characters;
 - a zaak names a besluit once (``unique``);
 - writing needs ``zaken.bijwerken`` for the zaak (a closed zaak ``zaken.geforceerd-bijwerken``); every change
   leaves an audittrail entry.
@@ -18,7 +19,7 @@ from sqlalchemy import Select, delete, insert, select
 
 from sds.runtime.errors import NotFound, ValidatieFout
 from services.zaken.zaken import audit, schemas
-from services.zaken.zaken.access import authorise_write, zaak_by_uuid
+from services.zaken.zaken.access import authorise_write, zaak_by_url, zaak_by_uuid
 from services.zaken.zaken.context import Ctx
 from services.zaken.zaken.models import zaakbesluiten, zaken
 
@@ -39,7 +40,8 @@ def serialize(ctx: Ctx, row: Any) -> dict[str, Any]:
 
 
 async def create(ctx: Ctx, zaak_uuid: str, body: schemas.ZaakBesluitIn) -> str:
-    zaak = await zaak_by_uuid(ctx, zaak_uuid, lock=True)
+    # The one check the standard names: the zaak (in the path) exists; a 400, as its operation documents.
+    zaak = await zaak_by_url(ctx, ctx.url("zaken", zaak_uuid), lock=True)
     await authorise_write(ctx, zaak, WRITE_SCOPES)
     if (await ctx.session.execute(select(zaakbesluiten.c.id).where(
             zaakbesluiten.c.zaak_id == zaak.id, zaakbesluiten.c.besluit == body.besluit))).first():
