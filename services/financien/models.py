@@ -187,3 +187,17 @@ verzoeken_om_wijziging = Table(
     Column("reden_afwijzing", String(500), nullable=True),
     Index("ix_verzoeken_om_wijziging_aanbieder_id", "aanbieder_id", "id"),
 )
+
+# The verplichtingen of toewijzingen summed per year (the year a toewijzing begins), kolom, cluster and aanbieder,
+# kept with every write of a toewijzing, so the budgetmonitor reads a few rows rather than every toewijzing.
+verplichtingen_per_jaar = Table(
+    "verplichtingen_per_jaar",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("sleutel", String(120), nullable=False, unique=True),  # jaar|kolom|cluster|aanbieder_id
+    Column("jaar", Integer, nullable=False, index=True),
+    Column("kolom", String(20), nullable=False),
+    Column("cluster", String(63), nullable=True),
+    Column("aanbieder_id", Id, ForeignKey("aanbieders.id"), nullable=False),
+    Column("bedrag", BigInteger, nullable=False),
+)

@@ -35,7 +35,7 @@ from sds.runtime.auth import AuthContext
 from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
 from sds.runtime.outbox import record_event
 from sds.runtime.pagination import PageParams, paginate
-from services.financien import budgetten, schemas
+from services.financien import budgetten, schemas, verplichtingen
 from services.financien.context import SOURCE, base_url, bereik, lees_bereik, url
 from services.financien.domain import (
     SCOPE_SCHRIJVEN,
@@ -183,9 +183,10 @@ async def maak(session: AsyncSession, base: str, traceparent: str | None, bron: 
     values = values_of(b, toekenning.aanbieder)
     values["cluster"] = await cluster_van(session, b)
     new = str(uuidlib.uuid4())
-    await session.execute(insert(toewijzingen).values(
+    toewijzing_id = (await session.execute(insert(toewijzingen).values(
         uuid=new, bron=bron, zaak=herkomst.zaak, huishouden=herkomst.huishouden, kolom=herkomst.kolom,
-        status="afgewezen" if b.redenen else "toegewezen", **values))
+        status="afgewezen" if b.redenen else "toegewezen", **values).returning(toewijzingen.c.id))).scalar_one()
+    await verplichtingen.boek(session, None, toewijzing_id)
     return new, await _event(session, base, traceparent, herkomst, toekenning, b, new, AFGEGEVEN)
 
 
@@ -197,6 +198,7 @@ async def wijzig(session: AsyncSession, base: str, traceparent: str | None, row:
     values = values_of(b, toekenning.aanbieder)
     values["cluster"] = await cluster_van(session, b)
     await session.execute(update(toewijzingen).where(toewijzingen.c.id == row.id).values(**values))
+    await verplichtingen.boek(session, row, row.id)
     return await _event(session, base, traceparent, herkomst, toekenning, b, row.uuid, GEWIJZIGD)
 
 
@@ -226,6 +228,7 @@ async def _toewijzing(session: AsyncSession, base: str, event: CloudEvent, data:
         # A rejected toekenning that was corrected is a first allocation (or another rejection).
         await session.execute(update(toewijzingen).where(toewijzingen.c.id == row.id)
                               .values(status=status, **values))
+        await verplichtingen.boek(session, row, row.id)
         return await _event(session, base, event.traceparent, herkomst, toekenning, b, row.uuid, AFGEGEVEN)
     if b.redenen:
         # The change does not fit a contract: the toewijzing stands as it was; the rejection is kept on it.
@@ -248,6 +251,7 @@ async def _beeindig(session: AsyncSession, base: str, event: CloudEvent, row: An
               if einde >= row.begindatum else 0)
     await session.execute(update(toewijzingen).where(toewijzingen.c.id == row.id)
                           .values(status="beeindigd", einddatum=einde, verplichting=bedrag))
+    await verplichtingen.boek(session, row, row.id)
     aanbieder_uuid = (await session.execute(select(aanbieders.c.uuid)
                                             .where(aanbieders.c.id == row.aanbieder_id))).scalar_one()
     own = url(base, "toewijzingen", row.uuid)

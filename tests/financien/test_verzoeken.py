@@ -50,6 +50,9 @@ async def test_a_granted_verzoek_om_wijziging_changes_the_toewijzing_and_its_ver
         "nl.sociaal-domein.financien.verzoek-om-wijziging-beantwoord"]
     assert events[2].data["verplichting"] == 157200 and events[2].data["toewijzing"] == t["url"]
     assert events[3].data["antwoord"] == "toegekend"
+    # The budgetmonitor counts the toewijzing as it is now.
+    [wmo] = (await fin.get("/budgetmonitor", jaar=2026)).json()["perKolom"]
+    assert wmo["verplicht"] == "1572.00"
 
 
 async def test_only_a_new_einddatum_keeps_the_omvang(fin: Fin) -> None:
