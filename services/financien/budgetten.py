@@ -4,7 +4,6 @@ monitor: budget, verplichtingen and realisatie side by side."""
 from __future__ import annotations
 
 import uuid as uuidlib
-from datetime import date
 from typing import Any
 
 from fastapi import Request
@@ -19,14 +18,13 @@ from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
 from sds.runtime.pagination import PageParams, paginate
 from services.financien import schemas
 from services.financien.context import SOURCE, base_url, gemeente, lees_bereik, url
-from services.financien.domain import GOEDGEKEURD, Post, euro, indeling_fouten, nieuwe_drempel, stand
+from services.financien.domain import Post, euro, indeling_fouten, nieuwe_drempel, stand
 from services.financien.inkoop import aanbieder_by_uuid
 from services.financien.models import (
     aanbieders,
     budgetten,
     contracten,
-    declaratie_regels,
-    declaraties,
+    realisatie_per_jaar,
     verplichtingen_per_jaar,
 )
 
@@ -103,21 +101,17 @@ async def monitor(session: AsyncSession, request: Request, ctx: AuthContext, jaa
     a declared line in the year its ProductPeriode begins."""
     await _gemeente_leest(session, ctx)
     base = base_url(request)
-    begin, eind = date(jaar, 1, 1), date(jaar, 12, 31)
     # Summed as the toewijzingen are written (verplichtingen.boek): a few rows a year, however many toewijzingen.
     v = verplichtingen_per_jaar
     verplicht = [Post(r.kolom, r.cluster, r.aanbieder_uuid, int(r.bedrag)) for r in (await session.execute(
         select(v.c.kolom, v.c.cluster, aanbieders.c.uuid.label("aanbieder_uuid"), v.c.bedrag)
         .join(aanbieders, aanbieders.c.id == v.c.aanbieder_id)
         .where(v.c.jaar == jaar, v.c.bedrag != 0))).all()]
-    r_ = declaratie_regels
+    r_ = realisatie_per_jaar
     gerealiseerd = [Post(r.kolom, r.cluster, r.aanbieder_uuid, int(r.bedrag)) for r in (await session.execute(
-        select(r_.c.kolom, r_.c.cluster, aanbieders.c.uuid.label("aanbieder_uuid"),
-               func.sum(r_.c.bedrag).label("bedrag"))
-        .join(declaraties, declaraties.c.id == r_.c.declaratie_id)
-        .join(aanbieders, aanbieders.c.id == declaraties.c.aanbieder_id)
-        .where(r_.c.retourcode == GOEDGEKEURD, r_.c.begindatum.between(begin, eind))
-        .group_by(r_.c.kolom, r_.c.cluster, aanbieders.c.uuid))).all()]
+        select(r_.c.kolom, r_.c.cluster, aanbieders.c.uuid.label("aanbieder_uuid"), r_.c.bedrag)
+        .join(aanbieders, aanbieders.c.id == r_.c.aanbieder_id)
+        .where(r_.c.jaar == jaar, r_.c.bedrag != 0))).all()]
     budget_posten = [Post(b.kolom, b.cluster, b.aanbieder_uuid, b.bedrag) for b in (await session.execute(
         budget_select().where(budgetten.c.jaar == jaar))).all()]
     out = stand(budget_posten, verplicht, gerealiseerd)
@@ -146,11 +140,10 @@ async def drempels(session: AsyncSession, base: str, jaar: int, kolom: str, clus
         budget = (await session.execute(select(b).where(b.c.jaar == jaar, scope).with_for_update())).first()
         if budget is None:
             continue
-        begin, eind = date(jaar, 1, 1), date(jaar, 12, 31)
-        v, r_ = verplichtingen_per_jaar, declaratie_regels
+        v, r_ = verplichtingen_per_jaar, realisatie_per_jaar
         if budget.aanbieder_id is not None:
             v_where = v.c.aanbieder_id == budget.aanbieder_id
-            r_where = declaraties.c.aanbieder_id == budget.aanbieder_id
+            r_where = r_.c.aanbieder_id == budget.aanbieder_id
         elif budget.cluster is not None:
             v_where, r_where = v.c.cluster == budget.cluster, r_.c.cluster == budget.cluster
         else:
@@ -160,9 +153,8 @@ async def drempels(session: AsyncSession, base: str, jaar: int, kolom: str, clus
         drempel = nieuwe_drempel(budget.bedrag, verplicht, budget.gemelde_drempel)
         if drempel is None:
             continue
-        gerealiseerd = int((await session.execute(
-            select(func.coalesce(func.sum(r_.c.bedrag), 0)).join(declaraties, declaraties.c.id == r_.c.declaratie_id)
-            .where(r_where, r_.c.retourcode == GOEDGEKEURD, r_.c.begindatum.between(begin, eind)))).scalar_one())
+        gerealiseerd = int((await session.execute(select(func.coalesce(func.sum(r_.c.bedrag), 0)).where(
+            r_where, r_.c.jaar == jaar))).scalar_one())
         await session.execute(update(b).where(b.c.id == budget.id).values(gemelde_drempel=drempel))
         own = url(base, "budgetten", budget.uuid)
         data = BudgetDrempelBereikt.model_validate({

@@ -23,7 +23,7 @@ from sds.runtime.app import UnitOfWork
 from sds.runtime.auth import AuthContext
 from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
 from sds.runtime.pagination import PageParams, paginate
-from services.financien import schemas
+from services.financien import schemas, verplichtingen
 from services.financien.context import SOURCE, base_url, bereik, lees_bereik, url
 from services.financien.domain import (
     GOEDGEKEURD,
@@ -143,6 +143,12 @@ async def dien_in(uow: UnitOfWork, request: Request, ctx: AuthContext,
             "retourcode": code})
     for chunk in _chunks(values):
         await session.execute(insert(declaratie_regels), chunk)
+    realisatie: dict[verplichtingen.Sleutel, int] = {}
+    for v in values:
+        if v["retourcode"] == GOEDGEKEURD:
+            key = (v["begindatum"].year, v["kolom"], v["cluster"], aanbieder_id)
+            realisatie[key] = realisatie.get(key, 0) + v["bedrag"]
+    await verplichtingen.boek_realisatie(session, realisatie)
 
     base = base_url(request)
     aanbieder_uuid = (await session.execute(select(aanbieders.c.uuid)

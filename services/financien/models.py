@@ -201,3 +201,17 @@ verplichtingen_per_jaar = Table(
     Column("aanbieder_id", Id, ForeignKey("aanbieders.id"), nullable=False),
     Column("bedrag", BigInteger, nullable=False),
 )
+
+# What was declared and accepted, summed the same way (the year a line's ProductPeriode begins), booked with each
+# declaratie: the budgetmonitor's realisatie without summing every declared line.
+realisatie_per_jaar = Table(
+    "realisatie_per_jaar",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("sleutel", String(120), nullable=False, unique=True),  # jaar|kolom|cluster|aanbieder_id
+    Column("jaar", Integer, nullable=False, index=True),
+    Column("kolom", String(20), nullable=False),
+    Column("cluster", String(63), nullable=True),
+    Column("aanbieder_id", Id, ForeignKey("aanbieders.id"), nullable=False),
+    Column("bedrag", BigInteger, nullable=False),
+)
