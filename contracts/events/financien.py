@@ -113,3 +113,49 @@ class BudgetDrempelBereikt(EventData):
     budget_bedrag: Bedrag
     verplicht_bedrag: Bedrag
     gerealiseerd_bedrag: Bedrag
+
+
+class VerzoekOmToewijzingIngediend(EventData):
+    """A provider asked for a toewijzing for a client it has seen (iJw/iWmo 315); the municipality answers."""
+
+    verzoek: Url
+    aanbieder: Url
+    klant: Url = Field(description="the klantgegevens huishouden or persoon the care is for")
+    kolom: Kolom
+    product: Product
+    omvang: Omvang
+    begindatum: Datum
+    einddatum: Datum | None = None
+    verwijzer_type: str | None = Field(None, pattern=r"^[0-9]{2}$", description="iJw Verwijzer Type (JZ002)")
+
+
+class VerzoekOmToewijzingBeantwoord(EventData):
+    """The municipality granted (a toewijzing was made, published as toewijzing-afgegeven) or refused a 315.
+    Why it refused stays on the verzoek: free text is not carried in events."""
+
+    verzoek: Url
+    aanbieder: Url
+    kolom: Kolom
+    antwoord: Literal["toegekend", "afgewezen"]
+    toewijzing: Url | None = Field(None, description="the toewijzing made; absent when refused")
+
+
+class VerzoekOmWijzigingIngediend(EventData):
+    """A provider asked to change the omvang and/or einddatum of one of its toewijzingen (iJw/iWmo 317)."""
+
+    verzoek: Url
+    toewijzing: Url
+    aanbieder: Url
+    kolom: Kolom
+    omvang: Omvang | None = Field(None, description="the omvang asked for; absent when only the einddatum changes")
+    einddatum: Datum | None = Field(None, description="the einddatum asked for; absent when only the omvang changes")
+
+
+class VerzoekOmWijzigingBeantwoord(EventData):
+    """The municipality granted (the toewijzing changed, published as toewijzing-gewijzigd) or refused a 317."""
+
+    verzoek: Url
+    toewijzing: Url
+    aanbieder: Url
+    kolom: Kolom
+    antwoord: Literal["toegekend", "afgewezen"]

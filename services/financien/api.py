@@ -11,7 +11,7 @@ from sds.runtime.app import Uow
 from sds.runtime.auth import Auth
 from sds.runtime.errors import ValidatieFout
 from sds.runtime.pagination import Pagination
-from services.financien import budgetten, declaraties, inkoop, schemas, toewijzingen
+from services.financien import budgetten, declaraties, inkoop, schemas, toewijzingen, verzoeken
 
 router = APIRouter()
 
@@ -162,6 +162,91 @@ async def start_zorg(uuid: UUID, body: schemas.StartZorg, request: Request, uow:
 async def stop_zorg(uuid: UUID, body: schemas.StopZorg, request: Request, uow: Uow, auth: Auth) -> Any:
     async with uow:
         return await toewijzingen.stop_zorg(uow, request, auth, str(uuid), body)
+
+
+# --- verzoeken van de aanbieder (315, 317) -----------------------------------------------------------------
+
+VerzoekStatus = Annotated[Literal["ingediend", "toegekend", "afgewezen"] | None, Query()]
+
+
+@router.post("/toewijzingen/{uuid}/verzoeken-om-wijziging", status_code=201, tags=["verzoeken"],
+             summary="Verzoek om wijziging van een toewijzing (iJw/iWmo 317), door de aanbieder")
+async def dien_verzoek_om_wijziging_in(uuid: UUID, body: schemas.NieuwVerzoekOmWijziging, request: Request,
+                                       response: Response, uow: Uow, auth: Auth) -> Any:
+    async with uow:
+        return _created(response, await verzoeken.dien_verzoek_om_wijziging_in(uow, request, auth, str(uuid), body))
+
+
+@router.get("/toewijzingen/{uuid}/verzoeken-om-wijziging", tags=["verzoeken"])
+async def lijst_verzoeken_om_wijziging_van(uuid: UUID, request: Request, uow: Uow, auth: Auth, params: Pagination,
+                                           status: VerzoekStatus = None) -> Any:
+    async with uow:
+        return await verzoeken.lijst_verzoeken_om_wijziging(uow.session, request, auth, params, str(uuid), status)
+
+
+@router.get("/toewijzingen/{uuid}/verzoeken-om-wijziging/{verzoek}", tags=["verzoeken"])
+async def lees_verzoek_om_wijziging(uuid: UUID, verzoek: UUID, request: Request, uow: Uow, auth: Auth) -> Any:
+    async with uow:
+        return await verzoeken.lees_verzoek_om_wijziging(uow.session, request, auth, str(uuid), str(verzoek))
+
+
+@router.post("/toewijzingen/{uuid}/verzoeken-om-wijziging/{verzoek}/toekennen", tags=["verzoeken"],
+             summary="Een verzoek om wijziging toekennen, door de gemeente: de toewijzing wijzigt")
+async def ken_verzoek_om_wijziging_toe(uuid: UUID, verzoek: UUID, request: Request, uow: Uow, auth: Auth) -> Any:
+    async with uow:
+        return await verzoeken.ken_verzoek_om_wijziging_toe(uow, request, auth, str(uuid), str(verzoek))
+
+
+@router.post("/toewijzingen/{uuid}/verzoeken-om-wijziging/{verzoek}/afwijzen", tags=["verzoeken"],
+             summary="Een verzoek om wijziging afwijzen, door de gemeente, met een reden")
+async def wijs_verzoek_om_wijziging_af(uuid: UUID, verzoek: UUID, body: schemas.Afwijzing, request: Request,
+                                       uow: Uow, auth: Auth) -> Any:
+    async with uow:
+        return await verzoeken.wijs_verzoek_om_wijziging_af(uow, request, auth, str(uuid), str(verzoek), body)
+
+
+@router.get("/verzoeken-om-wijziging", tags=["verzoeken"], summary="Alle verzoeken om wijziging binnen bereik")
+async def lijst_verzoeken_om_wijziging(request: Request, uow: Uow, auth: Auth, params: Pagination,
+                                       status: VerzoekStatus = None) -> Any:
+    async with uow:
+        return await verzoeken.lijst_verzoeken_om_wijziging(uow.session, request, auth, params, None, status)
+
+
+@router.post("/verzoeken-om-toewijzing", status_code=201, tags=["verzoeken"],
+             summary="Verzoek om toewijzing (iJw/iWmo 315), door de aanbieder")
+async def dien_verzoek_om_toewijzing_in(body: schemas.NieuwVerzoekOmToewijzing, request: Request,
+                                        response: Response, uow: Uow, auth: Auth) -> Any:
+    async with uow:
+        return _created(response, await verzoeken.dien_verzoek_om_toewijzing_in(uow, request, auth, body))
+
+
+@router.get("/verzoeken-om-toewijzing", tags=["verzoeken"])
+async def lijst_verzoeken_om_toewijzing(request: Request, uow: Uow, auth: Auth, params: Pagination,
+                                        status: VerzoekStatus = None) -> Any:
+    async with uow:
+        return await verzoeken.lijst_verzoeken_om_toewijzing(uow.session, request, auth, params, status)
+
+
+@router.get("/verzoeken-om-toewijzing/{uuid}", tags=["verzoeken"])
+async def lees_verzoek_om_toewijzing(uuid: UUID, request: Request, uow: Uow, auth: Auth) -> Any:
+    async with uow:
+        return await verzoeken.lees_verzoek_om_toewijzing(uow.session, request, auth, str(uuid))
+
+
+@router.post("/verzoeken-om-toewijzing/{uuid}/toekennen", tags=["verzoeken"],
+             summary="Een verzoek om toewijzing toekennen, door de gemeente: de toewijzing wordt gemaakt")
+async def ken_verzoek_om_toewijzing_toe(uuid: UUID, body: schemas.ToekenningVanVerzoek, request: Request, uow: Uow,
+                                        auth: Auth) -> Any:
+    async with uow:
+        return await verzoeken.ken_verzoek_om_toewijzing_toe(uow, request, auth, str(uuid), body)
+
+
+@router.post("/verzoeken-om-toewijzing/{uuid}/afwijzen", tags=["verzoeken"],
+             summary="Een verzoek om toewijzing afwijzen, door de gemeente, met een reden")
+async def wijs_verzoek_om_toewijzing_af(uuid: UUID, body: schemas.Afwijzing, request: Request, uow: Uow,
+                                        auth: Auth) -> Any:
+    async with uow:
+        return await verzoeken.wijs_verzoek_om_toewijzing_af(uow, request, auth, str(uuid), body)
 
 
 # --- declaraties ------------------------------------------------------------------------------------------

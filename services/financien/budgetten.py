@@ -4,7 +4,6 @@ monitor: budget, verplichtingen and realisatie side by side."""
 from __future__ import annotations
 
 import uuid as uuidlib
-from datetime import date
 from typing import Any
 
 from fastapi import Request
@@ -19,12 +18,16 @@ from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
 from sds.runtime.pagination import PageParams, paginate
 from services.financien import schemas
 from services.financien.context import SOURCE, base_url, gemeente, lees_bereik, url
-from services.financien.domain import GOEDGEKEURD, Post, euro, indeling_fouten, nieuwe_drempel, stand
+from services.financien.domain import Post, euro, indeling_fouten, nieuwe_drempel, stand
 from services.financien.inkoop import aanbieder_by_uuid
-from services.financien.models import aanbieders, budgetten, contracten, declaratie_regels, declaraties, toewijzingen
+from services.financien.models import (
+    aanbieders,
+    budgetten,
+    contracten,
+    realisatie_per_jaar,
+    verplichtingen_per_jaar,
+)
 
-# The toewijzingen whose verplichting counts: all but a rejection.
-LOPEND = ("toegewezen", "gestart", "gestopt", "beeindigd")
 BUDGET_DREMPEL = "nl.sociaal-domein.financien.budget-drempel-bereikt"
 
 
@@ -98,22 +101,17 @@ async def monitor(session: AsyncSession, request: Request, ctx: AuthContext, jaa
     a declared line in the year its ProductPeriode begins."""
     await _gemeente_leest(session, ctx)
     base = base_url(request)
-    begin, eind = date(jaar, 1, 1), date(jaar, 12, 31)
-    t = toewijzingen
+    # Summed as the toewijzingen are written (verplichtingen.boek): a few rows a year, however many toewijzingen.
+    v = verplichtingen_per_jaar
     verplicht = [Post(r.kolom, r.cluster, r.aanbieder_uuid, int(r.bedrag)) for r in (await session.execute(
-        select(t.c.kolom, t.c.cluster, aanbieders.c.uuid.label("aanbieder_uuid"),
-               func.sum(t.c.verplichting).label("bedrag"))
-        .join(aanbieders, aanbieders.c.id == t.c.aanbieder_id)
-        .where(t.c.status.in_(LOPEND), t.c.begindatum.between(begin, eind))
-        .group_by(t.c.kolom, t.c.cluster, aanbieders.c.uuid))).all()]
-    r_ = declaratie_regels
+        select(v.c.kolom, v.c.cluster, aanbieders.c.uuid.label("aanbieder_uuid"), v.c.bedrag)
+        .join(aanbieders, aanbieders.c.id == v.c.aanbieder_id)
+        .where(v.c.jaar == jaar, v.c.bedrag != 0))).all()]
+    r_ = realisatie_per_jaar
     gerealiseerd = [Post(r.kolom, r.cluster, r.aanbieder_uuid, int(r.bedrag)) for r in (await session.execute(
-        select(r_.c.kolom, r_.c.cluster, aanbieders.c.uuid.label("aanbieder_uuid"),
-               func.sum(r_.c.bedrag).label("bedrag"))
-        .join(declaraties, declaraties.c.id == r_.c.declaratie_id)
-        .join(aanbieders, aanbieders.c.id == declaraties.c.aanbieder_id)
-        .where(r_.c.retourcode == GOEDGEKEURD, r_.c.begindatum.between(begin, eind))
-        .group_by(r_.c.kolom, r_.c.cluster, aanbieders.c.uuid))).all()]
+        select(r_.c.kolom, r_.c.cluster, aanbieders.c.uuid.label("aanbieder_uuid"), r_.c.bedrag)
+        .join(aanbieders, aanbieders.c.id == r_.c.aanbieder_id)
+        .where(r_.c.jaar == jaar, r_.c.bedrag != 0))).all()]
     budget_posten = [Post(b.kolom, b.cluster, b.aanbieder_uuid, b.bedrag) for b in (await session.execute(
         budget_select().where(budgetten.c.jaar == jaar))).all()]
     out = stand(budget_posten, verplicht, gerealiseerd)
@@ -142,23 +140,21 @@ async def drempels(session: AsyncSession, base: str, jaar: int, kolom: str, clus
         budget = (await session.execute(select(b).where(b.c.jaar == jaar, scope).with_for_update())).first()
         if budget is None:
             continue
-        begin, eind = date(jaar, 1, 1), date(jaar, 12, 31)
-        t, r_ = toewijzingen, declaratie_regels
+        v, r_ = verplichtingen_per_jaar, realisatie_per_jaar
         if budget.aanbieder_id is not None:
-            t_where = t.c.aanbieder_id == budget.aanbieder_id
-            r_where = declaraties.c.aanbieder_id == budget.aanbieder_id
+            v_where = v.c.aanbieder_id == budget.aanbieder_id
+            r_where = r_.c.aanbieder_id == budget.aanbieder_id
         elif budget.cluster is not None:
-            t_where, r_where = t.c.cluster == budget.cluster, r_.c.cluster == budget.cluster
+            v_where, r_where = v.c.cluster == budget.cluster, r_.c.cluster == budget.cluster
         else:
-            t_where, r_where = t.c.kolom == budget.kolom, r_.c.kolom == budget.kolom
-        verplicht = int((await session.execute(select(func.coalesce(func.sum(t.c.verplichting), 0)).where(
-            t_where, t.c.status.in_(LOPEND), t.c.begindatum.between(begin, eind)))).scalar_one())
+            v_where, r_where = v.c.kolom == budget.kolom, r_.c.kolom == budget.kolom
+        verplicht = int((await session.execute(select(func.coalesce(func.sum(v.c.bedrag), 0)).where(
+            v_where, v.c.jaar == jaar))).scalar_one())
         drempel = nieuwe_drempel(budget.bedrag, verplicht, budget.gemelde_drempel)
         if drempel is None:
             continue
-        gerealiseerd = int((await session.execute(
-            select(func.coalesce(func.sum(r_.c.bedrag), 0)).join(declaraties, declaraties.c.id == r_.c.declaratie_id)
-            .where(r_where, r_.c.retourcode == GOEDGEKEURD, r_.c.begindatum.between(begin, eind)))).scalar_one())
+        gerealiseerd = int((await session.execute(select(func.coalesce(func.sum(r_.c.bedrag), 0)).where(
+            r_where, r_.c.jaar == jaar))).scalar_one())
         await session.execute(update(b).where(b.c.id == budget.id).values(gemelde_drempel=drempel))
         own = url(base, "budgetten", budget.uuid)
         data = BudgetDrempelBereikt.model_validate({

@@ -377,3 +377,57 @@ def nieuwe_drempel(budget: int, verplicht: int, gemeld: int) -> int | None:
         return None
     bereikt = [d for d in DREMPELS if verplicht * 100 >= budget * d and d > gemeld]
     return max(bereikt) if bereikt else None
+
+
+# --- verzoeken van de aanbieder: om toewijzing (315) en om wijziging (317) -----------------------------------
+
+# iJw Verwijzer (codelijst JZ002): who referred the client. A GP, a youth doctor and a medical specialist are
+# named by their AGB code (ZorgverlenerCode), the others by name.
+VERWIJZER_TYPE: dict[str, str] = {
+    "01": "Gemeente",
+    "02": "Huisarts",
+    "03": "Jeugdarts",
+    "04": "Gecertificeerde instelling",
+    "05": "Medisch specialist",
+    "06": "Rechter, Officier van Justitie of functionaris justitiële jeugdinrichting",
+}
+VERWIJZER_MET_AGB = frozenset({"02", "03", "05"})
+VerzoekStatus = Literal["ingediend", "toegekend", "afgewezen"]
+
+
+def verwijzer_fouten(kolom: str, verwijzer: dict[str, str | None] | None) -> list[dict[str, str]]:
+    """invalidParams for the referral of a 315: Jeugdwet care is asked for on a referral, named by AGB code for
+    a GP, youth doctor or medical specialist, by name otherwise."""
+    if verwijzer is None:
+        if kolom == "jeugd":
+            return [{"name": "verwijzer", "code": "required", "reason": "Jeugdhulp vraagt een verwijzer."}]
+        return []
+    if verwijzer.get("type") in VERWIJZER_MET_AGB:
+        if not verwijzer.get("zorgverlenercode"):
+            return [{"name": "verwijzer.zorgverlenercode", "code": "required",
+                     "reason": "Een huisarts, jeugdarts of medisch specialist wordt met de AGB-code genoemd."}]
+    elif not verwijzer.get("naam"):
+        return [{"name": "verwijzer.naam", "code": "required", "reason": "Deze verwijzer wordt met naam genoemd."}]
+    return []
+
+
+def wijziging_fout(status: str, periode: Periode, start: date | None, einddatum: date | None,
+                   ) -> tuple[str, str] | None:
+    """Which field keeps a toewijzing from being changed (317) and why, or None: only a running one changes,
+    never to end before it began or before care started."""
+    if status not in ("toegewezen", "gestart"):
+        return "toewijzing", "Alleen een lopende toewijzing kan worden gewijzigd."
+    if einddatum is not None and (einddatum < periode.begin or (start is not None and einddatum < start)):
+        return "einddatum", "De einddatum ligt voor het begin van de toewijzing of van de zorg."
+    return None
+
+
+# The field of a verzoek each reason a toekenning does not fit a contract is about.
+AFWIJZING_VELD: dict[str, str] = {"geen-contract": "kolom", "product-niet-gecontracteerd": "product",
+                                  "periode-buiten-contract": "begindatum", "aanbieder-onbekend": "aanbieder",
+                                  "budget-ontoereikend": "omvang"}
+
+
+def antwoord_fout(status: str) -> str | None:
+    """A verzoek is answered once."""
+    return None if status == "ingediend" else "Dit verzoek is al beantwoord."

@@ -144,3 +144,74 @@ declaratie_regels = Table(
     Column("cluster", String(63), nullable=True),
     Column("retourcode", String(4), nullable=False),
 )
+
+# An aanbieder's verzoek om toewijzing (iJw/iWmo 315): care for a client it has seen, answered by the municipality.
+verzoeken_om_toewijzing = Table(
+    "verzoeken_om_toewijzing",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("aanbieder_id", Id, ForeignKey("aanbieders.id"), nullable=False),
+    Column("klant", String(1000), nullable=False),  # a klantgegevens huishouden or persoon URL, never a BSN
+    Column("kolom", String(20), nullable=False),
+    Column("productcategorie", String(2), nullable=False),
+    Column("productcode", String(5), nullable=True),
+    Column("volume", Integer, nullable=False),
+    Column("eenheid", String(10), nullable=False),
+    Column("frequentie", String(32), nullable=False),
+    Column("begindatum", Date, nullable=False),
+    Column("einddatum", Date, nullable=True),
+    Column("verwijzer_type", String(2), nullable=True),
+    Column("verwijzer_naam", String(200), nullable=True),
+    Column("verwijzer_zorgverlenercode", String(8), nullable=True),
+    Column("status", String(12), nullable=False),  # ingediend | toegekend | afgewezen
+    Column("reden_afwijzing", String(500), nullable=True),
+    Column("toewijzing_id", Id, ForeignKey("toewijzingen.id"), nullable=True),
+    Index("ix_verzoeken_om_toewijzing_aanbieder_id", "aanbieder_id", "id"),
+)
+
+# An aanbieder's verzoek om wijziging (iJw/iWmo 317) of one of its toewijzingen: a new omvang and/or einddatum.
+verzoeken_om_wijziging = Table(
+    "verzoeken_om_wijziging",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("toewijzing_id", Id, ForeignKey("toewijzingen.id"), nullable=False, index=True),
+    Column("aanbieder_id", Id, ForeignKey("aanbieders.id"), nullable=False),
+    Column("volume", Integer, nullable=True),  # the new omvang, all three or none
+    Column("eenheid", String(10), nullable=True),
+    Column("frequentie", String(32), nullable=True),
+    Column("einddatum", Date, nullable=True),
+    Column("reden", String(500), nullable=False),
+    Column("status", String(12), nullable=False),  # ingediend | toegekend | afgewezen
+    Column("reden_afwijzing", String(500), nullable=True),
+    Index("ix_verzoeken_om_wijziging_aanbieder_id", "aanbieder_id", "id"),
+)
+
+# The verplichtingen of toewijzingen summed per year (the year a toewijzing begins), kolom, cluster and aanbieder,
+# kept with every write of a toewijzing, so the budgetmonitor reads a few rows rather than every toewijzing.
+verplichtingen_per_jaar = Table(
+    "verplichtingen_per_jaar",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("sleutel", String(120), nullable=False, unique=True),  # jaar|kolom|cluster|aanbieder_id
+    Column("jaar", Integer, nullable=False, index=True),
+    Column("kolom", String(20), nullable=False),
+    Column("cluster", String(63), nullable=True),
+    Column("aanbieder_id", Id, ForeignKey("aanbieders.id"), nullable=False),
+    Column("bedrag", BigInteger, nullable=False),
+)
+
+# What was declared and accepted, summed the same way (the year a line's ProductPeriode begins), booked with each
+# declaratie: the budgetmonitor's realisatie without summing every declared line.
+realisatie_per_jaar = Table(
+    "realisatie_per_jaar",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("sleutel", String(120), nullable=False, unique=True),  # jaar|kolom|cluster|aanbieder_id
+    Column("jaar", Integer, nullable=False, index=True),
+    Column("kolom", String(20), nullable=False),
+    Column("cluster", String(63), nullable=True),
+    Column("aanbieder_id", Id, ForeignKey("aanbieders.id"), nullable=False),
+    Column("bedrag", BigInteger, nullable=False),
+)

@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from services.financien.domain import (
     REDEN_BEEINDIGING,
+    VERWIJZER_TYPE,
     Eenheid,
     Frequentie,
     Uitvoeringsvariant,
@@ -158,3 +159,65 @@ class NieuweDeclaratie(Schema):
     regels: list[DeclaratieRegel] = Field(min_length=1, max_length=10_000)
 
     _periode = field_validator("einddatum")(_einddatum_na_begindatum)
+
+
+class Omvang(Schema):
+    volume: int = Field(ge=1, le=1_000_000)
+    eenheid: Eenheid
+    frequentie: Frequentie
+
+
+class VerzoekProduct(Schema):
+    productcategorie: str = Field(pattern=r"^[0-9]{2}$", description="iStandaard productcategorie (WJ020)")
+    productcode: str | None = Field(None, pattern=r"^[0-9A-Z]{5}$", description="absent for the whole category")
+
+
+class Verwijzer(Schema):
+    """iJw Verwijzer: type (JZ002) and the referrer's AGB code (ZorgverlenerCode) or name."""
+
+    type: str = Field(description="iJw Verwijzer Type (JZ002)")
+    naam: str | None = Field(None, min_length=1, max_length=200)
+    zorgverlenercode: str | None = Field(None, pattern=r"^[0-9]{8}$", description="AGB-code van de verwijzer")
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, value: str) -> str:
+        if value not in VERWIJZER_TYPE:
+            raise PydanticCustomError("choice", f"Een van {', '.join(sorted(VERWIJZER_TYPE))}.")
+        return value
+
+
+Reden = Annotated[str, Field(min_length=1, max_length=500)]
+KlantRef = Annotated[str, Field(max_length=1000, pattern=r"^https?://[^\s?#]+/(huishoudens|personen)/[0-9a-fA-F-]{36}$",
+                                description="URL van een huishouden of persoon in klantgegevens (nooit een BSN)")]
+
+
+class NieuwVerzoekOmToewijzing(Schema):
+    """iJw/iWmo 315: the aanbieder asks for a toewijzing for a client it has seen."""
+
+    klant: KlantRef
+    kolom: KolomCode
+    product: VerzoekProduct
+    omvang: Omvang
+    begindatum: date
+    einddatum: date | None = None
+    verwijzer: Verwijzer | None = Field(None, description="verplicht voor jeugdhulp")
+
+    _periode = field_validator("einddatum")(_einddatum_na_begindatum)
+
+
+class NieuwVerzoekOmWijziging(Schema):
+    """iJw/iWmo 317: the aanbieder asks for a new omvang and/or einddatum of one of its toewijzingen."""
+
+    omvang: Omvang | None = None
+    einddatum: date | None = None
+    reden: Reden
+
+
+class ToekenningVanVerzoek(Schema):
+    zaak: Annotated[str, Field(max_length=1000, pattern=r"^https?://[^\s?#]+/zaken/[0-9a-fA-F-]{36}$",
+                               description="de zaak waarin de gemeente het verzoek beslist")]
+
+
+class Afwijzing(Schema):
+    reden: Reden

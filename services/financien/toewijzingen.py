@@ -35,7 +35,7 @@ from sds.runtime.auth import AuthContext
 from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
 from sds.runtime.outbox import record_event
 from sds.runtime.pagination import PageParams, paginate
-from services.financien import budgetten, schemas
+from services.financien import budgetten, schemas, verplichtingen
 from services.financien.context import SOURCE, base_url, bereik, lees_bereik, url
 from services.financien.domain import (
     SCOPE_SCHRIJVEN,
@@ -104,10 +104,10 @@ class _Beoordeling:
     einddatum: date | None
 
 
-async def _beoordeel(session: AsyncSession, data: zk.ResultaatVastgesteld,
-                     toekenning: zk.Toekenning) -> _Beoordeling:
+async def beoordeel(session: AsyncSession, kolom: str, toekenning: zk.Toekenning) -> _Beoordeling:
+    """A toekenning (of a zaak's resultaat, or what an aanbieder's verzoek asks for) against the contracts."""
     aanbieder = await _aanbieder_van(session, toekenning.aanbieder)
-    vraag = Toekenning(kolom=data.kolom, productcategorie=toekenning.product.productcategorie,
+    vraag = Toekenning(kolom=kolom, productcategorie=toekenning.product.productcategorie,
                        productcode=toekenning.product.productcode, volume=toekenning.omvang.volume,
                        eenheid=toekenning.omvang.eenheid, frequentie=toekenning.omvang.frequentie,
                        periode=Periode(toekenning.begindatum, toekenning.einddatum))
@@ -120,7 +120,7 @@ async def _beoordeel(session: AsyncSession, data: zk.ResultaatVastgesteld,
     return _Beoordeling(aanbieder, vraag, uitkomst.redenen, uitkomst.verplichting, uitkomst.kandidaat, einddatum)
 
 
-def _values(b: _Beoordeling, aanbieder_url: str | None) -> dict[str, Any]:
+def values_of(b: _Beoordeling, aanbieder_url: str | None) -> dict[str, Any]:
     k = b.kandidaat
     return {"aanbieder_url": aanbieder_url, "aanbieder_id": b.aanbieder.id if b.aanbieder is not None else None,
             "contract_id": k.contract_id if k else None, "product_id": k.product_id if k else None,
@@ -141,7 +141,16 @@ async def _contract(session: AsyncSession, contract_id: int) -> Any:
                                   .where(contracten.c.id == contract_id))).one()
 
 
-async def _event(session: AsyncSession, base: str, event: CloudEvent, data: zk.ResultaatVastgesteld,
+@dataclass(frozen=True)
+class Herkomst:
+    """Where a toewijzing belongs: the zaak, the client (huishouden) and the kolom."""
+
+    zaak: str
+    huishouden: str
+    kolom: str
+
+
+async def _event(session: AsyncSession, base: str, traceparent: str | None, data: Herkomst,
                  toekenning: zk.Toekenning, b: _Beoordeling, toewijzing_uuid: str, soort: str) -> CloudEvent:
     """toewijzing-afgegeven or -gewijzigd for an allocation, toewijzing-afgewezen for a rejection."""
     own = url(base, "toewijzingen", toewijzing_uuid)
@@ -152,7 +161,7 @@ async def _event(session: AsyncSession, base: str, event: CloudEvent, data: zk.R
             "toewijzing": own, "zaak": data.zaak, "huishouden": data.huishouden, "kolom": data.kolom,
             "aanbieder": toekenning.aanbieder, "product": product, "omvang": omvang, "redenen": list(b.redenen)}
         return make_event(AFGEWEZEN, ToewijzingAfgewezen.model_validate(body), source=SOURCE,
-                          subject=toewijzing_uuid, dataref=own, traceparent=event.traceparent)
+                          subject=toewijzing_uuid, dataref=own, traceparent=traceparent)
     assert b.kandidaat is not None and b.aanbieder is not None
     contract = await _contract(session, b.kandidaat.contract_id)
     body = {"toewijzing": own, "zaak": data.zaak, "huishouden": data.huishouden, "kolom": data.kolom,
@@ -161,7 +170,42 @@ async def _event(session: AsyncSession, base: str, event: CloudEvent, data: zk.R
             "begindatum": b.vraag.periode.begin, "einddatum": b.einddatum, "verplichting": b.verplichting}
     model = ToewijzingAfgegeven if soort == AFGEGEVEN else ToewijzingGewijzigd
     return make_event(soort, model.model_validate(body), source=SOURCE, subject=toewijzing_uuid, dataref=own,
-                      traceparent=event.traceparent)
+                      traceparent=traceparent)
+
+
+async def cluster_van(session: AsyncSession, b: _Beoordeling) -> str | None:
+    return (await _contract(session, b.kandidaat.contract_id)).cluster if b.kandidaat else None
+
+
+async def maak(session: AsyncSession, base: str, traceparent: str | None, bron: str, herkomst: Herkomst,
+               toekenning: zk.Toekenning, b: _Beoordeling) -> tuple[str, CloudEvent]:
+    """A new toewijzing of a toekenning held against the contracts (``b``), with its afgegeven or afgewezen."""
+    values = values_of(b, toekenning.aanbieder)
+    values["cluster"] = await cluster_van(session, b)
+    new = str(uuidlib.uuid4())
+    toewijzing_id = (await session.execute(insert(toewijzingen).values(
+        uuid=new, bron=bron, zaak=herkomst.zaak, huishouden=herkomst.huishouden, kolom=herkomst.kolom,
+        status="afgewezen" if b.redenen else "toegewezen", **values).returning(toewijzingen.c.id))).scalar_one()
+    await verplichtingen.boek(session, None, toewijzing_id)
+    return new, await _event(session, base, traceparent, herkomst, toekenning, b, new, AFGEGEVEN)
+
+
+async def wijzig(session: AsyncSession, base: str, traceparent: str | None, row: Any, herkomst: Herkomst,
+                 toekenning: zk.Toekenning, b: _Beoordeling) -> CloudEvent:
+    """A running toewijzing changed to a toekenning that fits a contract: its omvang, period and verplichting as
+    they are now, published as toewijzing-gewijzigd."""
+    assert not b.redenen
+    values = values_of(b, toekenning.aanbieder)
+    values["cluster"] = await cluster_van(session, b)
+    await session.execute(update(toewijzingen).where(toewijzingen.c.id == row.id).values(**values))
+    await verplichtingen.boek(session, row, row.id)
+    return await _event(session, base, traceparent, herkomst, toekenning, b, row.uuid, GEWIJZIGD)
+
+
+async def drempels(session: AsyncSession, base: str, toewijzing_id: int) -> list[CloudEvent]:
+    """The budget thresholds a toewijzing made or changed now passes."""
+    row = (await session.execute(select(toewijzingen).where(toewijzingen.c.id == toewijzing_id))).one()
+    return await budgetten.drempels(session, base, row.begindatum.year, row.kolom, row.cluster, row.aanbieder_id)
 
 
 async def _toewijzing(session: AsyncSession, base: str, event: CloudEvent, data: zk.ResultaatVastgesteld,
@@ -171,30 +215,27 @@ async def _toewijzing(session: AsyncSession, base: str, event: CloudEvent, data:
     bron = f"{data.resultaat}#{index}"
     row = (await session.execute(select(toewijzingen).where(toewijzingen.c.bron == bron)
                                  .with_for_update())).first()
-    b = await _beoordeel(session, data, toekenning)
-    values = _values(b, toekenning.aanbieder)
-    values["cluster"] = (await _contract(session, b.kandidaat.contract_id)).cluster if b.kandidaat else None
-    status = "afgewezen" if b.redenen else "toegewezen"
+    b = await beoordeel(session, data.kolom, toekenning)
+    herkomst = Herkomst(data.zaak, data.huishouden, data.kolom)
     if row is None:
-        new = str(uuidlib.uuid4())
-        await session.execute(insert(toewijzingen).values(
-            uuid=new, bron=bron, zaak=data.zaak, huishouden=data.huishouden, kolom=data.kolom, status=status,
-            **values))
-        return await _event(session, base, event, data, toekenning, b, new, AFGEGEVEN)
+        return (await maak(session, base, event.traceparent, bron, herkomst, toekenning, b))[1]
+    values = values_of(b, toekenning.aanbieder)
+    values["cluster"] = await cluster_van(session, b)
+    status = "afgewezen" if b.redenen else "toegewezen"
     if _zelfde(row, values) or row.status in ("gestopt", "beeindigd"):
         return None
     if row.status == "afgewezen":
         # A rejected toekenning that was corrected is a first allocation (or another rejection).
         await session.execute(update(toewijzingen).where(toewijzingen.c.id == row.id)
                               .values(status=status, **values))
-        return await _event(session, base, event, data, toekenning, b, row.uuid, AFGEGEVEN)
+        await verplichtingen.boek(session, row, row.id)
+        return await _event(session, base, event.traceparent, herkomst, toekenning, b, row.uuid, AFGEGEVEN)
     if b.redenen:
         # The change does not fit a contract: the toewijzing stands as it was; the rejection is kept on it.
         await session.execute(update(toewijzingen).where(toewijzingen.c.id == row.id)
                               .values(redenen=list(b.redenen)))
-        return await _event(session, base, event, data, toekenning, b, row.uuid, AFGEWEZEN)
-    await session.execute(update(toewijzingen).where(toewijzingen.c.id == row.id).values(**values))
-    return await _event(session, base, event, data, toekenning, b, row.uuid, GEWIJZIGD)
+        return await _event(session, base, event.traceparent, herkomst, toekenning, b, row.uuid, AFGEWEZEN)
+    return await wijzig(session, base, event.traceparent, row, herkomst, toekenning, b)
 
 
 async def _beeindig(session: AsyncSession, base: str, event: CloudEvent, row: Any) -> CloudEvent | None:
@@ -210,6 +251,7 @@ async def _beeindig(session: AsyncSession, base: str, event: CloudEvent, row: An
               if einde >= row.begindatum else 0)
     await session.execute(update(toewijzingen).where(toewijzingen.c.id == row.id)
                           .values(status="beeindigd", einddatum=einde, verplichting=bedrag))
+    await verplichtingen.boek(session, row, row.id)
     aanbieder_uuid = (await session.execute(select(aanbieders.c.uuid)
                                             .where(aanbieders.c.id == row.aanbieder_id))).scalar_one()
     own = url(base, "toewijzingen", row.uuid)
@@ -220,9 +262,8 @@ async def _beeindig(session: AsyncSession, base: str, event: CloudEvent, row: An
 
 
 async def _drempels(session: AsyncSession, base: str, *, bron: str) -> None:
-    row = (await session.execute(select(toewijzingen).where(toewijzingen.c.bron == bron))).one()
-    for event in await budgetten.drempels(session, base, row.begindatum.year, row.kolom, row.cluster,
-                                          row.aanbieder_id):
+    row = (await session.execute(select(toewijzingen.c.id).where(toewijzingen.c.bron == bron))).one()
+    for event in await drempels(session, base, row.id):
         await record_event(session, event)
 
 

@@ -117,6 +117,19 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "budget": f"{BASE}/financien/api/v1/budgetten/1", "kolom": "jeugd", "jaar": 2026,
         "drempelPercentage": 90, "budgetBedrag": 100_000_000, "verplichtBedrag": 85_000_000,
         "gerealiseerdBedrag": 6_000_000},
+    "nl.sociaal-domein.financien.verzoek-om-toewijzing-ingediend": {
+        "verzoek": f"{BASE}/financien/api/v1/verzoeken-om-toewijzing/1", "aanbieder": AANBIEDER, "klant": HH,
+        "kolom": "jeugd", "product": PRODUCT, "omvang": OMVANG, "begindatum": "2026-12-01",
+        "einddatum": "2027-05-31", "verwijzerType": "02"},
+    "nl.sociaal-domein.financien.verzoek-om-toewijzing-beantwoord": {
+        "verzoek": f"{BASE}/financien/api/v1/verzoeken-om-toewijzing/1", "aanbieder": AANBIEDER, "kolom": "jeugd",
+        "antwoord": "toegekend", "toewijzing": TOEWIJZING},
+    "nl.sociaal-domein.financien.verzoek-om-wijziging-ingediend": {
+        "verzoek": f"{TOEWIJZING}/verzoeken-om-wijziging/1", "toewijzing": TOEWIJZING, "aanbieder": AANBIEDER,
+        "kolom": "wmo", "omvang": OMVANG, "einddatum": "2027-05-31"},
+    "nl.sociaal-domein.financien.verzoek-om-wijziging-beantwoord": {
+        "verzoek": f"{TOEWIJZING}/verzoeken-om-wijziging/1", "toewijzing": TOEWIJZING, "aanbieder": AANBIEDER,
+        "kolom": "wmo", "antwoord": "afgewezen"},
     "nl.sociaal-domein.gateway.extern-statusbericht-ontvangen": {
         "partij": "regio-jeugd", "zaak": ZAAK, "externeReferentie": "RJ-2026-0042", "soort": "uitkomst",
         "status": "afgerond", "uitkomst": "toegekend", "ontvangen": "2026-11-20T09:30:00Z"},
