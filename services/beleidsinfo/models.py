@@ -169,3 +169,32 @@ budgetten = Table(
     Column("budget_bedrag", BigInteger, nullable=False),
     Column("drempel_percentage", Integer, nullable=False),
 )
+
+# --- figures kept ahead of the query: households per (indicator, period key, kolom) -----------------------------
+
+# Per indicator that counts households per period, kolom, cluster and domain (instroom, escalaties and the
+# voorzieningen): for each household and period key (``domain.periode_sleutel``: month, quarter and year) how many
+# of its items count there per kolom. The projection keeps it in the same transaction as the rows it comes from.
+huishouden_perioden = Table(
+    "bi_huishouden_perioden",
+    metadata,
+    Column("huishouden", Pseudoniem, primary_key=True),
+    Column("indicator", String(30), primary_key=True),
+    Column("periode", Integer, primary_key=True),
+    Column("kolom", String(20), primary_key=True),
+    Column("aantal", Integer, nullable=False),
+)
+
+# Per indicator and period key: how many households have items in exactly the kolommen of ``masker`` (a bit per
+# kolom), and how many items have exactly those kolommen
+# (``aantal``). A cell's households are the sum over the maskers that
+# touch its kolom or cluster, whatever the clustering: a plain sum instead of a count(DISTINCT).
+tellingen = Table(
+    "bi_tellingen",
+    metadata,
+    Column("indicator", String(30), primary_key=True),
+    Column("periode", Integer, primary_key=True),
+    Column("masker", Integer, primary_key=True),
+    Column("huishoudens", Integer, nullable=False),
+    Column("aantal", Integer, nullable=False),
+)

@@ -23,19 +23,22 @@ from contracts.events import financien as fin
 from contracts.events import intake as ink
 from contracts.events import parse_data
 from contracts.events import zaken as zk
-from services.beleidsinfo.domain import Pseudonimiseerder, voorziening
+from services.beleidsinfo.domain import Pseudonimiseerder, sleutels_tussen, voorziening
 from services.beleidsinfo.models import (
     aanvraag_kolommen,
     aanvragen,
     afwijzingen,
     budgetten,
     declaratie_kolommen,
+    huishouden_perioden,
     signalen,
+    tellingen,
     termijnen,
     toewijzingen,
     zaak_kolommen,
     zaken,
 )
+from services.beleidsinfo.tellingen import Wijzigingen, schrijf
 
 PURPOSE = "projecties"
 TYPES = (
@@ -60,7 +63,7 @@ TYPES = (
 )
 SUBJECTS = [subject_for(t) for t in TYPES]
 TABLES: tuple[Table, ...] = (aanvragen, aanvraag_kolommen, signalen, zaken, zaak_kolommen, termijnen, toewijzingen,
-                             afwijzingen, declaratie_kolommen, budgetten)
+                             afwijzingen, declaratie_kolommen, budgetten, huishouden_perioden, tellingen)
 
 
 class NogNietBekend(LookupError):
@@ -77,6 +80,10 @@ _ZAAK_WIJZIGINGEN: dict[str, tuple[str, ...]] = {
 }
 _ZAAK_UPDATES = {kind: update(zaken).where(zaken.c.zaak == bindparam("k_zaak"))
                  .values({c: bindparam(f"v_{c}") for c in columns}) for kind, columns in _ZAAK_WIJZIGINGEN.items()}
+# The columns of a zaak its figures in ``bi_tellingen`` depend on (``Wijzigingen.zaak``).
+_ZAAK_STAAT = (zaken.c.zaak, zaken.c.huishouden, zaken.c.kolommen, zaken.c.geescaleerd, zaken.c.uitkomst,
+               zaken.c.voorziening_van, zaken.c.voorziening_tot)
+_TELT = ("resultaat", "escalatie")
 _AANVRAAG_AFGEROND = (update(aanvragen).where(aanvragen.c.aanvraag == bindparam("k_aanvraag"))
                       .values(uitkomst=bindparam("v_uitkomst"), einddatum=bindparam("v_einddatum")))
 
@@ -96,6 +103,7 @@ class _Plan:
     # Rows that replace all earlier ones of their declaratie or budget (the last event of a batch wins).
     declaraties: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     budgetten: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tellingen: Wijzigingen = field(default_factory=Wijzigingen)
 
 
 class Projectie:
@@ -121,6 +129,7 @@ class Projectie:
             known = set((await session.execute(select(zaken.c.zaak).where(zaken.c.zaak.in_(targets)))).scalars())
             if missing := targets - known:
                 raise NogNietBekend(f"{len(missing)} zaken are not projected yet, e.g. {next(iter(missing))}")
+        await self._zaak_tellingen(session, plan)
         for kind, rows in plan.zaak_updates.items():
             await session.execute(_ZAAK_UPDATES[kind], rows)
         await self._toewijzingen(session, plan)
@@ -136,6 +145,27 @@ class Projectie:
             # A deleted zaak was registered in error: it is no part of any figure.
             await session.execute(delete(zaken).where(zaken.c.zaak.in_(plan.verwijderd)))
             await session.execute(delete(zaak_kolommen).where(zaak_kolommen.c.zaak.in_(plan.verwijderd)))
+        await schrijf(session, plan.tellingen)
+
+    async def _zaak_tellingen(self, session: AsyncSession, plan: _Plan) -> None:
+        """What the batch's resultaten, escalaties and deletions change in the figures: each zaak they touch
+        counts no more as it stood (read before the updates) and counts as it stands after them."""
+        geraakt = {row["k_zaak"] for kind in _TELT for row in plan.zaak_updates.get(kind, ())}
+        geraakt.update(plan.verwijderd)
+        if not geraakt:
+            return
+        staten = {r["zaak"]: dict(r) for r in (await session.execute(
+            select(*_ZAAK_STAAT).where(zaken.c.zaak.in_(geraakt)))).mappings()}
+        for staat in staten.values():
+            plan.tellingen.zaak(staat, -1)
+        for kind in _TELT:
+            for row in plan.zaak_updates.get(kind, ()):
+                if (staat := staten.get(row["k_zaak"])) is not None:
+                    staat.update({c: row[f"v_{c}"] for c in _ZAAK_WIJZIGINGEN[kind]})
+        for zaak in plan.verwijderd:
+            staten.pop(zaak, None)
+        for staat in staten.values():
+            plan.tellingen.zaak(staat, +1)
 
     async def _toewijzingen(self, session: AsyncSession, plan: _Plan) -> None:
         """A toewijzing not projected yet is inserted (it must come with its afgegeven or gewijzigd); one that is
@@ -209,9 +239,12 @@ class Projectie:
                 aanvraag=aanvraag, huishouden=huishouden, kolommen=list(data.kolommen),
                 ingediend_door=data.ingediend_door, registratiedatum=data.registratiedatum, uitkomst=None,
                 einddatum=None))
+            kolommen = list(dict.fromkeys(data.kolommen))
             plan.inserts[aanvraag_kolommen] += [dict(
                 aanvraag=aanvraag, kolom=kolom, huishouden=huishouden or aanvraag,
-                registratiedatum=data.registratiedatum) for kolom in dict.fromkeys(data.kolommen)]
+                registratiedatum=data.registratiedatum) for kolom in kolommen]
+            plan.tellingen.item("instroom", sleutels_tussen(data.registratiedatum, data.registratiedatum),
+                                huishouden or aanvraag, kolommen)
         elif isinstance(data, ink.AanvraagAfgerond):
             plan.afgerond.append({"k_aanvraag": p(data.aanvraag), "v_uitkomst": data.uitkomst,
                                   "v_einddatum": data.einddatum})

@@ -1,0 +1,43 @@
+"""Figures kept ahead of the query: households per (indicator, period key, kolom) and counts per masker.
+
+The tables start empty: after this upgrade, ``sds beleidsinfo rebuild`` fills them from the stream (the
+projection keeps them from then on).
+
+Revision ID: beleidsinfo_0004
+Revises: beleidsinfo_0003
+Create Date: 2026-12-07
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "beleidsinfo_0004"
+down_revision = "beleidsinfo_0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "bi_huishouden_perioden",
+        sa.Column("huishouden", sa.String(length=32), nullable=False),
+        sa.Column("indicator", sa.String(length=30), nullable=False),
+        sa.Column("periode", sa.Integer(), nullable=False),
+        sa.Column("kolom", sa.String(length=20), nullable=False),
+        sa.Column("aantal", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("huishouden", "indicator", "periode", "kolom", name=op.f("pk_bi_huishouden_perioden")),
+    )
+    op.create_table(
+        "bi_tellingen",
+        sa.Column("indicator", sa.String(length=30), nullable=False),
+        sa.Column("periode", sa.Integer(), nullable=False),
+        sa.Column("masker", sa.Integer(), nullable=False),
+        sa.Column("huishoudens", sa.Integer(), nullable=False),
+        sa.Column("aantal", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("indicator", "periode", "masker", name=op.f("pk_bi_tellingen")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("bi_tellingen")
+    op.drop_table("bi_huishouden_perioden")
