@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, TextClause, bindparam, delete, insert, select, text, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.envelope import CloudEvent, subject_for
@@ -84,6 +85,19 @@ _ZAAK_UPDATES = {kind: update(zaken).where(zaken.c.zaak == bindparam("k_zaak"))
 _ZAAK_STAAT = (zaken.c.zaak, zaken.c.huishouden, zaken.c.kolommen, zaken.c.geescaleerd, zaken.c.uitkomst,
                zaken.c.voorziening_van, zaken.c.voorziening_tot)
 _TELT = ("resultaat", "escalatie")
+
+
+def _zaak_update_pg(kind: str) -> TextClause:
+    """The same update for PostgreSQL as one statement: the batch's zaken and values as arrays."""
+    columns = _ZAAK_WIJZIGINGEN[kind]
+    pg = postgresql.dialect()
+    arrays = ", ".join(f"CAST(:v_{c} AS {zaken.c[c].type.compile(dialect=pg)}[])" for c in columns)
+    return text(f"UPDATE bi_zaken SET {', '.join(f'{c} = u.{c}' for c in columns)} "
+                f"FROM unnest(CAST(:k_zaak AS varchar[]), {arrays}) AS u(zaak, {', '.join(columns)}) "
+                "WHERE bi_zaken.zaak = u.zaak")
+
+
+_ZAAK_UPDATES_PG = {kind: _zaak_update_pg(kind) for kind in _ZAAK_WIJZIGINGEN}
 _AANVRAAG_AFGEROND = (update(aanvragen).where(aanvragen.c.aanvraag == bindparam("k_aanvraag"))
                       .values(uitkomst=bindparam("v_uitkomst"), einddatum=bindparam("v_einddatum")))
 
@@ -130,8 +144,15 @@ class Projectie:
             if missing := targets - known:
                 raise NogNietBekend(f"{len(missing)} zaken are not projected yet, e.g. {next(iter(missing))}")
         await self._zaak_tellingen(session, plan)
+        postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
         for kind, rows in plan.zaak_updates.items():
-            await session.execute(_ZAAK_UPDATES[kind], rows)
+            if postgres:
+                # Per zaak the last of the batch (it sets every column of its kind): what the statements one by
+                # one in stream order leave.
+                laatste = list({row["k_zaak"]: row for row in rows}.values())
+                await session.execute(_ZAAK_UPDATES_PG[kind], {k: [r[k] for r in laatste] for k in laatste[0]})
+            else:
+                await session.execute(_ZAAK_UPDATES[kind], rows)
         await self._toewijzingen(session, plan)
         if plan.declaraties:
             await session.execute(delete(declaratie_kolommen)

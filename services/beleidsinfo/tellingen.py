@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, get_args
 
-from sqlalchemy import Insert, and_, bindparam, delete, select
+from sqlalchemy import Insert, and_, bindparam, delete, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,6 +33,7 @@ from services.beleidsinfo.models import huishouden_perioden, tellingen
 BITS: dict[str, int] = {kolom: 1 << i for i, kolom in enumerate(get_args(Kolom))}
 TOEGEKEND = ("toegekend", "gedeeltelijk-toegekend")
 _CHUNK = 500
+_PK = and_(*(huishouden_perioden.c[c] == bindparam(f"k_{c}") for c in ("huishouden", "indicator", "periode", "kolom")))
 
 
 def masker(kolommen: Iterable[str]) -> int:
@@ -86,10 +87,21 @@ def lopend(van: date, tot: date) -> set[int]:
     return {periode_sleutel(van, p) for p in SLEUTEL_PERIODES if periode_sleutel(van, p) == periode_sleutel(tot, p)}
 
 
-def _insert(session: AsyncSession) -> Any:
+def _dialect(session: AsyncSession) -> str:
     bind = session.bind
     assert bind is not None
-    return postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
+    return bind.dialect.name
+
+
+def _insert(session: AsyncSession) -> Any:
+    return postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+
+
+_KOLOMMEN = ("huishouden", "indicator", "periode", "kolom", "aantal")
+_UNNEST = text(
+    "INSERT INTO bi_huishouden_perioden (huishouden, indicator, periode, kolom, aantal) "
+    "SELECT * FROM unnest(CAST(:huishouden AS varchar[]), CAST(:indicator AS varchar[]), "
+    "CAST(:periode AS integer[]), CAST(:kolom AS varchar[]), CAST(:aantal AS integer[]))")
 
 
 async def huidige(session: AsyncSession, indicatoren: Iterable[str], huishoudens: Iterable[str],
@@ -120,7 +132,9 @@ async def schrijf(session: AsyncSession, w: Wijzigingen) -> None:
         geraakt: dict[tuple[str, int, str], dict[str, int]] = defaultdict(dict)
         for (ind, per, hh, kolom), d in delta.items():
             geraakt[(ind, per, hh)][kolom] = d
-        upserts, weg = [], []
+        nieuwe: list[dict[str, Any]] = []
+        gewijzigd: list[dict[str, Any]] = []
+        weg: list[dict[str, Any]] = []
         for sleutel, wijziging in geraakt.items():
             oud = nu.get(sleutel, {})
             nieuw = dict(oud)
@@ -128,8 +142,10 @@ async def schrijf(session: AsyncSession, w: Wijzigingen) -> None:
                 nieuw[kolom] = nieuw.get(kolom, 0) + d
                 ind, per, hh = sleutel
                 row = {"huishouden": hh, "indicator": ind, "periode": per, "kolom": kolom}
-                if nieuw[kolom] > 0:
-                    upserts.append({**row, "aantal": nieuw[kolom]})
+                if nieuw[kolom] > 0 and kolom not in oud:
+                    nieuwe.append({**row, "aantal": nieuw[kolom]})
+                elif nieuw[kolom] > 0:
+                    gewijzigd.append({**{f"k_{c}": v for c, v in row.items()}, "v_aantal": nieuw[kolom]})
                 elif kolom in oud:
                     weg.append({f"k_{c}": v for c, v in row.items()})
             m_oud = masker(k for k, n in oud.items() if n > 0)
@@ -140,16 +156,18 @@ async def schrijf(session: AsyncSession, w: Wijzigingen) -> None:
                     per_masker[(ind, per, m_oud)][0] -= 1
                 if m_nieuw:
                     per_masker[(ind, per, m_nieuw)][0] += 1
-        hp = huishouden_perioden.c
-        if upserts:
-            stmt: Insert = _insert(session)(huishouden_perioden)
-            stmt = stmt.on_conflict_do_update(  # type: ignore[attr-defined]
-                index_elements=[hp.huishouden, hp.indicator, hp.periode, hp.kolom],
-                set_={"aantal": stmt.excluded.aantal})
-            await session.execute(stmt, upserts)
+        # Read in this transaction: a row not there is inserted (a plain multi-row insert, the replay's case),
+        # one that is gets its new count or goes at 0.
+        if nieuwe and _dialect(session) == "postgresql":
+            # One statement for the whole batch: the rows as five arrays (a row per item and period adds up).
+            await session.execute(_UNNEST, {c: [r[c] for r in nieuwe] for c in _KOLOMMEN})
+        elif nieuwe:
+            await session.execute(insert(huishouden_perioden), nieuwe)
+        if gewijzigd:
+            await session.execute(update(huishouden_perioden).where(_PK).values(aantal=bindparam("v_aantal")),
+                                  gewijzigd)
         if weg:
-            await session.execute(delete(huishouden_perioden).where(and_(
-                *(hp[c] == bindparam(f"k_{c}") for c in ("huishouden", "indicator", "periode", "kolom")))), weg)
+            await session.execute(delete(huishouden_perioden).where(_PK), weg)
     rows = [{"indicator": ind, "periode": per, "masker": m, "huishoudens": h, "aantal": i}
             for (ind, per, m), (h, i) in per_masker.items() if h or i]
     if rows:
