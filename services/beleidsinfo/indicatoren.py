@@ -62,7 +62,7 @@ from services.beleidsinfo.models import (
     zaak_kolommen,
     zaken,
 )
-from services.beleidsinfo.tellingen import BITS, huidige, lees, masker
+from services.beleidsinfo.tellingen import BITS, huidige, lees, lees_duur, masker, mediaan_en_p90
 
 KOLOMMEN: tuple[str, ...] = get_args(Kolom)
 Groepen = list[Callable[[Cel], Hashable | None]]
@@ -228,17 +228,9 @@ async def _vooraf(session: AsyncSession, v: Vraag, indicator: str, *, aantal: bo
     per = await lees(session, indicator, sleutels)
     if indicator == "voorzieningen":
         await _open_einde(session, v, sleutels, per)
-    clusters: dict[str, int] = {}
-    plaatsen = []
-    for kolom in KOLOMMEN:
-        cluster = v.indeling.cluster_van(kolom)
-        clusters[cluster] = clusters.get(cluster, 0) | BITS[kolom]
-        plaatsen.append((kolom, cluster, BITS[kolom]))
-    plaatsen += [(ALLE, cluster, bits) for cluster, bits in clusters.items()]
-    plaatsen.append((ALLE, ALLE, masker(KOLOMMEN)))
     tellingen: list[Telling] = []
     for sleutel, maskers in per.items():
-        for kolom, cluster, bits in plaatsen:
+        for (kolom, cluster), bits in _plaats_bits(v.indeling).items():
             h = i = 0
             for m, (huishoudens, items) in maskers.items():
                 if m & bits:
@@ -250,6 +242,27 @@ async def _vooraf(session: AsyncSession, v: Vraag, indicator: str, *, aantal: bo
         for cel in cellen:
             cel.waarden = {"huishoudens": cel.omvang}
     return cellen
+
+
+def _plaats_bits(indeling: Indeling) -> dict[tuple[str, str], int]:
+    """Per place (kolom, cluster) of a kolom → cluster → whole-domain table: the bits of the kolommen it holds."""
+    clusters: dict[str, int] = {}
+    plaatsen: dict[tuple[str, str], int] = {}
+    for kolom in KOLOMMEN:
+        cluster = indeling.cluster_van(kolom)
+        clusters[cluster] = clusters.get(cluster, 0) | BITS[kolom]
+        plaatsen[(kolom, cluster)] = BITS[kolom]
+    plaatsen.update({(ALLE, cluster): bits for cluster, bits in clusters.items()})
+    plaatsen[(ALLE, ALLE)] = masker(KOLOMMEN)
+    return plaatsen
+
+
+def _een_periode(van: date, tot: date) -> int | None:
+    """The key of the month, quarter or year that [van, tot] is exactly, if it is one."""
+    for periode in ("maand", "kwartaal", "jaar"):
+        if heel_in_perioden(van, tot, periode) and periode_sleutel(van, periode) == periode_sleutel(tot, periode):
+            return periode_sleutel(van, periode)
+    return None
 
 
 async def _open_einde(session: AsyncSession, v: Vraag, sleutels: dict[int, tuple[date, date]],
@@ -320,6 +333,23 @@ def _doorloop_python(lijst: Sequence[Any]) -> dict[str, float | int | None]:
 
 
 async def _doorlooptijd(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    if (cellen := await _vooraf(session, v, "zaken", aantal=True)) is not None:
+        # The zaken and households per cell from the kept counts; the lead times from their distribution.
+        duur = await lees_duur(session, {periode_sleutel(begin, v.periode) for _l, begin, _e in perioden(
+            v.van, v.tot, v.periode)})
+        bits = _plaats_bits(v.indeling)
+        labels = {v.label_van(sleutel): sleutel for sleutel in duur}
+        for cel in cellen:
+            verdeling = duur.get(labels.get(cel.plaats["periode"], -1), {})
+            b = bits[(cel.plaats["kolom"], cel.plaats["cluster"])]
+            a_med, a_p90, _n = mediaan_en_p90(x for (m, soort), rijen in verdeling.items()
+                                              if soort == "a" and m & b for x in rijen)
+            z_med, z_p90, z_n = mediaan_en_p90(x for (m, soort), rijen in verdeling.items()
+                                               if soort == "z" and m & b for x in rijen)
+            cel.waarden = {"aantal": cel.waarden["aantal"], "mediaanDagenAanvraagTotZaak": a_med,
+                           "p90DagenAanvraagTotZaak": a_p90, "metResultaat": z_n,
+                           "mediaanDagenZaakTotResultaat": z_med, "p90DagenZaakTotResultaat": z_p90}
+        return cellen, hierarchie()
     dialect = _dialect(session)
     z = zaken.c
     bron = (_zaak_rijen(dialect, zaak_kolommen.c.registratiedatum, v,
@@ -392,6 +422,17 @@ async def _signalen(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen
 
 
 async def _meerdere_kolommen(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    if (sleutel := _een_periode(v.van, v.tot)) is not None:
+        # The households per masker of the zaken registered in that month, quarter or year: a pair's households
+        # are those whose masker holds both kolommen.
+        maskers = (await lees(session, "zaken", [sleutel])).get(sleutel, {})
+        cellen = []
+        for i, ka in enumerate(KOLOMMEN):
+            for kb in KOLOMMEN[i:]:
+                bits = BITS[ka] | BITS[kb]
+                n = sum(h for m, (h, _items) in maskers.items() if m & bits == bits)
+                cellen.append(Cel({"kolomA": ka, "kolomB": kb}, {"huishoudens": n}, aantal_huishoudens=n))
+        return cellen, []
     a, b = zaak_kolommen.alias("a"), zaak_kolommen.alias("b")
     in_periode = [a.c.registratiedatum.between(v.van, v.tot), b.c.registratiedatum.between(v.van, v.tot)]
     telling = dict(((r.a, r.b), r.n) for r in (await session.execute(

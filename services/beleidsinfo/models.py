@@ -198,3 +198,16 @@ tellingen = Table(
     Column("huishoudens", Integer, nullable=False),
     Column("aantal", Integer, nullable=False),
 )
+
+# Per period key (of the zaak's registratiedatum) and masker of the zaak's kolommen: how many zaken took ``dagen``
+# days from aanvraag to zaak (soort ``a``) or from zaak to resultaat (soort ``z``): the lead times' distribution, so
+# a cell's median and p90 come from a few rows (its households and zaken: indicator ``zaken`` in ``bi_tellingen``).
+doorlooptijden = Table(
+    "bi_doorlooptijden",
+    metadata,
+    Column("periode", Integer, primary_key=True),
+    Column("masker", Integer, primary_key=True),
+    Column("soort", String(1), primary_key=True),
+    Column("dagen", Integer, primary_key=True),
+    Column("aantal", Integer, nullable=False),
+)

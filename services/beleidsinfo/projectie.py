@@ -31,6 +31,7 @@ from services.beleidsinfo.models import (
     afwijzingen,
     budgetten,
     declaratie_kolommen,
+    doorlooptijden,
     huishouden_perioden,
     signalen,
     tellingen,
@@ -64,7 +65,8 @@ TYPES = (
 )
 SUBJECTS = [subject_for(t) for t in TYPES]
 TABLES: tuple[Table, ...] = (aanvragen, aanvraag_kolommen, signalen, zaken, zaak_kolommen, termijnen, toewijzingen,
-                             afwijzingen, declaratie_kolommen, budgetten, huishouden_perioden, tellingen)
+                             afwijzingen, declaratie_kolommen, budgetten, huishouden_perioden, tellingen,
+                             doorlooptijden)
 
 
 class NogNietBekend(LookupError):
@@ -82,8 +84,9 @@ _ZAAK_WIJZIGINGEN: dict[str, tuple[str, ...]] = {
 _ZAAK_UPDATES = {kind: update(zaken).where(zaken.c.zaak == bindparam("k_zaak"))
                  .values({c: bindparam(f"v_{c}") for c in columns}) for kind, columns in _ZAAK_WIJZIGINGEN.items()}
 # The columns of a zaak its figures in ``bi_tellingen`` depend on (``Wijzigingen.zaak``).
-_ZAAK_STAAT = (zaken.c.zaak, zaken.c.huishouden, zaken.c.kolommen, zaken.c.geescaleerd, zaken.c.uitkomst,
-               zaken.c.voorziening_van, zaken.c.voorziening_tot)
+_ZAAK_STAAT = (zaken.c.zaak, zaken.c.huishouden, zaken.c.kolommen, zaken.c.registratiedatum, zaken.c.startdatum,
+               zaken.c.resultaatdatum, zaken.c.geescaleerd, zaken.c.uitkomst, zaken.c.voorziening_van,
+               zaken.c.voorziening_tot)
 _TELT = ("resultaat", "escalatie")
 
 
@@ -168,15 +171,37 @@ class Projectie:
             await session.execute(delete(zaak_kolommen).where(zaak_kolommen.c.zaak.in_(plan.verwijderd)))
         await schrijf(session, plan.tellingen)
 
+    async def _aanvraag_tot_zaak(self, session: AsyncSession, plan: _Plan) -> None:
+        """The days from aanvraag to zaak, once both are projected (in either order): for the batch's new zaken
+        with their aanvragen as they stand now, and for the batch's new aanvragen with the zaken of earlier
+        batches."""
+        nieuwe_zaken = {r["zaak"]: r for r in plan.inserts.get(zaken, ()) if r["aanvraag"] is not None}
+        if nieuwe_zaken:
+            a = aanvragen.c
+            datum = dict((await session.execute(select(a.aanvraag, a.registratiedatum).where(
+                a.aanvraag.in_({r["aanvraag"] for r in nieuwe_zaken.values()})))).all())
+            for r in nieuwe_zaken.values():
+                if (dag := datum.get(r["aanvraag"])) is not None:
+                    plan.tellingen.aanvraag_tot_zaak(r, dag)
+        if nieuwe_aanvragen := {r["aanvraag"]: r["registratiedatum"] for r in plan.inserts.get(aanvragen, ())}:
+            z = zaken.c
+            for r in (await session.execute(select(z.zaak, z.aanvraag, z.kolommen, z.registratiedatum)
+                                            .where(z.aanvraag.in_(nieuwe_aanvragen)))).mappings():
+                if r["zaak"] not in nieuwe_zaken:
+                    plan.tellingen.aanvraag_tot_zaak(r, nieuwe_aanvragen[r["aanvraag"]])
+
     async def _zaak_tellingen(self, session: AsyncSession, plan: _Plan) -> None:
         """What the batch's resultaten, escalaties and deletions change in the figures: each zaak they touch
         counts no more as it stood (read before the updates) and counts as it stands after them."""
+        await self._aanvraag_tot_zaak(session, plan)
         geraakt = {row["k_zaak"] for kind in _TELT for row in plan.zaak_updates.get(kind, ())}
         geraakt.update(plan.verwijderd)
         if not geraakt:
             return
         staten = {r["zaak"]: dict(r) for r in (await session.execute(
-            select(*_ZAAK_STAAT).where(zaken.c.zaak.in_(geraakt)))).mappings()}
+            select(*_ZAAK_STAAT, aanvragen.c.registratiedatum.label("aanvraag_datum"))
+            .select_from(zaken.outerjoin(aanvragen, aanvragen.c.aanvraag == zaken.c.aanvraag))
+            .where(zaken.c.zaak.in_(geraakt)))).mappings()}
         for staat in staten.values():
             plan.tellingen.zaak(staat, -1)
         for kind in _TELT:
@@ -288,6 +313,7 @@ class Projectie:
                 registratiedatum=data.registratiedatum, startdatum=data.startdatum, statustype=None,
                 eindstatus=False, uitkomst=None, resultaatdatum=None, voorziening_van=None, voorziening_tot=None,
                 einddatum=None, geescaleerd=None))
+            plan.tellingen.zaak(plan.inserts[zaken][-1])
         elif isinstance(data, zk.StatusGezet):
             self._zaak(plan, "status", data.zaak, statustype=data.statustype, eindstatus=data.is_eindstatus)
         elif isinstance(data, zk.ResultaatVastgesteld):

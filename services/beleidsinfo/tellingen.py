@@ -16,6 +16,7 @@ reaches the same figures.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.fields import Kolom
 from services.beleidsinfo.domain import SLEUTEL_PERIODES, periode_sleutel, sleutels_tussen
-from services.beleidsinfo.models import huishouden_perioden, tellingen
+from services.beleidsinfo.models import doorlooptijden, huishouden_perioden, tellingen
 
 BITS: dict[str, int] = {kolom: 1 << i for i, kolom in enumerate(get_args(Kolom))}
 TOEGEKEND = ("toegekend", "gedeeltelijk-toegekend")
@@ -49,6 +50,13 @@ class Wijzigingen:
 
     huishoudens: dict[tuple[str, int, str, str], int] = field(default_factory=lambda: defaultdict(int))
     items: dict[tuple[str, int, int], int] = field(default_factory=lambda: defaultdict(int))
+    duur: dict[tuple[int, int, str, int], int] = field(default_factory=lambda: defaultdict(int))
+
+    def aanvraag_tot_zaak(self, staat: Mapping[str, Any], aanvraag_datum: date, teken: int = 1) -> None:
+        """The days from a zaak's aanvraag to the zaak, in the zaak's periods."""
+        m = masker(staat["kolommen"])
+        for sleutel in _sleutels(staat["registratiedatum"]):
+            self.duur[(sleutel, m, "a", (staat["registratiedatum"] - aanvraag_datum).days)] += teken
 
     def item(self, indicator: str, sleutels: Iterable[int], huishouden: str, kolommen: Sequence[str],
              teken: int = 1) -> None:
@@ -60,10 +68,18 @@ class Wijzigingen:
                 self.huishoudens[(indicator, sleutel, huishouden, kolom)] += teken
 
     def zaak(self, staat: Mapping[str, Any], teken: int = 1) -> None:
-        """What a zaak in ``staat`` (its row in ``bi_zaken``) counts in: escalaties, voorzieningen (every period
-        its voorziening runs in; an open-ended one is added at query time, it has no last period), and the
-        periods its voorziening begins and ends in."""
+        """What a zaak in ``staat`` (its row in ``bi_zaken``, with ``aanvraag_datum`` when its aanvraag is known)
+        counts in: the zaken and lead times of its registratiedatum, escalaties, voorzieningen (every period its
+        voorziening runs in; an open-ended one is added at query time, it has no last period), and the periods
+        its voorziening begins and ends in."""
         huishouden, kolommen = staat["huishouden"], list(dict.fromkeys(staat["kolommen"]))
+        self.item("zaken", _sleutels(staat["registratiedatum"]), huishouden, kolommen, teken)
+        if staat.get("aanvraag_datum") is not None:
+            self.aanvraag_tot_zaak(staat, staat["aanvraag_datum"], teken)
+        if staat.get("resultaatdatum") is not None:
+            m = masker(kolommen)
+            for sleutel in _sleutels(staat["registratiedatum"]):
+                self.duur[(sleutel, m, "z", (staat["resultaatdatum"] - staat["startdatum"]).days)] += teken
         if staat["geescaleerd"] is not None:
             self.item("escalaties", _sleutels(staat["geescaleerd"]), huishouden, kolommen, teken)
         van, tot = staat["voorziening_van"], staat["voorziening_tot"]
@@ -168,6 +184,13 @@ async def schrijf(session: AsyncSession, w: Wijzigingen) -> None:
                                   gewijzigd)
         if weg:
             await session.execute(delete(huishouden_perioden).where(_PK), weg)
+    if duur := [{"periode": per, "masker": m, "soort": soort, "dagen": dagen, "aantal": n}
+                for (per, m, soort, dagen), n in w.duur.items() if n]:
+        d = doorlooptijden.c
+        stmt = _insert(session)(doorlooptijden)
+        stmt = stmt.on_conflict_do_update(index_elements=[d.periode, d.masker, d.soort, d.dagen],
+                                          set_={"aantal": d.aantal + stmt.excluded.aantal})
+        await session.execute(stmt, duur)
     rows = [{"indicator": ind, "periode": per, "masker": m, "huishoudens": h, "aantal": i}
             for (ind, per, m), (h, i) in per_masker.items() if h or i]
     if rows:
@@ -188,3 +211,36 @@ async def lees(session: AsyncSession, indicator: str, sleutels: Iterable[int]) -
         if r.huishoudens or r.aantal:
             uit[r.periode][r.masker] = [r.huishoudens, r.aantal]
     return uit
+
+
+Verdeling = dict[tuple[int, str], list[tuple[int, int]]]
+
+
+async def lees_duur(session: AsyncSession, sleutels: Iterable[int]) -> dict[int, Verdeling]:
+    """Per period key: per (masker, soort) the (days, zaken) of the lead times."""
+    d = doorlooptijden.c
+    uit: dict[int, Verdeling] = defaultdict(lambda: defaultdict(list))
+    for r in (await session.execute(select(d.periode, d.masker, d.soort, d.dagen, d.aantal)
+                                    .where(d.periode.in_(sorted(set(sleutels))), d.aantal != 0))).all():
+        uit[r.periode][(r.masker, r.soort)].append((r.dagen, r.aantal))
+    return uit
+
+
+def mediaan_en_p90(verdeling: Iterable[tuple[int, int]]) -> tuple[float | None, float | None, int]:
+    """The median (``percentile_cont(0.5)``), p90 (nearest rank, ``percentile_disc(0.9)``) and number of values
+    of a distribution given as (value, how often)."""
+    rijen = sorted((w, n) for w, n in verdeling if n)
+    totaal = sum(n for _w, n in rijen)
+    if not totaal:
+        return None, None, 0
+
+    def op(index: int) -> int:
+        for w, n in rijen:
+            if index < n:
+                return w
+            index -= n
+        raise IndexError(index)
+
+    half = totaal // 2
+    midden = float(op(half)) if totaal % 2 else (op(half - 1) + op(half)) / 2
+    return midden, float(op(math.ceil(0.9 * totaal) - 1)), totaal

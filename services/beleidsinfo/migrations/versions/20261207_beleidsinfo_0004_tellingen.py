@@ -1,4 +1,5 @@
-"""Figures kept ahead of the query: households per (indicator, period key, kolom) and counts per masker.
+"""Figures kept ahead of the query: households per (indicator, period key, kolom), counts per masker and the
+lead times' distribution per period key and masker.
 
 The tables start empty: after this upgrade, ``sds beleidsinfo rebuild`` fills them from the stream (the
 projection keeps them from then on).
@@ -36,8 +37,18 @@ def upgrade() -> None:
         sa.Column("aantal", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("indicator", "periode", "masker", name=op.f("pk_bi_tellingen")),
     )
+    op.create_table(
+        "bi_doorlooptijden",
+        sa.Column("periode", sa.Integer(), nullable=False),
+        sa.Column("masker", sa.Integer(), nullable=False),
+        sa.Column("soort", sa.String(length=1), nullable=False),
+        sa.Column("dagen", sa.Integer(), nullable=False),
+        sa.Column("aantal", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("periode", "masker", "soort", "dagen", name=op.f("pk_bi_doorlooptijden")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("bi_doorlooptijden")
     op.drop_table("bi_tellingen")
     op.drop_table("bi_huishouden_perioden")
