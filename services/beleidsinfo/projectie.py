@@ -185,10 +185,10 @@ class Projectie:
                     plan.tellingen.aanvraag_tot_zaak(r, dag)
         if nieuwe_aanvragen := {r["aanvraag"]: r["registratiedatum"] for r in plan.inserts.get(aanvragen, ())}:
             z = zaken.c
-            for r in (await session.execute(select(z.zaak, z.aanvraag, z.kolommen, z.registratiedatum)
-                                            .where(z.aanvraag.in_(nieuwe_aanvragen)))).mappings():
-                if r["zaak"] not in nieuwe_zaken:
-                    plan.tellingen.aanvraag_tot_zaak(r, nieuwe_aanvragen[r["aanvraag"]])
+            for eerder in (await session.execute(select(z.zaak, z.aanvraag, z.kolommen, z.registratiedatum)
+                                                 .where(z.aanvraag.in_(nieuwe_aanvragen)))).mappings():
+                if eerder["zaak"] not in nieuwe_zaken:
+                    plan.tellingen.aanvraag_tot_zaak(dict(eerder), nieuwe_aanvragen[eerder["aanvraag"]])
 
     async def _zaak_tellingen(self, session: AsyncSession, plan: _Plan) -> None:
         """What the batch's resultaten, escalaties and deletions change in the figures: each zaak they touch
@@ -206,8 +206,8 @@ class Projectie:
             plan.tellingen.zaak(staat, -1)
         for kind in _TELT:
             for row in plan.zaak_updates.get(kind, ()):
-                if (staat := staten.get(row["k_zaak"])) is not None:
-                    staat.update({c: row[f"v_{c}"] for c in _ZAAK_WIJZIGINGEN[kind]})
+                if (huidig := staten.get(row["k_zaak"])) is not None:
+                    huidig.update({c: row[f"v_{c}"] for c in _ZAAK_WIJZIGINGEN[kind]})
         for zaak in plan.verwijderd:
             staten.pop(zaak, None)
         for staat in staten.values():

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, get_args
 
-from sqlalchemy import Insert, and_, bindparam, delete, insert, select, text, update
+from sqlalchemy import and_, bindparam, delete, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -186,17 +186,17 @@ async def schrijf(session: AsyncSession, w: Wijzigingen) -> None:
             await session.execute(delete(huishouden_perioden).where(_PK), weg)
     if duur := [{"periode": per, "masker": m, "soort": soort, "dagen": dagen, "aantal": n}
                 for (per, m, soort, dagen), n in w.duur.items() if n]:
-        d = doorlooptijden.c
-        stmt = _insert(session)(doorlooptijden)
-        stmt = stmt.on_conflict_do_update(index_elements=[d.periode, d.masker, d.soort, d.dagen],
-                                          set_={"aantal": d.aantal + stmt.excluded.aantal})
-        await session.execute(stmt, duur)
+        dc = doorlooptijden.c
+        upsert: Any = _insert(session)(doorlooptijden)
+        upsert = upsert.on_conflict_do_update(index_elements=[dc.periode, dc.masker, dc.soort, dc.dagen],
+                                              set_={"aantal": dc.aantal + upsert.excluded.aantal})
+        await session.execute(upsert, duur)
     rows = [{"indicator": ind, "periode": per, "masker": m, "huishoudens": h, "aantal": i}
             for (ind, per, m), (h, i) in per_masker.items() if h or i]
     if rows:
         t = tellingen.c
-        ins: Insert = _insert(session)(tellingen)
-        ins = ins.on_conflict_do_update(  # type: ignore[attr-defined]
+        ins: Any = _insert(session)(tellingen)
+        ins = ins.on_conflict_do_update(
             index_elements=[t.indicator, t.periode, t.masker],
             set_={"huishoudens": t.huishoudens + ins.excluded.huishoudens, "aantal": t.aantal + ins.excluded.aantal})
         await session.execute(ins, rows)
