@@ -172,17 +172,16 @@ budgetten = Table(
 
 # --- figures kept ahead of the query: households per (indicator, period key, kolom) -----------------------------
 
-# Per indicator that counts households per period, kolom, cluster and domain (instroom, escalaties and the
-# voorzieningen): for each household and period key (``domain.periode_sleutel``: month, quarter and year) how many
-# of its items count there per kolom. The projection keeps it in the same transaction as the rows it comes from.
+# Per household, for each indicator that counts households per period, kolom, cluster and domain (instroom,
+# zaken, escalaties and the voorzieningen) and each period key it counts in (``domain.periode_sleutel``: month,
+# quarter and year), how many of its items count there per kolom: ``{"indicator|periode|kolom": aantal}``. One row
+# per household, read and written whole when a batch touches it. The projection keeps it in the same transaction
+# as the rows it comes from.
 huishouden_perioden = Table(
     "bi_huishouden_perioden",
     metadata,
     Column("huishouden", Pseudoniem, primary_key=True),
-    Column("indicator", String(30), primary_key=True),
-    Column("periode", Integer, primary_key=True),
-    Column("kolom", String(20), primary_key=True),
-    Column("aantal", Integer, nullable=False),
+    Column("tellers", Json, nullable=False),
 )
 
 # Per indicator and period key: how many households have items in exactly the kolommen of ``masker`` (a bit per

@@ -1,9 +1,10 @@
-"""Figures kept ahead of the query: households and items per (indicator, period key, kolommen).
+"""Figures kept ahead of the query: households and items per (indicator, period key, kolommen), and lead times.
 
 The projection records, per item (an aanvraag, a zaak) and indicator it counts in, the period keys and kolommen
 it counts in (``Wijzigingen``) and ``schrijf`` applies them in the projection's transaction:
 
-- ``bi_huishouden_perioden``: per (household, indicator, period key, kolom) how many items count there;
+- ``bi_huishouden_perioden``: per household, one row: per (indicator, period key, kolom) how many of its items
+  count there;
 - ``bi_tellingen``: per (indicator, period key, masker) how many households have items in exactly the kolommen of
   ``masker`` (a bit per kolom) and how many items have exactly those kolommen (``aantal``).
 
@@ -11,7 +12,7 @@ A household with zaken in wmo and jeugd in one month is one household under the 
 of a kolom, of a cluster (any clustering) and of the whole domain are plain sums over the maskers that touch it —
 what ``count(DISTINCT huishouden)`` per level made from every row of the period before. An event delivered twice
 has its effect once (the consumer's inbox), and a rebuild replays the same additions from empty tables, so it
-reaches the same figures.
+reaches the same figures. ``bi_doorlooptijden`` holds the lead times' distribution per period key and masker.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, get_args
 
-from sqlalchemy import and_, bindparam, delete, insert, select, text, update
+from sqlalchemy import Table, TextClause, bindparam, delete, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,7 +35,6 @@ from services.beleidsinfo.models import doorlooptijden, huishouden_perioden, tel
 BITS: dict[str, int] = {kolom: 1 << i for i, kolom in enumerate(get_args(Kolom))}
 TOEGEKEND = ("toegekend", "gedeeltelijk-toegekend")
 _CHUNK = 500
-_PK = and_(*(huishouden_perioden.c[c] == bindparam(f"k_{c}") for c in ("huishouden", "indicator", "periode", "kolom")))
 
 
 def masker(kolommen: Iterable[str]) -> int:
@@ -109,97 +109,120 @@ def _dialect(session: AsyncSession) -> str:
     return bind.dialect.name
 
 
-def _insert(session: AsyncSession) -> Any:
-    return postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
 
 
-_KOLOMMEN = ("huishouden", "indicator", "periode", "kolom", "aantal")
-_UNNEST = text(
-    "INSERT INTO bi_huishouden_perioden (huishouden, indicator, periode, kolom, aantal) "
-    "SELECT * FROM unnest(CAST(:huishouden AS varchar[]), CAST(:indicator AS varchar[]), "
-    "CAST(:periode AS integer[]), CAST(:kolom AS varchar[]), CAST(:aantal AS integer[]))")
+async def _tellers(session: AsyncSession, huishoudens: Iterable[str]) -> dict[str, dict[str, int]]:
+    """Per household its row's counters (``bi_huishouden_perioden``), for those that have one."""
+    hp = huishouden_perioden.c
+    lijst = sorted(set(huishoudens))
+    uit: dict[str, dict[str, int]] = {}
+    for i in range(0, len(lijst), _CHUNK):
+        for hh, tellers in (await session.execute(select(hp.huishouden, hp.tellers)
+                                                  .where(hp.huishouden.in_(lijst[i:i + _CHUNK])))).all():
+            uit[hh] = tellers
+    return uit
 
 
 async def huidige(session: AsyncSession, indicatoren: Iterable[str], huishoudens: Iterable[str],
-                  perioden: Iterable[int] | None = None) -> dict[tuple[str, int, str], dict[str, int]]:
+                  perioden: Iterable[int]) -> dict[tuple[str, int, str], dict[str, int]]:
     """Per (indicator, period key, household): the items per kolom as they stand."""
-    hp = huishouden_perioden.c
-    inds, lijst = sorted(set(indicatoren)), sorted(set(huishoudens))
+    inds, pers = set(indicatoren), set(perioden)
     uit: dict[tuple[str, int, str], dict[str, int]] = defaultdict(dict)
-    for i in range(0, len(lijst), _CHUNK):
-        stmt = (select(hp.indicator, hp.periode, hp.huishouden, hp.kolom, hp.aantal)
-                .where(hp.huishouden.in_(lijst[i:i + _CHUNK]), hp.indicator.in_(inds)))
-        if perioden is not None:
-            stmt = stmt.where(hp.periode.in_(sorted(set(perioden))))
-        for r in (await session.execute(stmt)).all():
-            uit[(r.indicator, r.periode, r.huishouden)][r.kolom] = r.aantal
+    for hh, tellers in (await _tellers(session, huishoudens)).items():
+        for sleutel, n in tellers.items():
+            ind, per, kolom = sleutel.split("|")
+            if ind in inds and int(per) in pers:
+                uit[(ind, int(per), hh)][kolom] = n
     return uit
 
 
 async def schrijf(session: AsyncSession, w: Wijzigingen) -> None:
     """Apply ``w`` in the session's transaction: the household rows first, then the counts per masker."""
-    delta = {k: d for k, d in w.huishoudens.items() if d}
+    postgres = _dialect(session) == "postgresql"
     per_masker: dict[tuple[str, int, int], list[int]] = defaultdict(lambda: [0, 0])
     for k, d in w.items.items():
         if d:
             per_masker[k][1] += d
-    if delta:
-        nu = await huidige(session, {k[0] for k in delta}, {k[2] for k in delta})
-        geraakt: dict[tuple[str, int, str], dict[str, int]] = defaultdict(dict)
-        for (ind, per, hh, kolom), d in delta.items():
-            geraakt[(ind, per, hh)][kolom] = d
+    # Per household: per (indicator, period) the change per kolom.
+    geraakt: dict[str, dict[tuple[str, int], dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for (ind, per, hh, kolom), d in w.huishoudens.items():
+        if d:
+            geraakt[hh][(ind, per)][kolom] = d
+    if geraakt:
+        nu = await _tellers(session, geraakt)
         nieuwe: list[dict[str, Any]] = []
         gewijzigd: list[dict[str, Any]] = []
-        weg: list[dict[str, Any]] = []
-        for sleutel, wijziging in geraakt.items():
-            oud = nu.get(sleutel, {})
-            nieuw = dict(oud)
-            for kolom, d in wijziging.items():
-                nieuw[kolom] = nieuw.get(kolom, 0) + d
-                ind, per, hh = sleutel
-                row = {"huishouden": hh, "indicator": ind, "periode": per, "kolom": kolom}
-                if nieuw[kolom] > 0 and kolom not in oud:
-                    nieuwe.append({**row, "aantal": nieuw[kolom]})
-                elif nieuw[kolom] > 0:
-                    gewijzigd.append({**{f"k_{c}": v for c, v in row.items()}, "v_aantal": nieuw[kolom]})
-                elif kolom in oud:
-                    weg.append({f"k_{c}": v for c, v in row.items()})
-            m_oud = masker(k for k, n in oud.items() if n > 0)
-            m_nieuw = masker(k for k, n in nieuw.items() if n > 0)
-            if m_oud != m_nieuw:
-                ind, per, _hh = sleutel
-                if m_oud:
-                    per_masker[(ind, per, m_oud)][0] -= 1
-                if m_nieuw:
-                    per_masker[(ind, per, m_nieuw)][0] += 1
-        # Read in this transaction: a row not there is inserted (a plain multi-row insert, the replay's case),
-        # one that is gets its new count or goes at 0.
-        if nieuwe and _dialect(session) == "postgresql":
-            # One statement for the whole batch: the rows as five arrays (a row per item and period adds up).
-            await session.execute(_UNNEST, {c: [r[c] for r in nieuwe] for c in _KOLOMMEN})
-        elif nieuwe:
+        weg: list[str] = []
+        for hh, per_periode in geraakt.items():
+            tellers = dict(nu.get(hh, {}))
+            for (ind, per), wijziging in per_periode.items():
+                voorvoegsel = f"{ind}|{per}|"
+                m_oud = m_nieuw = 0
+                for kolom in BITS:
+                    if (was := tellers.get(voorvoegsel + kolom, 0)) > 0:
+                        m_oud |= BITS[kolom]
+                    n = was + wijziging.get(kolom, 0)
+                    if n > 0:
+                        m_nieuw |= BITS[kolom]
+                        tellers[voorvoegsel + kolom] = n
+                    else:
+                        tellers.pop(voorvoegsel + kolom, None)
+                if m_oud != m_nieuw:
+                    if m_oud:
+                        per_masker[(ind, per, m_oud)][0] -= 1
+                    if m_nieuw:
+                        per_masker[(ind, per, m_nieuw)][0] += 1
+            if hh not in nu:
+                nieuwe.append({"huishouden": hh, "tellers": tellers})
+            elif tellers:
+                gewijzigd.append({"k_huishouden": hh, "v_tellers": tellers})
+            else:
+                weg.append(hh)
+        hp = huishouden_perioden.c
+        if nieuwe:
             await session.execute(insert(huishouden_perioden), nieuwe)
         if gewijzigd:
-            await session.execute(update(huishouden_perioden).where(_PK).values(aantal=bindparam("v_aantal")),
-                                  gewijzigd)
+            await session.execute(update(huishouden_perioden).where(hp.huishouden == bindparam("k_huishouden"))
+                                  .values(tellers=bindparam("v_tellers")), gewijzigd)
         if weg:
-            await session.execute(delete(huishouden_perioden).where(_PK), weg)
-    if duur := [{"periode": per, "masker": m, "soort": soort, "dagen": dagen, "aantal": n}
-                for (per, m, soort, dagen), n in w.duur.items() if n]:
-        dc = doorlooptijden.c
-        upsert: Any = _insert(session)(doorlooptijden)
-        upsert = upsert.on_conflict_do_update(index_elements=[dc.periode, dc.masker, dc.soort, dc.dagen],
-                                              set_={"aantal": dc.aantal + upsert.excluded.aantal})
-        await session.execute(upsert, duur)
-    rows = [{"indicator": ind, "periode": per, "masker": m, "huishoudens": h, "aantal": i}
-            for (ind, per, m), (h, i) in per_masker.items() if h or i]
-    if rows:
-        t = tellingen.c
-        ins: Any = _insert(session)(tellingen)
-        ins = ins.on_conflict_do_update(
-            index_elements=[t.indicator, t.periode, t.masker],
-            set_={"huishoudens": t.huishoudens + ins.excluded.huishoudens, "aantal": t.aantal + ins.excluded.aantal})
-        await session.execute(ins, rows)
+            await session.execute(delete(huishouden_perioden).where(hp.huishouden.in_(weg)))
+    duur = [(per, m, soort, dagen, n) for (per, m, soort, dagen), n in w.duur.items() if n]
+    tel = [(ind, per, m, h, i) for (ind, per, m), (h, i) in per_masker.items() if h or i]
+    for tabel, rijen in ((doorlooptijden, duur), (tellingen, tel)):
+        if not rijen:
+            continue
+        kolommen = [c.name for c in tabel.c]
+        if postgres:
+            await session.execute(_OPTELLEN[tabel.name], _arrays(kolommen, rijen))
+        else:
+            await session.execute(_optellen(tabel), [dict(zip(kolommen, r, strict=True)) for r in rijen])
+
+
+def _arrays(kolommen: Sequence[str], rijen: Sequence[tuple[Any, ...]]) -> dict[str, list[Any]]:
+    """Rows as one list per column (the parameters of an unnest)."""
+    return {k: [r[i] for r in rijen] for i, k in enumerate(kolommen)}
+
+
+def _optellen(tabel: Table) -> Any:
+    """Insert the rows, or add their counts to the rows already there (SQLite; executemany)."""
+    upsert: Any = sqlite.insert(tabel)
+    tellers = [c for c in tabel.c if not c.primary_key]
+    return upsert.on_conflict_do_update(index_elements=list(tabel.primary_key.columns),
+                                        set_={c.name: c + upsert.excluded[c.name] for c in tellers})
+
+
+def _optellen_pg(tabel: Table) -> TextClause:
+    """The same for PostgreSQL as one statement: the batch's rows as arrays."""
+    pg = postgresql.dialect()
+    namen = [c.name for c in tabel.c]
+    arrays = ", ".join(f"CAST(:{c.name} AS {c.type.compile(dialect=pg)}[])" for c in tabel.c)
+    sleutel = ", ".join(c.name for c in tabel.primary_key.columns)
+    tellers = ", ".join(f"{c.name} = {tabel.name}.{c.name} + excluded.{c.name}" for c in tabel.c if not c.primary_key)
+    return text(f"INSERT INTO {tabel.name} ({', '.join(namen)}) SELECT * FROM unnest({arrays}) "
+                f"ON CONFLICT ({sleutel}) DO UPDATE SET {tellers}")
+
+
+_OPTELLEN = {t.name: _optellen_pg(t) for t in (doorlooptijden, tellingen)}
 
 
 async def lees(session: AsyncSession, indicator: str, sleutels: Iterable[int]) -> dict[int, dict[int, list[int]]]:

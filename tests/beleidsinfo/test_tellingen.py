@@ -124,3 +124,4 @@ async def test_the_same_events_in_other_batches_keep_the_same_rows(tmp_path: Any
     assert rijen[0][0] and rijen[0][1] and rijen[0][2]
     assert huishouden(1)  # the households in the rows are pseudonyms, never the URL
     assert all(huishouden(1) not in str(r) for r in rijen[0][1])
+    assert all(str(r[1]).count("|") for r in rijen[0][1])

@@ -1,5 +1,5 @@
-"""Figures kept ahead of the query: households per (indicator, period key, kolom), counts per masker and the
-lead times' distribution per period key and masker.
+"""Figures kept ahead of the query: per household its items per (indicator, period key, kolom), the counts per
+masker, and the lead times' distribution per period key and masker.
 
 The tables start empty: after this upgrade, ``sds beleidsinfo rebuild`` fills them from the stream (the
 projection keeps them from then on).
@@ -11,6 +11,7 @@ Create Date: 2026-12-07
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "beleidsinfo_0004"
 down_revision = "beleidsinfo_0003"
@@ -22,11 +23,9 @@ def upgrade() -> None:
     op.create_table(
         "bi_huishouden_perioden",
         sa.Column("huishouden", sa.String(length=32), nullable=False),
-        sa.Column("indicator", sa.String(length=30), nullable=False),
-        sa.Column("periode", sa.Integer(), nullable=False),
-        sa.Column("kolom", sa.String(length=20), nullable=False),
-        sa.Column("aantal", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("huishouden", "indicator", "periode", "kolom", name=op.f("pk_bi_huishouden_perioden")),
+        sa.Column("tellers", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+                  nullable=False),
+        sa.PrimaryKeyConstraint("huishouden", name=op.f("pk_bi_huishouden_perioden")),
     )
     op.create_table(
         "bi_tellingen",
