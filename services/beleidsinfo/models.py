@@ -77,6 +77,8 @@ zaken = Table(
     Column("einddatum", Date, nullable=True),
     Column("geescaleerd", Date, nullable=True),
     Index("ix_bi_zaken_huishouden", "huishouden"),
+    # A new aanvraag finds the zaken projected before it (its lead time to each of them).
+    Index("ix_bi_zaken_aanvraag", "aanvraag"),
 )
 
 zaak_kolommen = Table(

@@ -24,7 +24,7 @@ from contracts.events import financien as fin
 from contracts.events import intake as ink
 from contracts.events import parse_data
 from contracts.events import zaken as zk
-from services.beleidsinfo.domain import Pseudonimiseerder, sleutels_tussen, voorziening
+from services.beleidsinfo.domain import Pseudonimiseerder, voorziening
 from services.beleidsinfo.models import (
     aanvraag_kolommen,
     aanvragen,
@@ -40,7 +40,7 @@ from services.beleidsinfo.models import (
     zaak_kolommen,
     zaken,
 )
-from services.beleidsinfo.tellingen import Wijzigingen, schrijf
+from services.beleidsinfo.tellingen import Wijzigingen, schrijf, sleutels_van
 
 PURPOSE = "projecties"
 TYPES = (
@@ -202,8 +202,10 @@ class Projectie:
             select(*_ZAAK_STAAT, aanvragen.c.registratiedatum.label("aanvraag_datum"))
             .select_from(zaken.outerjoin(aanvragen, aanvragen.c.aanvraag == zaken.c.aanvraag))
             .where(zaken.c.zaak.in_(geraakt)))).mappings()}
-        for staat in staten.values():
-            plan.tellingen.zaak(staat, -1)
+        weg = set(plan.verwijderd)
+        for zaak, staat in staten.items():
+            # A zaak's registratie and aanvraag do not change: only a deleted one leaves those figures.
+            plan.tellingen.zaak(staat, -1, alles=zaak in weg)
         for kind in _TELT:
             for row in plan.zaak_updates.get(kind, ()):
                 if (huidig := staten.get(row["k_zaak"])) is not None:
@@ -211,7 +213,7 @@ class Projectie:
         for zaak in plan.verwijderd:
             staten.pop(zaak, None)
         for staat in staten.values():
-            plan.tellingen.zaak(staat, +1)
+            plan.tellingen.zaak(staat, +1, alles=False)
 
     async def _toewijzingen(self, session: AsyncSession, plan: _Plan) -> None:
         """A toewijzing not projected yet is inserted (it must come with its afgegeven or gewijzigd); one that is
@@ -289,7 +291,7 @@ class Projectie:
             plan.inserts[aanvraag_kolommen] += [dict(
                 aanvraag=aanvraag, kolom=kolom, huishouden=huishouden or aanvraag,
                 registratiedatum=data.registratiedatum) for kolom in kolommen]
-            plan.tellingen.item("instroom", sleutels_tussen(data.registratiedatum, data.registratiedatum),
+            plan.tellingen.item("instroom", sleutels_van(data.registratiedatum),
                                 huishouden or aanvraag, kolommen)
         elif isinstance(data, ink.AanvraagAfgerond):
             plan.afgerond.append({"k_aanvraag": p(data.aanvraag), "v_uitkomst": data.uitkomst,

@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.fields import Kolom
-from services.beleidsinfo.domain import SLEUTEL_PERIODES, periode_sleutel, sleutels_tussen
+from services.beleidsinfo.domain import SLEUTEL_PERIODES, periode_sleutel
 from services.beleidsinfo.models import doorlooptijden, huishouden_perioden, tellingen
 
 BITS: dict[str, int] = {kolom: 1 << i for i, kolom in enumerate(get_args(Kolom))}
@@ -55,7 +55,7 @@ class Wijzigingen:
     def aanvraag_tot_zaak(self, staat: Mapping[str, Any], aanvraag_datum: date, teken: int = 1) -> None:
         """The days from a zaak's aanvraag to the zaak, in the zaak's periods."""
         m = masker(staat["kolommen"])
-        for sleutel in _sleutels(staat["registratiedatum"]):
+        for sleutel in sleutels_van(staat["registratiedatum"]):
             self.duur[(sleutel, m, "a", (staat["registratiedatum"] - aanvraag_datum).days)] += teken
 
     def item(self, indicator: str, sleutels: Iterable[int], huishouden: str, kolommen: Sequence[str],
@@ -67,39 +67,46 @@ class Wijzigingen:
             for kolom in kolommen:
                 self.huishoudens[(indicator, sleutel, huishouden, kolom)] += teken
 
-    def zaak(self, staat: Mapping[str, Any], teken: int = 1) -> None:
+    def zaak(self, staat: Mapping[str, Any], teken: int = 1, *, alles: bool = True) -> None:
         """What a zaak in ``staat`` (its row in ``bi_zaken``, with ``aanvraag_datum`` when its aanvraag is known)
         counts in: the zaken and lead times of its registratiedatum, escalaties, voorzieningen (every period its
         voorziening runs in; an open-ended one is added at query time, it has no last period), and the periods
-        its voorziening begins and ends in."""
+        its voorziening begins and ends in. ``alles=False``: only what a resultaat or escalatie changes."""
         huishouden, kolommen = staat["huishouden"], list(dict.fromkeys(staat["kolommen"]))
-        self.item("zaken", _sleutels(staat["registratiedatum"]), huishouden, kolommen, teken)
-        if staat.get("aanvraag_datum") is not None:
-            self.aanvraag_tot_zaak(staat, staat["aanvraag_datum"], teken)
+        if alles:
+            self.item("zaken", sleutels_van(staat["registratiedatum"]), huishouden, kolommen, teken)
+            if staat.get("aanvraag_datum") is not None:
+                self.aanvraag_tot_zaak(staat, staat["aanvraag_datum"], teken)
         if staat.get("resultaatdatum") is not None:
             m = masker(kolommen)
-            for sleutel in _sleutels(staat["registratiedatum"]):
+            for sleutel in sleutels_van(staat["registratiedatum"]):
                 self.duur[(sleutel, m, "z", (staat["resultaatdatum"] - staat["startdatum"]).days)] += teken
         if staat["geescaleerd"] is not None:
-            self.item("escalaties", _sleutels(staat["geescaleerd"]), huishouden, kolommen, teken)
+            self.item("escalaties", sleutels_van(staat["geescaleerd"]), huishouden, kolommen, teken)
         van, tot = staat["voorziening_van"], staat["voorziening_tot"]
         if staat["uitkomst"] not in TOEGEKEND or van is None:
             return
-        self.item("voorzieningen-instroom", _sleutels(van), huishouden, kolommen, teken)
+        self.item("voorzieningen-instroom", sleutels_van(van), huishouden, kolommen, teken)
         if tot is not None:
-            self.item("voorzieningen-uitstroom", _sleutels(tot), huishouden, kolommen, teken)
+            self.item("voorzieningen-uitstroom", sleutels_van(tot), huishouden, kolommen, teken)
             self.item("voorzieningen", lopend(van, tot), huishouden, kolommen, teken)
 
 
-def _sleutels(dag: date) -> list[int]:
-    return [periode_sleutel(dag, periode) for periode in SLEUTEL_PERIODES]
+def sleutels_van(dag: date) -> tuple[int, int, int]:
+    """The keys of the month, quarter and year of a day."""
+    return dag.year * 100 + dag.month, dag.year * 10 + (dag.month - 1) // 3 + 1, dag.year
 
 
 def lopend(van: date, tot: date) -> set[int]:
     """The periods a voorziening from ``van`` to ``tot`` counts in: those with begin <= tot and end >= van (as the
     query asks it; a ``tot`` before ``van`` counts only in a period that holds both)."""
     if tot >= van:
-        return sleutels_tussen(van, tot)
+        sleutels: set[int] = set()
+        jaar, maand = van.year, van.month
+        while (jaar, maand) <= (tot.year, tot.month):
+            sleutels.update(sleutels_van(date(jaar, maand, 1)))
+            jaar, maand = (jaar + 1, 1) if maand == 12 else (jaar, maand + 1)
+        return sleutels
     return {periode_sleutel(van, p) for p in SLEUTEL_PERIODES if periode_sleutel(van, p) == periode_sleutel(tot, p)}
 
 
