@@ -184,11 +184,9 @@ class EventConsumer:
         async with self.db.transaction() as session:
             ids = list(dict.fromkeys(event.id for event in batch))
             now = datetime.now(UTC)
-            # Many parameter sets of one statement (compiled once and cached; the driver gets them in pages),
-            # not one VALUES list compiled anew for every batch.
-            stmt = self._insert(_inbox).on_conflict_do_nothing().returning(_inbox.c.event_id)
-            claimed = set((await session.execute(stmt, [{"consumer": self.durable, "event_id": i, "handled_at": now}
-                                                        for i in ids])).scalars())
+            stmt = self._insert(_inbox).values([{"consumer": self.durable, "event_id": i, "handled_at": now}
+                                                for i in ids]).on_conflict_do_nothing()
+            claimed = set((await session.execute(stmt.returning(_inbox.c.event_id))).scalars())
             new = []
             for event in batch:
                 if event.id not in claimed:
