@@ -77,8 +77,6 @@ zaken = Table(
     Column("einddatum", Date, nullable=True),
     Column("geescaleerd", Date, nullable=True),
     Index("ix_bi_zaken_huishouden", "huishouden"),
-    # A new aanvraag finds the zaken projected before it (its lead time to each of them).
-    Index("ix_bi_zaken_aanvraag", "aanvraag"),
 )
 
 zaak_kolommen = Table(
@@ -211,4 +209,13 @@ doorlooptijden = Table(
     Column("soort", String(1), primary_key=True),
     Column("dagen", Integer, primary_key=True),
     Column("aantal", Integer, nullable=False),
+)
+
+# The zaken projected before their aanvraag: when it comes, their days from aanvraag to zaak are counted and the
+# row goes (so the table holds only the few that wait, and a new aanvraag looks up nothing in ``bi_zaken``).
+wachtende_zaken = Table(
+    "bi_wachtende_zaken",
+    metadata,
+    Column("aanvraag", Pseudoniem, primary_key=True),
+    Column("zaak", Pseudoniem, primary_key=True),
 )

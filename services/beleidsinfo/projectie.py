@@ -37,6 +37,7 @@ from services.beleidsinfo.models import (
     tellingen,
     termijnen,
     toewijzingen,
+    wachtende_zaken,
     zaak_kolommen,
     zaken,
 )
@@ -66,7 +67,7 @@ TYPES = (
 SUBJECTS = [subject_for(t) for t in TYPES]
 TABLES: tuple[Table, ...] = (aanvragen, aanvraag_kolommen, signalen, zaken, zaak_kolommen, termijnen, toewijzingen,
                              afwijzingen, declaratie_kolommen, budgetten, huishouden_perioden, tellingen,
-                             doorlooptijden)
+                             doorlooptijden, wachtende_zaken)
 
 
 class NogNietBekend(LookupError):
@@ -169,6 +170,7 @@ class Projectie:
             # A deleted zaak was registered in error: it is no part of any figure.
             await session.execute(delete(zaken).where(zaken.c.zaak.in_(plan.verwijderd)))
             await session.execute(delete(zaak_kolommen).where(zaak_kolommen.c.zaak.in_(plan.verwijderd)))
+            await session.execute(delete(wachtende_zaken).where(wachtende_zaken.c.zaak.in_(plan.verwijderd)))
         await schrijf(session, plan.tellingen)
 
     async def _aanvraag_tot_zaak(self, session: AsyncSession, plan: _Plan) -> None:
@@ -180,15 +182,22 @@ class Projectie:
             a = aanvragen.c
             datum = dict((await session.execute(select(a.aanvraag, a.registratiedatum).where(
                 a.aanvraag.in_({r["aanvraag"] for r in nieuwe_zaken.values()})))).all())
+            wachten = []
             for r in nieuwe_zaken.values():
                 if (dag := datum.get(r["aanvraag"])) is not None:
                     plan.tellingen.aanvraag_tot_zaak(r, dag)
+                else:
+                    wachten.append({"aanvraag": r["aanvraag"], "zaak": r["zaak"]})
+            if wachten:
+                await session.execute(insert(wachtende_zaken), wachten)
         if nieuwe_aanvragen := {r["aanvraag"]: r["registratiedatum"] for r in plan.inserts.get(aanvragen, ())}:
-            z = zaken.c
-            for eerder in (await session.execute(select(z.zaak, z.aanvraag, z.kolommen, z.registratiedatum)
-                                                 .where(z.aanvraag.in_(nieuwe_aanvragen)))).mappings():
-                if eerder["zaak"] not in nieuwe_zaken:
-                    plan.tellingen.aanvraag_tot_zaak(dict(eerder), nieuwe_aanvragen[eerder["aanvraag"]])
+            z, w = zaken.c, wachtende_zaken.c
+            for eerder in (await session.execute(
+                    select(z.zaak, z.aanvraag, z.kolommen, z.registratiedatum)
+                    .select_from(wachtende_zaken.join(zaken, z.zaak == w.zaak))
+                    .where(w.aanvraag.in_(nieuwe_aanvragen)))).mappings():
+                plan.tellingen.aanvraag_tot_zaak(dict(eerder), nieuwe_aanvragen[eerder["aanvraag"]])
+            await session.execute(delete(wachtende_zaken).where(w.aanvraag.in_(nieuwe_aanvragen)))
 
     async def _zaak_tellingen(self, session: AsyncSession, plan: _Plan) -> None:
         """What the batch's resultaten, escalaties and deletions change in the figures: each zaak they touch

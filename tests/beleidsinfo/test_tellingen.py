@@ -42,14 +42,15 @@ def verwijderd(nr: int) -> CloudEvent:
 
 def stroom() -> list[CloudEvent]:
     """Households with several aanvragen and zaken over two years, some in two kolommen, some alone in a
-    kolom (small cells), voorzieningen with and without an end, escalated once or twice, and deletions."""
+    kolom (small cells), a zaak now and then before its aanvraag, voorzieningen with and without an end,
+    escalated once or twice, and deletions."""
     events: list[CloudEvent] = []
     for n in range(90):
         hh = n % 37
         dag = date(2026, 1 + n % 12, 1 + n % 28)
         kolommen = KOLOMMEN[n % len(KOLOMMEN)]
-        events.append(aanvraag_ingediend(n, hh, kolommen, dag))
-        events.append(zaak_geopend(n, hh, kolommen, dag, aanvraag=n))
+        aanvraag, zaak = aanvraag_ingediend(n, hh, kolommen, dag), zaak_geopend(n, hh, kolommen, dag, aanvraag=n)
+        events += [zaak, aanvraag] if n % 9 == 0 else [aanvraag, zaak]  # now and then the zaak first
         if n % 3:
             begin = date(2026, 1 + (n + 1) % 12, 1 + n % 20)
             eind = None if n % 7 == 0 else date(2026 + (n % 5 == 0), 1 + (n + 4) % 12, 1 + n % 27)

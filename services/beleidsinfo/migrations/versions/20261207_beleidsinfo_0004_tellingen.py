@@ -1,5 +1,6 @@
 """Figures kept ahead of the query: per household its items per (indicator, period key, kolom), the counts per
-masker, and the lead times' distribution per period key and masker; bi_zaken gets an index on its aanvraag.
+masker, and the lead times' distribution per period key and masker; the zaken that wait for
+their aanvraag.
 
 The tables start empty: after this upgrade, ``sds beleidsinfo rebuild`` fills them from the stream (the
 projection keeps them from then on).
@@ -20,7 +21,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_bi_zaken_aanvraag", "bi_zaken", ["aanvraag"], unique=False)
+    op.create_table(
+        "bi_wachtende_zaken",
+        sa.Column("aanvraag", sa.String(length=32), nullable=False),
+        sa.Column("zaak", sa.String(length=32), nullable=False),
+        sa.PrimaryKeyConstraint("aanvraag", "zaak", name=op.f("pk_bi_wachtende_zaken")),
+    )
     op.create_table(
         "bi_huishouden_perioden",
         sa.Column("huishouden", sa.String(length=32), nullable=False),
@@ -52,4 +58,4 @@ def downgrade() -> None:
     op.drop_table("bi_doorlooptijden")
     op.drop_table("bi_tellingen")
     op.drop_table("bi_huishouden_perioden")
-    op.drop_index("ix_bi_zaken_aanvraag", table_name="bi_zaken")
+    op.drop_table("bi_wachtende_zaken")
