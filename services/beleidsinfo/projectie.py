@@ -192,12 +192,12 @@ class Projectie:
                 await session.execute(insert(wachtende_zaken), wachten)
         if nieuwe_aanvragen := {r["aanvraag"]: r["registratiedatum"] for r in plan.inserts.get(aanvragen, ())}:
             z, w = zaken.c, wachtende_zaken.c
-            for eerder in (await session.execute(
-                    select(z.zaak, z.aanvraag, z.kolommen, z.registratiedatum)
-                    .select_from(wachtende_zaken.join(zaken, z.zaak == w.zaak))
-                    .where(w.aanvraag.in_(nieuwe_aanvragen)))).mappings():
-                plan.tellingen.aanvraag_tot_zaak(dict(eerder), nieuwe_aanvragen[eerder["aanvraag"]])
-            await session.execute(delete(wachtende_zaken).where(w.aanvraag.in_(nieuwe_aanvragen)))
+            if wachtend := set((await session.execute(select(w.zaak).where(w.aanvraag.in_(nieuwe_aanvragen))))
+                               .scalars()):
+                for eerder in (await session.execute(select(z.zaak, z.aanvraag, z.kolommen, z.registratiedatum)
+                                                     .where(z.zaak.in_(wachtend)))).mappings():
+                    plan.tellingen.aanvraag_tot_zaak(dict(eerder), nieuwe_aanvragen[eerder["aanvraag"]])
+                await session.execute(delete(wachtende_zaken).where(w.aanvraag.in_(nieuwe_aanvragen)))
 
     async def _zaak_tellingen(self, session: AsyncSession, plan: _Plan) -> None:
         """What the batch's resultaten, escalaties and deletions change in the figures: each zaak they touch
@@ -207,10 +207,16 @@ class Projectie:
         geraakt.update(plan.verwijderd)
         if not geraakt:
             return
+        # Two lookups by unique key, not a join: mid-replay the tables have no statistics yet, and a planner
+        # that takes them for small hashes the whole of bi_aanvragen for every batch.
         staten = {r["zaak"]: dict(r) for r in (await session.execute(
-            select(*_ZAAK_STAAT, aanvragen.c.registratiedatum.label("aanvraag_datum"))
-            .select_from(zaken.outerjoin(aanvragen, aanvragen.c.aanvraag == zaken.c.aanvraag))
-            .where(zaken.c.zaak.in_(geraakt)))).mappings()}
+            select(*_ZAAK_STAAT, zaken.c.aanvraag).where(zaken.c.zaak.in_(geraakt)))).mappings()}
+        if verwezen := {s["aanvraag"] for s in staten.values() if s["aanvraag"] is not None}:
+            a = aanvragen.c
+            datum = dict((await session.execute(select(a.aanvraag, a.registratiedatum)
+                                                .where(a.aanvraag.in_(verwezen)))).all())
+            for staat in staten.values():
+                staat["aanvraag_datum"] = datum.get(staat["aanvraag"])
         weg = set(plan.verwijderd)
         for zaak, staat in staten.items():
             # A zaak's registratie and aanvraag do not change: only a deleted one leaves those figures.
