@@ -193,13 +193,15 @@ def parse_data(event: CloudEvent) -> EventData:
     property or a wrong type still fails with ``pydantic.ValidationError``.
     """
     spec = event_type(event.type)
-    data = copy.deepcopy(event.data)
     try:
-        return spec.data_model.model_validate(data)
+        # Validation reads ``data`` and never changes it: only a payload with unknown properties is copied
+        # (to drop them without touching the event).
+        return spec.data_model.model_validate(event.data)
     except ValidationError as exc:
         unknown = [e["loc"] for e in exc.errors() if e["type"] == "extra_forbidden"]
         if not unknown or len(unknown) != len(exc.errors()):
             raise
+    data = copy.deepcopy(event.data)
     for loc in unknown:
         _drop(data, loc)
     return spec.data_model.model_validate(data)

@@ -22,7 +22,7 @@ from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from prometheus_client import Counter, Histogram
-from sqlalchemy import column, table
+from sqlalchemy import column, table, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +37,9 @@ from sds.runtime.tracing import incoming, request_id_var, trace_var
 log = logging.getLogger("sds.consumer")
 
 _inbox = table("inbox", column("consumer"), column("event_id"), column("handled_at"))
+_CLAIM_PG = text("INSERT INTO inbox (consumer, event_id, handled_at) "
+                 "SELECT CAST(:consumer AS varchar), unnest(CAST(:ids AS varchar[])), CAST(:now AS timestamptz) "
+                 "ON CONFLICT DO NOTHING RETURNING event_id")
 
 EVENTS_HANDLED = Counter("sds_events_handled_total", "Events whose effect was committed", ["consumer"])
 EVENTS_SKIPPED = Counter("sds_events_redelivered_skipped_total", "Redelivered events already handled",
@@ -94,6 +97,7 @@ class EventConsumer:
         self._handle_seconds = HANDLE_SECONDS.labels(durable)
         dialect = db.engine.dialect.name
         self._insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        self._postgres = dialect == "postgresql"
 
     async def stop(self) -> None:
         self._stopping = True
@@ -184,9 +188,15 @@ class EventConsumer:
         async with self.db.transaction() as session:
             ids = list(dict.fromkeys(event.id for event in batch))
             now = datetime.now(UTC)
-            stmt = self._insert(_inbox).values([{"consumer": self.durable, "event_id": i, "handled_at": now}
-                                                for i in ids]).on_conflict_do_nothing()
-            claimed = set((await session.execute(stmt.returning(_inbox.c.event_id))).scalars())
+            if self._postgres:
+                # The ids as one array: a statement of constant text, not a VALUES list compiled anew per batch
+                # (about 0.1 s of every 1,000 events in a replay).
+                claimed = set((await session.execute(_CLAIM_PG, {"consumer": self.durable, "ids": ids,
+                                                                 "now": now})).scalars())
+            else:
+                stmt = self._insert(_inbox).values([{"consumer": self.durable, "event_id": i, "handled_at": now}
+                                                    for i in ids]).on_conflict_do_nothing()
+                claimed = set((await session.execute(stmt.returning(_inbox.c.event_id))).scalars())
             new = []
             for event in batch:
                 if event.id not in claimed:

@@ -201,3 +201,33 @@ def perioden(van: date, tot: date, periode: Periode) -> list[tuple[str, date, da
         out.append((periode_van(start, periode), start, min(volgende - timedelta(days=1), tot)))
         start = volgende
     return out
+
+
+def periode_sleutel(dag: date, periode: Periode) -> int:
+    """The integer key of the period a day falls in: ``jaar * 100 + maand``, ``jaar * 10 + kwartaal`` or the year
+    (``periode_uit_sleutel`` makes its label). The three never collide: six, five and four digits."""
+    if periode == "maand":
+        return dag.year * 100 + dag.month
+    if periode == "kwartaal":
+        return dag.year * 10 + (dag.month - 1) // 3 + 1
+    return dag.year
+
+
+SLEUTEL_PERIODES: tuple[Periode, ...] = ("maand", "kwartaal", "jaar")
+
+
+def sleutels_tussen(van: date, tot: date) -> set[int]:
+    """The keys of every month, quarter and year that [van, tot] touches."""
+    sleutels: set[int] = set()
+    for periode in SLEUTEL_PERIODES:
+        sleutels.update(periode_sleutel(begin, periode) for _label, begin, _eind in perioden(van, tot, periode))
+    return sleutels
+
+
+def heel_in_perioden(van: date, tot: date, periode: Periode) -> bool:
+    """Whether [van, tot] is made of whole calendar periods (so each period's figures are the whole period's)."""
+    if periode == "geheel" or van > tot:
+        return False
+    dag = timedelta(days=1)
+    return (periode_van(van - dag, periode) != periode_van(van, periode)
+            and periode_van(tot, periode) != periode_van(tot + dag, periode))

@@ -40,10 +40,12 @@ from services.beleidsinfo.domain import (
     Periode,
     Telling,
     cellen_uit_tellingen,
+    heel_in_perioden,
     hierarchie,
     mediaan,
     onderdruk,
     p90,
+    periode_sleutel,
     periode_uit_sleutel,
     periode_van,
     perioden,
@@ -60,6 +62,7 @@ from services.beleidsinfo.models import (
     zaak_kolommen,
     zaken,
 )
+from services.beleidsinfo.tellingen import BITS, huidige, lees, lees_duur, masker, mediaan_en_p90
 
 KOLOMMEN: tuple[str, ...] = get_args(Kolom)
 Groepen = list[Callable[[Cel], Hashable | None]]
@@ -213,6 +216,82 @@ async def _per_niveau(session: AsyncSession, v: Vraag, bron: Select[Any], meting
     return cellen
 
 
+async def _vooraf(session: AsyncSession, v: Vraag, indicator: str, *, aantal: bool) -> list[Cel] | None:
+    """The cells of a kolom → cluster → whole-domain table from the figures the projection keeps per period key
+    (``services.beleidsinfo.tellingen``): a few rows per period instead of every item of the range. Only for a
+    range of whole months, quarters or years (``None`` otherwise: the caller counts the rows). ``aantal``: the
+    cells count items as well as households."""
+    if not heel_in_perioden(v.van, v.tot, v.periode):
+        return None
+    sleutels = {periode_sleutel(begin, v.periode): (begin, eind) for _l, begin, eind in perioden(v.van, v.tot,
+                                                                                                v.periode)}
+    per = await lees(session, indicator, sleutels)
+    if indicator == "voorzieningen":
+        await _open_einde(session, v, sleutels, per)
+    tellingen: list[Telling] = []
+    for sleutel, maskers in per.items():
+        for (kolom, cluster), bits in _plaats_bits(v.indeling).items():
+            h = i = 0
+            for m, (huishoudens, items) in maskers.items():
+                if m & bits:
+                    h, i = h + huishoudens, i + items
+            if h > 0:
+                tellingen.append((v.label_van(sleutel), kolom, cluster, {"aantal": i} if aantal else {}, h))
+    cellen = cellen_uit_tellingen(tellingen)
+    if not aantal:
+        for cel in cellen:
+            cel.waarden = {"huishoudens": cel.omvang}
+    return cellen
+
+
+def _plaats_bits(indeling: Indeling) -> dict[tuple[str, str], int]:
+    """Per place (kolom, cluster) of a kolom → cluster → whole-domain table: the bits of the kolommen it holds."""
+    clusters: dict[str, int] = {}
+    plaatsen: dict[tuple[str, str], int] = {}
+    for kolom in KOLOMMEN:
+        cluster = indeling.cluster_van(kolom)
+        clusters[cluster] = clusters.get(cluster, 0) | BITS[kolom]
+        plaatsen[(kolom, cluster)] = BITS[kolom]
+    plaatsen.update({(ALLE, cluster): bits for cluster, bits in clusters.items()})
+    plaatsen[(ALLE, ALLE)] = masker(KOLOMMEN)
+    return plaatsen
+
+
+def _een_periode(van: date, tot: date) -> int | None:
+    """The key of the month, quarter or year that [van, tot] is exactly, if it is one."""
+    for periode in ("maand", "kwartaal", "jaar"):
+        if heel_in_perioden(van, tot, periode) and periode_sleutel(van, periode) == periode_sleutel(tot, periode):
+            return periode_sleutel(van, periode)
+    return None
+
+
+async def _open_einde(session: AsyncSession, v: Vraag, sleutels: dict[int, tuple[date, date]],
+                      per: dict[int, dict[int, list[int]]]) -> None:
+    """Add the voorzieningen without an end (they run in every period from their begin, so the projection keeps
+    no periods for them): each household they touch moves, in each period, from the masker of its other
+    voorzieningen to that masker with the open ones' kolommen."""
+    z, zk = zaken.c, zaak_kolommen.c
+    open_: dict[tuple[int, str], int] = defaultdict(int)
+    for r in (await session.execute(
+            select(zk.huishouden, zk.kolom, z.voorziening_van)
+            .select_from(zaak_kolommen.join(zaken, z.zaak == zk.zaak))
+            .where(*_TOEGEKENDE_VOORZIENING, z.voorziening_tot.is_(None), z.voorziening_van <= v.tot))).all():
+        for sleutel, (_begin, eind) in sleutels.items():
+            if r.voorziening_van <= eind:
+                open_[(sleutel, r.huishouden)] |= BITS[r.kolom]
+    if not open_:
+        return
+    nu = await huidige(session, ["voorzieningen"], {hh for _s, hh in open_}, sleutels)
+    for (sleutel, hh), om in open_.items():
+        bm = masker(k for k, n in nu.get(("voorzieningen", sleutel, hh), {}).items() if n > 0)
+        if bm | om == bm:
+            continue
+        maskers = per[sleutel]
+        if bm:
+            maskers[bm][0] -= 1
+        maskers.setdefault(bm | om, [0, 0])[0] += 1
+
+
 def _aanvraag_rijen(dialect: str, v: Vraag) -> Select[Any]:
     ak = aanvraag_kolommen.c
     return select(periode_sql(dialect, ak.registratiedatum, v.periode).label("periode"), ak.kolom.label("kolom"),
@@ -227,6 +306,8 @@ def _zaak_rijen(dialect: str, dag: ColumnElement[Any], v: Vraag, *extra: ColumnE
 
 
 async def _instroom(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    if (cellen := await _vooraf(session, v, "instroom", aantal=True)) is not None:
+        return cellen, hierarchie()
     bron = _aanvraag_rijen(_dialect(session), v).where(aanvraag_kolommen.c.registratiedatum.between(v.van, v.tot))
     return await _per_niveau(session, v, bron, _aantal), hierarchie()
 
@@ -252,6 +333,23 @@ def _doorloop_python(lijst: Sequence[Any]) -> dict[str, float | int | None]:
 
 
 async def _doorlooptijd(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    if (cellen := await _vooraf(session, v, "zaken", aantal=True)) is not None:
+        # The zaken and households per cell from the kept counts; the lead times from their distribution.
+        duur = await lees_duur(session, {periode_sleutel(begin, v.periode) for _l, begin, _e in perioden(
+            v.van, v.tot, v.periode)})
+        bits = _plaats_bits(v.indeling)
+        labels = {v.label_van(sleutel): sleutel for sleutel in duur}
+        for cel in cellen:
+            verdeling = duur.get(labels.get(cel.plaats["periode"], -1), {})
+            b = bits[(cel.plaats["kolom"], cel.plaats["cluster"])]
+            a_med, a_p90, _n = mediaan_en_p90(x for (m, soort), rijen in verdeling.items()
+                                              if soort == "a" and m & b for x in rijen)
+            z_med, z_p90, z_n = mediaan_en_p90(x for (m, soort), rijen in verdeling.items()
+                                               if soort == "z" and m & b for x in rijen)
+            cel.waarden = {"aantal": cel.waarden["aantal"], "mediaanDagenAanvraagTotZaak": a_med,
+                           "p90DagenAanvraagTotZaak": a_p90, "metResultaat": z_n,
+                           "mediaanDagenZaakTotResultaat": z_med, "p90DagenZaakTotResultaat": z_p90}
+        return cellen, hierarchie()
     dialect = _dialect(session)
     z = zaken.c
     bron = (_zaak_rijen(dialect, zaak_kolommen.c.registratiedatum, v,
@@ -294,6 +392,8 @@ async def _open_zaken(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groep
 
 
 async def _escalaties(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    if (cellen := await _vooraf(session, v, "escalaties", aantal=True)) is not None:
+        return cellen, hierarchie()
     bron = _zaak_rijen(_dialect(session), zaken.c.geescaleerd, v).where(zaken.c.geescaleerd.between(v.van, v.tot))
     return await _per_niveau(session, v, bron, _aantal), hierarchie()
 
@@ -322,6 +422,17 @@ async def _signalen(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen
 
 
 async def _meerdere_kolommen(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    if (sleutel := _een_periode(v.van, v.tot)) is not None:
+        # The households per masker of the zaken registered in that month, quarter or year: a pair's households
+        # are those whose masker holds both kolommen.
+        maskers = (await lees(session, "zaken", [sleutel])).get(sleutel, {})
+        cellen = []
+        for i, ka in enumerate(KOLOMMEN):
+            for kb in KOLOMMEN[i:]:
+                bits = BITS[ka] | BITS[kb]
+                n = sum(h for m, (h, _items) in maskers.items() if m & bits == bits)
+                cellen.append(Cel({"kolomA": ka, "kolomB": kb}, {"huishoudens": n}, aantal_huishoudens=n))
+        return cellen, []
     a, b = zaak_kolommen.alias("a"), zaak_kolommen.alias("b")
     in_periode = [a.c.registratiedatum.between(v.van, v.tot), b.c.registratiedatum.between(v.van, v.tot)]
     telling = dict(((r.a, r.b), r.n) for r in (await session.execute(
@@ -351,6 +462,8 @@ _TOEGEKENDE_VOORZIENING = (zaken.c.uitkomst.in_(_TOEGEKEND), zaken.c.voorziening
 
 
 async def _voorzieningen(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    if (cellen := await _vooraf(session, v, "voorzieningen", aantal=False)) is not None:
+        return cellen, hierarchie()
     lijst = perioden(v.van, v.tot, v.periode)
     dialect = _dialect(session)
     stukken = union_all(*(select(literal(i, Integer).label("nr"), _dag_sql(dialect, begin).label("begin"),
@@ -367,12 +480,16 @@ async def _voorzieningen(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Gr
 
 
 async def _voorzieningen_instroom(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    if (cellen := await _vooraf(session, v, "voorzieningen-instroom", aantal=False)) is not None:
+        return cellen, hierarchie()
     van = zaken.c.voorziening_van
     bron = _zaak_rijen(_dialect(session), van, v).where(*_TOEGEKENDE_VOORZIENING, van.between(v.van, v.tot))
     return await _per_niveau(session, v, bron, _huishoudens), hierarchie()
 
 
 async def _voorzieningen_uitstroom(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
+    if (cellen := await _vooraf(session, v, "voorzieningen-uitstroom", aantal=False)) is not None:
+        return cellen, hierarchie()
     tot = zaken.c.voorziening_tot
     bron = _zaak_rijen(_dialect(session), tot, v).where(*_TOEGEKENDE_VOORZIENING, tot.between(v.van, v.tot))
     return await _per_niveau(session, v, bron, _huishoudens), hierarchie()

@@ -169,3 +169,53 @@ budgetten = Table(
     Column("budget_bedrag", BigInteger, nullable=False),
     Column("drempel_percentage", Integer, nullable=False),
 )
+
+# --- figures kept ahead of the query: households per (indicator, period key, kolom) -----------------------------
+
+# Per household, for each indicator that counts households per period, kolom, cluster and domain (instroom,
+# zaken, escalaties and the voorzieningen) and each period key it counts in (``domain.periode_sleutel``: month,
+# quarter and year), how many of its items count there per kolom: ``{"indicator|periode|kolom": aantal}``. One row
+# per household, read and written whole when a batch touches it. The projection keeps it in the same transaction
+# as the rows it comes from.
+huishouden_perioden = Table(
+    "bi_huishouden_perioden",
+    metadata,
+    Column("huishouden", Pseudoniem, primary_key=True),
+    Column("tellers", Json, nullable=False),
+)
+
+# Per indicator and period key: how many households have items in exactly the kolommen of ``masker`` (a bit per
+# kolom), and how many items have exactly those kolommen
+# (``aantal``). A cell's households are the sum over the maskers that
+# touch its kolom or cluster, whatever the clustering: a plain sum instead of a count(DISTINCT).
+tellingen = Table(
+    "bi_tellingen",
+    metadata,
+    Column("indicator", String(30), primary_key=True),
+    Column("periode", Integer, primary_key=True),
+    Column("masker", Integer, primary_key=True),
+    Column("huishoudens", Integer, nullable=False),
+    Column("aantal", Integer, nullable=False),
+)
+
+# Per period key (of the zaak's registratiedatum) and masker of the zaak's kolommen: how many zaken took ``dagen``
+# days from aanvraag to zaak (soort ``a``) or from zaak to resultaat (soort ``z``): the lead times' distribution, so
+# a cell's median and p90 come from a few rows (its households and zaken: indicator ``zaken`` in ``bi_tellingen``).
+doorlooptijden = Table(
+    "bi_doorlooptijden",
+    metadata,
+    Column("periode", Integer, primary_key=True),
+    Column("masker", Integer, primary_key=True),
+    Column("soort", String(1), primary_key=True),
+    Column("dagen", Integer, primary_key=True),
+    Column("aantal", Integer, nullable=False),
+)
+
+# The zaken projected before their aanvraag: when it comes, their days from aanvraag to zaak are counted and the
+# row goes (so the table holds only the few that wait, and a new aanvraag looks up nothing in ``bi_zaken``).
+wachtende_zaken = Table(
+    "bi_wachtende_zaken",
+    metadata,
+    Column("aanvraag", Pseudoniem, primary_key=True),
+    Column("zaak", Pseudoniem, primary_key=True),
+)

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, TextClause, bindparam, delete, insert, select, text, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.envelope import CloudEvent, subject_for
@@ -30,12 +31,17 @@ from services.beleidsinfo.models import (
     afwijzingen,
     budgetten,
     declaratie_kolommen,
+    doorlooptijden,
+    huishouden_perioden,
     signalen,
+    tellingen,
     termijnen,
     toewijzingen,
+    wachtende_zaken,
     zaak_kolommen,
     zaken,
 )
+from services.beleidsinfo.tellingen import Wijzigingen, schrijf, sleutels_van
 
 PURPOSE = "projecties"
 TYPES = (
@@ -60,7 +66,8 @@ TYPES = (
 )
 SUBJECTS = [subject_for(t) for t in TYPES]
 TABLES: tuple[Table, ...] = (aanvragen, aanvraag_kolommen, signalen, zaken, zaak_kolommen, termijnen, toewijzingen,
-                             afwijzingen, declaratie_kolommen, budgetten)
+                             afwijzingen, declaratie_kolommen, budgetten, huishouden_perioden, tellingen,
+                             doorlooptijden, wachtende_zaken)
 
 
 class NogNietBekend(LookupError):
@@ -77,6 +84,24 @@ _ZAAK_WIJZIGINGEN: dict[str, tuple[str, ...]] = {
 }
 _ZAAK_UPDATES = {kind: update(zaken).where(zaken.c.zaak == bindparam("k_zaak"))
                  .values({c: bindparam(f"v_{c}") for c in columns}) for kind, columns in _ZAAK_WIJZIGINGEN.items()}
+# The columns of a zaak its figures in ``bi_tellingen`` depend on (``Wijzigingen.zaak``).
+_ZAAK_STAAT = (zaken.c.zaak, zaken.c.huishouden, zaken.c.kolommen, zaken.c.registratiedatum, zaken.c.startdatum,
+               zaken.c.resultaatdatum, zaken.c.geescaleerd, zaken.c.uitkomst, zaken.c.voorziening_van,
+               zaken.c.voorziening_tot)
+_TELT = ("resultaat", "escalatie")
+
+
+def _zaak_update_pg(kind: str) -> TextClause:
+    """The same update for PostgreSQL as one statement: the batch's zaken and values as arrays."""
+    columns = _ZAAK_WIJZIGINGEN[kind]
+    pg = postgresql.dialect()
+    arrays = ", ".join(f"CAST(:v_{c} AS {zaken.c[c].type.compile(dialect=pg)}[])" for c in columns)
+    return text(f"UPDATE bi_zaken SET {', '.join(f'{c} = u.{c}' for c in columns)} "
+                f"FROM unnest(CAST(:k_zaak AS varchar[]), {arrays}) AS u(zaak, {', '.join(columns)}) "
+                "WHERE bi_zaken.zaak = u.zaak")
+
+
+_ZAAK_UPDATES_PG = {kind: _zaak_update_pg(kind) for kind in _ZAAK_WIJZIGINGEN}
 _AANVRAAG_AFGEROND = (update(aanvragen).where(aanvragen.c.aanvraag == bindparam("k_aanvraag"))
                       .values(uitkomst=bindparam("v_uitkomst"), einddatum=bindparam("v_einddatum")))
 
@@ -96,6 +121,7 @@ class _Plan:
     # Rows that replace all earlier ones of their declaratie or budget (the last event of a batch wins).
     declaraties: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     budgetten: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tellingen: Wijzigingen = field(default_factory=Wijzigingen)
 
 
 class Projectie:
@@ -121,8 +147,16 @@ class Projectie:
             known = set((await session.execute(select(zaken.c.zaak).where(zaken.c.zaak.in_(targets)))).scalars())
             if missing := targets - known:
                 raise NogNietBekend(f"{len(missing)} zaken are not projected yet, e.g. {next(iter(missing))}")
+        await self._zaak_tellingen(session, plan)
+        postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
         for kind, rows in plan.zaak_updates.items():
-            await session.execute(_ZAAK_UPDATES[kind], rows)
+            if postgres:
+                # Per zaak the last of the batch (it sets every column of its kind): what the statements one by
+                # one in stream order leave.
+                laatste = list({row["k_zaak"]: row for row in rows}.values())
+                await session.execute(_ZAAK_UPDATES_PG[kind], {k: [r[k] for r in laatste] for k in laatste[0]})
+            else:
+                await session.execute(_ZAAK_UPDATES[kind], rows)
         await self._toewijzingen(session, plan)
         if plan.declaraties:
             await session.execute(delete(declaratie_kolommen)
@@ -136,6 +170,65 @@ class Projectie:
             # A deleted zaak was registered in error: it is no part of any figure.
             await session.execute(delete(zaken).where(zaken.c.zaak.in_(plan.verwijderd)))
             await session.execute(delete(zaak_kolommen).where(zaak_kolommen.c.zaak.in_(plan.verwijderd)))
+            await session.execute(delete(wachtende_zaken).where(wachtende_zaken.c.zaak.in_(plan.verwijderd)))
+        await schrijf(session, plan.tellingen)
+
+    async def _aanvraag_tot_zaak(self, session: AsyncSession, plan: _Plan) -> None:
+        """The days from aanvraag to zaak, once both are projected (in either order): for the batch's new zaken
+        with their aanvragen as they stand now, and for the batch's new aanvragen with the zaken of earlier
+        batches."""
+        nieuwe_zaken = {r["zaak"]: r for r in plan.inserts.get(zaken, ()) if r["aanvraag"] is not None}
+        if nieuwe_zaken:
+            a = aanvragen.c
+            datum = dict((await session.execute(select(a.aanvraag, a.registratiedatum).where(
+                a.aanvraag.in_({r["aanvraag"] for r in nieuwe_zaken.values()})))).all())
+            wachten = []
+            for r in nieuwe_zaken.values():
+                if (dag := datum.get(r["aanvraag"])) is not None:
+                    plan.tellingen.aanvraag_tot_zaak(r, dag)
+                else:
+                    wachten.append({"aanvraag": r["aanvraag"], "zaak": r["zaak"]})
+            if wachten:
+                await session.execute(insert(wachtende_zaken), wachten)
+        if nieuwe_aanvragen := {r["aanvraag"]: r["registratiedatum"] for r in plan.inserts.get(aanvragen, ())}:
+            z, w = zaken.c, wachtende_zaken.c
+            if wachtend := set((await session.execute(select(w.zaak).where(w.aanvraag.in_(nieuwe_aanvragen))))
+                               .scalars()):
+                for eerder in (await session.execute(select(z.zaak, z.aanvraag, z.kolommen, z.registratiedatum)
+                                                     .where(z.zaak.in_(wachtend)))).mappings():
+                    plan.tellingen.aanvraag_tot_zaak(dict(eerder), nieuwe_aanvragen[eerder["aanvraag"]])
+                await session.execute(delete(wachtende_zaken).where(w.aanvraag.in_(nieuwe_aanvragen)))
+
+    async def _zaak_tellingen(self, session: AsyncSession, plan: _Plan) -> None:
+        """What the batch's resultaten, escalaties and deletions change in the figures: each zaak they touch
+        counts no more as it stood (read before the updates) and counts as it stands after them."""
+        await self._aanvraag_tot_zaak(session, plan)
+        geraakt = {row["k_zaak"] for kind in _TELT for row in plan.zaak_updates.get(kind, ())}
+        geraakt.update(plan.verwijderd)
+        if not geraakt:
+            return
+        # Two lookups by unique key, not a join: mid-replay the tables have no statistics yet, and a planner
+        # that takes them for small hashes the whole of bi_aanvragen for every batch.
+        staten = {r["zaak"]: dict(r) for r in (await session.execute(
+            select(*_ZAAK_STAAT, zaken.c.aanvraag).where(zaken.c.zaak.in_(geraakt)))).mappings()}
+        if verwezen := {s["aanvraag"] for s in staten.values() if s["aanvraag"] is not None}:
+            a = aanvragen.c
+            datum = dict((await session.execute(select(a.aanvraag, a.registratiedatum)
+                                                .where(a.aanvraag.in_(verwezen)))).all())
+            for staat in staten.values():
+                staat["aanvraag_datum"] = datum.get(staat["aanvraag"])
+        weg = set(plan.verwijderd)
+        for zaak, staat in staten.items():
+            # A zaak's registratie and aanvraag do not change: only a deleted one leaves those figures.
+            plan.tellingen.zaak(staat, -1, alles=zaak in weg)
+        for kind in _TELT:
+            for row in plan.zaak_updates.get(kind, ()):
+                if (huidig := staten.get(row["k_zaak"])) is not None:
+                    huidig.update({c: row[f"v_{c}"] for c in _ZAAK_WIJZIGINGEN[kind]})
+        for zaak in plan.verwijderd:
+            staten.pop(zaak, None)
+        for staat in staten.values():
+            plan.tellingen.zaak(staat, +1, alles=False)
 
     async def _toewijzingen(self, session: AsyncSession, plan: _Plan) -> None:
         """A toewijzing not projected yet is inserted (it must come with its afgegeven or gewijzigd); one that is
@@ -209,9 +302,12 @@ class Projectie:
                 aanvraag=aanvraag, huishouden=huishouden, kolommen=list(data.kolommen),
                 ingediend_door=data.ingediend_door, registratiedatum=data.registratiedatum, uitkomst=None,
                 einddatum=None))
+            kolommen = list(dict.fromkeys(data.kolommen))
             plan.inserts[aanvraag_kolommen] += [dict(
                 aanvraag=aanvraag, kolom=kolom, huishouden=huishouden or aanvraag,
-                registratiedatum=data.registratiedatum) for kolom in dict.fromkeys(data.kolommen)]
+                registratiedatum=data.registratiedatum) for kolom in kolommen]
+            plan.tellingen.item("instroom", sleutels_van(data.registratiedatum),
+                                huishouden or aanvraag, kolommen)
         elif isinstance(data, ink.AanvraagAfgerond):
             plan.afgerond.append({"k_aanvraag": p(data.aanvraag), "v_uitkomst": data.uitkomst,
                                   "v_einddatum": data.einddatum})
@@ -234,6 +330,7 @@ class Projectie:
                 registratiedatum=data.registratiedatum, startdatum=data.startdatum, statustype=None,
                 eindstatus=False, uitkomst=None, resultaatdatum=None, voorziening_van=None, voorziening_tot=None,
                 einddatum=None, geescaleerd=None))
+            plan.tellingen.zaak(plan.inserts[zaken][-1])
         elif isinstance(data, zk.StatusGezet):
             self._zaak(plan, "status", data.zaak, statustype=data.statustype, eindstatus=data.is_eindstatus)
         elif isinstance(data, zk.ResultaatVastgesteld):
