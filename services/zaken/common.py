@@ -10,10 +10,12 @@ from typing import Annotated, Any
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from sds.runtime.body import ZgwBody  # noqa: F401  (re-exported: the body of a ZGW API, readOnly/unknown ignored)
 from sds.runtime.db import Id, Json  # noqa: F401  (re-exported: the zaken packages take them from here)
-from sds.runtime.errors import ValidatieFout
+from sds.runtime.errors import ApiError, NotFound, PermissionDenied, ValidatieFout
 
 ZAKEN_PREFIX = "/zaken/api/v1"
 CATALOGI_PREFIX = "/catalogi/api/v1"
@@ -31,6 +33,14 @@ class ApiModel(BaseModel):
 
     model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True, validate_by_alias=True,
                               extra="forbid")
+
+
+async def refused_or_absent(session: AsyncSession, unfiltered: Select[Any]) -> ApiError:
+    """Why a detail did not come back from the query filtered by the client's autorisaties: 403 when ``unfiltered``
+    (the same query without them) finds it, as the ZGW APIs answer (and Open Zaak); 404 when it is not there."""
+    if (await session.execute(unfiltered.limit(1))).first() is not None:
+        return PermissionDenied("Deze applicatie heeft geen rechten op dit object.")
+    return NotFound()
 
 
 def base_url(request: Request) -> str:

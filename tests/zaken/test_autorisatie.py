@@ -3,6 +3,8 @@ or the audittrail — and max vertrouwelijkheidaanduiding cuts inside the query,
 
 from __future__ import annotations
 
+import uuid
+
 from sds.runtime.auth import Autorisatie
 from tests.zaken.conftest import ZAKEN, Suite, client_ctx, headers
 
@@ -31,13 +33,17 @@ async def test_kolom_jeugd_never_sees_a_wmo_zaak(suite: Suite) -> None:
     page = await suite.get_json(f"{ZAKEN}/zaken?zaaktype={suite.zaaktypen['WMO-HBH']}", ctx)
     assert page["count"] == 0 and page["results"] == []
 
-    # Details: a wmo zaak is absent (404), not forbidden (403), so its existence does not leak.
+    # Details outside the grant: 403 permission_denied, as the Zaken API answers; 404 is for what is not there.
     for zaak in wmo:
-        assert (await suite.client.get(zaak["url"], headers=headers(ctx))).status_code == 404
-        assert (await suite.client.get(f"{zaak['url']}/audittrail", headers=headers(ctx))).status_code == 404
+        for url in (zaak["url"], f"{zaak['url']}/audittrail"):
+            r = await suite.client.get(url, headers=headers(ctx))
+            assert r.status_code == 403 and r.json()["code"] == "permission_denied", url
         trail = await suite.get_json(f"{zaak['url']}/audittrail")
         r = await suite.client.get(f"{zaak['url']}/audittrail/{trail[0]['uuid']}", headers=headers(ctx))
-        assert r.status_code == 404
+        assert r.status_code == 403
+    missing = f"{ZAKEN}/zaken/{uuid.uuid4()}"
+    assert (await suite.client.get(missing, headers=headers(ctx))).status_code == 404
+    assert (await suite.client.get(f"{missing}/audittrail", headers=headers(ctx))).status_code == 404
     assert (await suite.client.get(jeugd[0]["url"], headers=headers(ctx))).status_code == 200
     assert (await suite.client.get(f"{jeugd[0]['url']}/audittrail", headers=headers(ctx))).status_code == 200
 
@@ -52,7 +58,8 @@ async def test_kolom_jeugd_never_sees_a_wmo_zaak(suite: Suite) -> None:
         "zaak": wmo[0]["url"], "statustype": types["statustypen"][0], "datumStatusGezet": "2026-11-02T10:00:00Z"})
     assert r.status_code == 201
     assert (await suite.get_json(f"{ZAKEN}/statussen", ctx))["count"] == 0
-    assert (await suite.client.get(r.json()["url"], headers=headers(ctx))).status_code == 404
+    assert (await suite.client.get(r.json()["url"], headers=headers(ctx))).status_code == 403
+    assert (await suite.client.get(f"{ZAKEN}/statussen/{uuid.uuid4()}", headers=headers(ctx))).status_code == 404
 
     # Writes outside the grant: 403.
     r = await suite.client.patch(wmo[0]["url"], json={"omschrijving": "x"}, headers=headers(ctx))
@@ -69,7 +76,7 @@ async def test_max_vertrouwelijkheidaanduiding_filters_before_paging(suite: Suit
     assert page["count"] == 3 and len(page["results"]) == 2 and page["next"]
     rest = await suite.get_json(page["next"], ctx)
     assert sorted(z["url"] for z in page["results"] + rest["results"]) == sorted(z["url"] for z in open_)
-    assert (await suite.client.get(geheim[0]["url"], headers=headers(ctx))).status_code == 404
+    assert (await suite.client.get(geheim[0]["url"], headers=headers(ctx))).status_code == 403
     # Creating above the client's maximum is outside its rights.
     assert (await suite.zaak("JW-AMB", ctx=ctx, vertrouwelijkheidaanduiding="geheim")).status_code == 403
 

@@ -1,5 +1,5 @@
 """Catalogi reads per kolom: a client whose catalogi grants hold for kolom jeugd never sees the wmo catalogus or
-anything in it, in lists (filtered before paging, so counts and pages hold) or details (404, as for a zaak);
+anything in it, in lists (filtered before paging, so counts and pages hold); a detail outside is 403, as for a zaak;
 it changes only its own catalogus (403 elsewhere)."""
 
 from __future__ import annotations
@@ -43,7 +43,10 @@ async def test_kolom_jeugd_sees_only_the_jeugd_catalogus(suite: Suite) -> None:
             count, seen = await _all(suite, collection, ctx, size)
             assert count == len(expected) and sorted(i["url"] for i in seen) == expected, (collection, size)
         hidden = next(i["url"] for i in everything if i["url"] not in expected)
-        assert (await suite.client.get(hidden, headers=headers(ctx))).status_code == 404, collection
+        r = await suite.client.get(hidden, headers=headers(ctx))
+        assert r.status_code == 403 and r.json()["code"] == "permission_denied", collection
+        gone = hidden.rsplit("/", 1)[0] + "/00000000-0000-4000-8000-000000000000"
+        assert (await suite.client.get(gone, headers=headers(ctx))).status_code == 404, collection
         assert (await suite.client.get(expected[0], headers=headers(ctx))).status_code == 200, collection
     # Filters cannot reach past the grant either.
     wmo = await _catalogus_url(suite, "WMO")
@@ -65,9 +68,9 @@ async def test_writes_outside_the_kolom_are_forbidden(suite: Suite) -> None:
     r = await suite.client.post(f"{CATALOGI}/catalogussen", headers=headers(writer), json={
         "domein": "EXTRA", "rsin": "002220647", "contactpersoonBeheerNaam": "beheer"})
     assert r.status_code == 403
-    # A wmo zaaktype does not exist for this client: 404, also on writes.
+    # A wmo zaaktype is outside this client's autorisaties: 403, also on writes.
     r = await suite.client.patch(suite.zaaktypen["WMO-HBH"], json={"toelichting": "x"}, headers=headers(writer))
-    assert r.status_code == 404
+    assert r.status_code == 403
     # Reading jeugd but writing only wmo: the jeugd zaaktype is there, and not its to change.
     mixed = client_ctx("mixed", Autorisatie(component="ztc", kolom="jeugd", scopes=["catalogi.lezen"]),
                        Autorisatie(component="ztc", kolom="wmo", scopes=["catalogi.schrijven"]))
@@ -87,6 +90,6 @@ async def test_a_grant_per_zaaktype_shows_that_zaaktype_in_its_catalogus(suite: 
     assert catalogus["zaaktypen"] == [suite.zaaktypen["WMO-HBH"]]
     roltypen = await suite.get_json(f"{CATALOGI}/roltypen", ctx)
     assert roltypen["count"] == 4 and {r["zaaktype"] for r in roltypen["results"]} == {suite.zaaktypen["WMO-HBH"]}
-    assert (await suite.client.get(suite.zaaktypen["WMO-BEG"], headers=headers(ctx))).status_code == 404
+    assert (await suite.client.get(suite.zaaktypen["WMO-BEG"], headers=headers(ctx))).status_code == 403
     geen = client_ctx("geen", Autorisatie(component="zrc", scopes=["zaken.lezen"]))
     assert (await suite.client.get(f"{CATALOGI}/zaaktypen", headers=headers(geen))).status_code == 403

@@ -52,10 +52,10 @@ async def test_zaakbesluiten_are_read_and_written_within_the_applicaties_reach(s
                                                 scopes=["zaken.lezen"], max_vertrouwelijkheidaanduiding="geheim"))
     r = await suite.client.get(f"{hbh['url']}/besluiten", headers=headers(lezer))
     assert r.status_code == 200 and [b["besluit"] for b in r.json()] == [BESLUIT]
-    # Another zaaktype's zaak and its besluiten are not there for this applicatie.
-    assert (await suite.client.get(f"{jeugd['url']}/besluiten", headers=headers(lezer))).status_code == 404
+    # Another zaaktype's zaak and its besluiten are outside this applicatie's autorisaties: 403.
+    assert (await suite.client.get(f"{jeugd['url']}/besluiten", headers=headers(lezer))).status_code == 403
     detail = (await suite.get_json(f"{jeugd['url']}/besluiten"))[0]["url"]
-    assert (await suite.client.get(detail, headers=headers(lezer))).status_code == 404
+    assert (await suite.client.get(detail, headers=headers(lezer))).status_code == 403
     # Reading is not writing.
     r = await suite.client.post(f"{hbh['url']}/besluiten", json={"besluit": BESLUIT + "0"}, headers=headers(lezer))
     assert r.status_code == 403

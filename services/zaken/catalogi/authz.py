@@ -2,9 +2,9 @@
 
 A grant on the component ``ztc`` holds for the whole catalogue, or only for one catalogus, one kolom
 (the catalogus of that kolom) or one zaaktype, as the grants on ``zrc`` do (``services.zaken.zaken.authz``).
-Lists are filtered by that clause inside the query, so paging and counts hold; a detail outside it is 404,
-as for a zaak. A grant per zaaktype also shows the catalogus it is in (and what hangs under that catalogus
-itself: besluittypen, informatieobjecttypen), not the catalogus's other zaaktypen.
+Lists are filtered by that clause inside the query, so paging and counts hold; a detail outside it is 403,
+as for a zaak (404 is for what is not there). A grant per zaaktype also shows the catalogus it is in (and what
+hangs under that catalogus itself: besluittypen, informatieobjecttypen), not the catalogus's other zaaktypen.
 """
 
 from __future__ import annotations

@@ -11,12 +11,12 @@ from fastapi import APIRouter, Body, Depends, Query, Request, Response
 
 from sds.runtime.app import Uow
 from sds.runtime.auth import Auth, AuthContext
-from sds.runtime.errors import NotFound, PermissionDenied
+from sds.runtime.errors import PermissionDenied
 from sds.runtime.pagination import Pagination, paginate
 from sds.runtime.scopes import CATALOGI_GEFORCEERD_VERWIJDEREN, CATALOGI_LEZEN, CATALOGI_SCHRIJVEN, ZTC
 from services.zaken.catalogi import authz, schemas, service, typen
 from services.zaken.catalogi.models import catalogussen
-from services.zaken.common import CATALOGI_PREFIX, resource_url, split_csv
+from services.zaken.common import CATALOGI_PREFIX, refused_or_absent, resource_url, split_csv
 
 router = APIRouter()
 
@@ -95,10 +95,11 @@ async def catalogus_read(uuid: uuid.UUID, request: Request, uow: Uow, auth: Read
 
 async def _catalogus(request: Request, uow: Uow, auth: AuthContext, catalogus_uuid: str) -> dict[str, Any]:
     async with uow:
-        row = (await uow.session.execute(service.catalogus_query().where(
-            catalogussen.c.uuid == catalogus_uuid, authz.catalogus_clause(request, auth, catalogussen.c.id)))).first()
+        unfiltered = service.catalogus_query().where(catalogussen.c.uuid == catalogus_uuid)
+        row = (await uow.session.execute(unfiltered.where(
+            authz.catalogus_clause(request, auth, catalogussen.c.id)))).first()
         if row is None:
-            raise NotFound()
+            raise await refused_or_absent(uow.session, unfiltered)
         children = await service.catalogus_children(uow.session, [row.id], request, auth)
     return service.serialize_catalogus(request, row, children[row.id])
 

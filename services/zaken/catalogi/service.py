@@ -50,7 +50,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sds.runtime.auth import AuthContext
-from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
+from sds.runtime.errors import PermissionDenied, ValidatieFout
 from sds.runtime.scopes import CATALOGI_GEFORCEERD_VERWIJDEREN, CATALOGI_SCHRIJVEN
 from services.zaken.catalogi import authz, referentielijsten, schemas, typen
 from services.zaken.catalogi.models import (
@@ -72,6 +72,7 @@ from services.zaken.common import (
     ZgwBody,
     check_rsin,
     iso_date,
+    refused_or_absent,
     resource_url,
     uuid_from_url,
     without_blank,
@@ -228,15 +229,15 @@ async def create_zaaktype(session: AsyncSession, request: Request, body: schemas
 
 async def get_zaaktype_row(session: AsyncSession, zaaktype_uuid: str, *, for_update: bool = False,
                            request: Request | None = None, auth: AuthContext | None = None) -> Any:
-    """A zaaktype; with ``auth`` only one that client may see (404), and to change (``for_update``, 403)."""
-    stmt = zaaktype_query().where(zaaktypen.c.uuid == zaaktype_uuid)
+    """A zaaktype; with ``auth`` only one that client may see and (``for_update``) change: 403 otherwise."""
+    unfiltered = stmt = zaaktype_query().where(zaaktypen.c.uuid == zaaktype_uuid)
     if request is not None and auth is not None:
         stmt = stmt.where(authz.zaaktype_clause(request, auth, zaaktypen.c.id, zaaktypen.c.catalogus_id))
     if for_update:
         stmt = stmt.with_for_update(of=zaaktypen)
     row = (await session.execute(stmt)).first()
     if row is None:
-        raise NotFound()
+        raise await refused_or_absent(session, unfiltered)
     if for_update and request is not None and auth is not None:
         await require_zaaktype_write(session, request, auth, row.id)
     return row
@@ -595,13 +596,13 @@ def subtype_query(kind: SubType) -> Select[Any]:
 
 async def get_subtype_row(session: AsyncSession, kind: SubType, sub_uuid: str, request: Request | None = None,
                           auth: AuthContext | None = None) -> Any:
-    """One type; with ``auth`` only one that client may see (404 otherwise)."""
-    stmt = subtype_query(kind).where(kind.table.c.uuid == sub_uuid)
+    """One type; with ``auth`` only one that client may see (403 otherwise)."""
+    unfiltered = stmt = subtype_query(kind).where(kind.table.c.uuid == sub_uuid)
     if request is not None and auth is not None:
         stmt = stmt.where(authz.zaaktype_clause(request, auth, zaaktypen.c.id, zaaktypen.c.catalogus_id))
     row = (await session.execute(stmt)).first()
     if row is None:
-        raise NotFound()
+        raise await refused_or_absent(session, unfiltered)
     return row
 
 

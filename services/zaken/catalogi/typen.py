@@ -24,7 +24,7 @@ from sqlalchemy import Select, Table, delete, exists, false, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sds.runtime.auth import AuthContext
-from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
+from sds.runtime.errors import PermissionDenied, ValidatieFout
 from sds.runtime.scopes import CATALOGI_GEFORCEERD_VERWIJDEREN, CATALOGI_SCHRIJVEN
 from services.zaken.catalogi import authz, schemas
 from services.zaken.catalogi.models import (
@@ -38,7 +38,7 @@ from services.zaken.catalogi.models import (
     zaaktype_informatieobjecttypen,
     zaaktypen,
 )
-from services.zaken.common import CATALOGI_PREFIX, iso_date, resource_url, uuid_from_url
+from services.zaken.common import CATALOGI_PREFIX, iso_date, refused_or_absent, resource_url, uuid_from_url
 
 # Fields of a published type that may still change: closing a version is how a new one takes over.
 _PUBLISHED_MUTABLE = {"eindeGeldigheid", "eindeObject"}
@@ -100,12 +100,12 @@ def list_query(request: Request, auth: AuthContext, kind: CatalogusType, *, cata
 
 async def get_row(session: AsyncSession, request: Request, auth: AuthContext, kind: CatalogusType,
                   type_uuid: str, *, for_update: bool = False) -> Any:
-    """One the client may see (404 otherwise); ``for_update`` also asks that it may write it (403 otherwise)."""
-    stmt = query(kind).where(kind.table.c.uuid == type_uuid,
-                             authz.catalogus_clause(request, auth, kind.table.c.catalogus_id))
+    """One the client may see, and (``for_update``) may write: 403 otherwise, 404 when it is not there."""
+    unfiltered = query(kind).where(kind.table.c.uuid == type_uuid)
+    stmt = unfiltered.where(authz.catalogus_clause(request, auth, kind.table.c.catalogus_id))
     row = (await session.execute(stmt.with_for_update(of=kind.table) if for_update else stmt)).first()
     if row is None:
-        raise NotFound()
+        raise await refused_or_absent(session, unfiltered)
     if for_update:
         _require_write(request, auth, await _writable(session, request, auth, row.catalogus_id))
     return row

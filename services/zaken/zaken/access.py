@@ -1,16 +1,15 @@
-"""Finding the zaak (and the catalogue type) a request names, and whether the client may change it.
+"""Finding the zaak (and the catalogue type) a request names, and whether the client may read or change it.
 
-A zaak the client may not see is as absent as one that does not exist (404); one it may see but not change
-is 403; a closed zaak changes only with ``zaken.geforceerd-bijwerken``."""
+As the ZGW APIs answer (and Open Zaak): a zaak, or a resource under one, that exists outside the client's
+autorisaties is 403 on a detail and on a write; one that does not exist is 404; lists leave out what the client
+may not see. A closed zaak changes only with ``zaken.geforceerd-bijwerken``."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import (
-    select,
-)
+from sqlalchemy import select
 
 from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
 from services.zaken.catalogi.models import (

@@ -2,7 +2,7 @@
 
 A grant gives scopes on the component ``zrc``, for all zaken or for one zaaktype, one catalogus or
 one kolom, up to a ``maxVertrouwelijkheidaanduiding``. Lists are filtered by that clause inside the
-query (so paging and counts hold), a detail outside it is 404 and a write outside it is 403.
+query (so paging and counts hold); a detail or a write outside it is 403, as the Zaken API answers.
 """
 
 from __future__ import annotations

@@ -17,11 +17,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sds.runtime.errors import NotFound
 from services.zaken.catalogi.models import (
     zaaktypen,
 )
 from services.zaken.common import (
+    refused_or_absent,
     without_blank,
 )
 from services.zaken.zaken import authz, geometrie, schemas
@@ -151,16 +151,15 @@ _BETALING = {"nvt": "Er is geen sprake van te betalen, met de zaak gemoeide, kos
 
 
 async def read_zaak(ctx: Ctx, zaak_uuid: str, scope: str | None = "zaken.lezen") -> dict[str, Any]:
-    """A zaak the client may see; one it may not see is as absent as one that does not exist (404).
+    """A zaak the client may see with ``scope``: 403 for one outside its autorisaties, 404 for one that is not there.
 
     ``scope=None`` reads without that check: the answer to a write the client was allowed to make.
     """
-    stmt = zaak_select().where(zaken.c.uuid == zaak_uuid)
-    if scope is not None:
-        stmt = stmt.where(authz.visible_clause(ctx.request, ctx.auth, scope))
+    unfiltered = zaak_select().where(zaken.c.uuid == zaak_uuid)
+    stmt = unfiltered if scope is None else unfiltered.where(authz.visible_clause(ctx.request, ctx.auth, scope))
     row = (await ctx.session.execute(stmt)).first()
     if row is None:
-        raise NotFound()
+        raise await refused_or_absent(ctx.session, unfiltered)
     children = await zaak_children(ctx.session, [row.id])
     return serialize_zaak(ctx, row, children[row.id])
 

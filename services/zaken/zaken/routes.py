@@ -17,7 +17,7 @@ from sds.runtime.errors import ApiError, NotFound
 from sds.runtime.pagination import Pagination, paginate
 from sds.runtime.scopes import ZRC
 from services.zaken.catalogi.models import resultaattypen, roltypen, statustypen
-from services.zaken.common import CATALOGI_PREFIX, split_csv, uuid_from_url
+from services.zaken.common import CATALOGI_PREFIX, refused_or_absent, split_csv, uuid_from_url
 from services.zaken.zaken import (
     besluiten,
     counters,
@@ -250,12 +250,13 @@ async def zaak_delete(uuid: uuid.UUID, ctx: Context) -> Response:
 
 async def _one(ctx: Ctx, stmt: Select[Any], serialize: Callable[[Ctx, Any], dict[str, Any]],
                scope: str | None = "zaken.lezen") -> dict[str, Any]:
+    unfiltered = stmt
     if scope is not None:
         stmt = stmt.where(visible_zaak(ctx, scope))
     async with ctx.uow:
         row = (await ctx.session.execute(stmt)).first()
-    if row is None:
-        raise NotFound()
+        if row is None:
+            raise await refused_or_absent(ctx.session, unfiltered)
     return serialize(ctx, row)
 
 

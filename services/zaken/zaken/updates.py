@@ -23,7 +23,7 @@ from sds.runtime.errors import NotFound, ValidatieFout
 from services.zaken.catalogi.models import resultaattypen
 from services.zaken.common import CATALOGI_PREFIX, ZAKEN_PREFIX, uuid_from_url
 from services.zaken.zaken import audit, schemas, subresources
-from services.zaken.zaken.access import authorise_write, granted, type_of, zaak_by_uuid
+from services.zaken.zaken.access import authorise_write, type_of, zaak_by_uuid
 from services.zaken.zaken.context import Ctx
 from services.zaken.zaken.models import resultaten, zaakeigenschappen, zaakobjecten, zaken
 from services.zaken.zaken.subresources import check_zaakobjecttype
@@ -42,11 +42,9 @@ def _immutable(field: str, changed: bool) -> None:
         raise ValidatieFout.single(field, "wijzigen-niet-toegelaten", f"{field} mag niet gewijzigd worden.")
 
 
-async def _writable_zaak(ctx: Ctx, zaak_id: int, zaak_uuid: str) -> Any:
-    """The zaak of a resource the client asks to change: 404 if it may not see it, 403 if it may not change it
-    (or the zaak is closed and it lacks ``zaken.geforceerd-bijwerken``); locked until the commit."""
-    if not await granted(ctx, zaak_id, "zaken.lezen"):
-        raise NotFound()
+async def _writable_zaak(ctx: Ctx, zaak_uuid: str) -> Any:
+    """The zaak of a resource the client asks to change, locked until the commit: 403 if it may not change it (or
+    the zaak is closed and it lacks ``zaken.geforceerd-bijwerken``)."""
     zaak = await zaak_by_uuid(ctx, zaak_uuid, lock=True)
     await authorise_write(ctx, zaak, ("zaken.bijwerken",))
     return zaak
@@ -60,7 +58,7 @@ async def update_resultaat(ctx: Ctx, resultaat_uuid: str, patch: dict[str, Any],
     row = (await ctx.session.execute(stmt)).first()
     if row is None:
         raise NotFound()
-    zaak = await _writable_zaak(ctx, row.zaak_id, row.zaak_uuid)
+    zaak = await _writable_zaak(ctx, row.zaak_uuid)
     body = schemas.ResultaatIn.model_validate(_body(row.gegevens, patch, partial=partial))
     _immutable("zaak", uuid_from_url(ctx.request, body.zaak, ZAKEN_PREFIX, "zaken") != row.zaak_uuid)
     _immutable("resultaattype", uuid_from_url(ctx.request, body.resultaattype, CATALOGI_PREFIX,
@@ -86,7 +84,7 @@ async def update_zaakobject(ctx: Ctx, zaakobject_uuid: str, patch: dict[str, Any
         zaakobjecten.c.uuid == zaakobject_uuid))).first()
     if row is None:
         raise NotFound()
-    zaak = await _writable_zaak(ctx, row.zaak_id, row.zaak_uuid)
+    zaak = await _writable_zaak(ctx, row.zaak_uuid)
     body = schemas.ZaakObjectIn.model_validate(_body(row.gegevens, patch, partial=partial))
     _immutable("zaak", uuid_from_url(ctx.request, body.zaak, ZAKEN_PREFIX, "zaken") != row.zaak_uuid)
     _immutable("object", (body.object or None) != row.object)
@@ -116,7 +114,7 @@ async def _zaakeigenschap(ctx: Ctx, zaak_uuid: str, eigenschap_uuid: str) -> Any
 async def update_zaakeigenschap(ctx: Ctx, zaak_uuid: str, eigenschap_uuid: str, patch: dict[str, Any], *,
                                 partial: bool) -> None:
     row = await _zaakeigenschap(ctx, zaak_uuid, eigenschap_uuid)
-    zaak = await _writable_zaak(ctx, row.zaak_id, row.zaak_uuid)
+    zaak = await _writable_zaak(ctx, row.zaak_uuid)
     stored = {"zaak": ctx.url("zaken", row.zaak_uuid), "eigenschap": ctx.type_url("eigenschappen", row.eigenschap_uuid),
               "waarde": row.waarde}
     body = schemas.ZaakEigenschapIn.model_validate(_body(stored, patch, partial=partial, read_only=("naam",)))
@@ -133,7 +131,7 @@ async def update_zaakeigenschap(ctx: Ctx, zaak_uuid: str, eigenschap_uuid: str, 
 
 async def delete_zaakeigenschap(ctx: Ctx, zaak_uuid: str, eigenschap_uuid: str) -> None:
     row = await _zaakeigenschap(ctx, zaak_uuid, eigenschap_uuid)
-    zaak = await _writable_zaak(ctx, row.zaak_id, row.zaak_uuid)
+    zaak = await _writable_zaak(ctx, row.zaak_uuid)
     await ctx.session.execute(delete(zaakeigenschappen).where(zaakeigenschappen.c.id == row.id))
     await audit.record(ctx, zaak_uuid=zaak.uuid, actie="destroy", resource="zaakeigenschap",
                        resource_url=ctx.url(f"zaken/{zaak.uuid}/zaakeigenschappen", eigenschap_uuid),
