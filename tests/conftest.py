@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.databases import BACKEND
+from tests.support.databases import BACKEND, wait_for_drops
 from tests.support.natsserver import NatsServer
 
 
@@ -22,15 +22,22 @@ def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # Tests that only make sense on PostgreSQL belong to the PostgreSQL pass of `make test`: in the
-    # SQLite pass they are left out of the run (deselected), not reported as skipped.
-    if BACKEND == "postgres":
-        return
+    # Each pass of `make test` runs what its backend can tell apart, and leaves the rest out (deselected, not
+    # reported as skipped): tests that only make sense on PostgreSQL are not run in the SQLite pass, and tests of the
+    # embedded default (SQLite files and the suite's own nats-server, whatever the backend) only in the SQLite pass
+    # — in the PostgreSQL pass they would run the very same thing a second time.
     keep, leave = [], []
     for item in items:
-        needs_postgres = item.get_closest_marker("postgres") is not None or "postgres_url" in getattr(
-            item, "fixturenames", ())
-        (leave if needs_postgres else keep).append(item)
+        if BACKEND == "postgres":
+            out = item.get_closest_marker("embedded") is not None
+        else:
+            out = item.get_closest_marker("postgres") is not None or "postgres_url" in getattr(
+                item, "fixturenames", ())
+        (leave if out else keep).append(item)
     if leave:
         config.hook.pytest_deselected(items=leave)
         items[:] = keep
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    wait_for_drops()

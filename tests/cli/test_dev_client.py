@@ -12,6 +12,9 @@ from sds.cli.suite import GATEWAY
 from sds.cli.up import Up, UpOptions
 from sds.runtime.settings import DEV_BOOTSTRAP_CLIENT_ID, DEV_BOOTSTRAP_SECRET, DEV_INTERNAL_SECRET
 
+# The embedded default whatever the backend: the PostgreSQL pass leaves these out (tests/conftest.py).
+pytestmark = pytest.mark.embedded
+
 
 @pytest.mark.parametrize("secret", [DEV_BOOTSTRAP_SECRET, DEV_INTERNAL_SECRET])
 def test_the_development_secrets_are_long_enough_for_hs256(secret: str) -> None:

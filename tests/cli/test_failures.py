@@ -13,6 +13,9 @@ import pytest
 from sds.runtime.settings import DEV_BOOTSTRAP_SECRET
 from tests.cli.conftest import FakeNats, embedded_env, free_port, production_env, sds, start_up, still_there
 
+# The embedded default whatever the backend: the PostgreSQL pass leaves these out (tests/conftest.py).
+pytestmark = pytest.mark.embedded
+
 
 def test_a_child_that_dies_stops_the_rest(tmp_path: Path) -> None:
     run = start_up(tmp_path / "data")

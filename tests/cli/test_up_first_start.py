@@ -16,6 +16,9 @@ from sds.runtime.settings import DEV_BOOTSTRAP_CLIENT_ID, DEV_BOOTSTRAP_SECRET
 from tests.cli.conftest import start_up
 from tests.support.bsns import synthetic_bsns
 
+# The embedded default whatever the backend: the PostgreSQL pass leaves these out (tests/conftest.py).
+pytestmark = pytest.mark.embedded
+
 ARCHETYPEN = ("transitie-proof", "totaal-integraal", "geclusterd-integraal", "integraal-in-tweede-instantie",
               "geclusterd-integraal-elders")
 # Where the wmo and jeugd clusters are at external parties, the questions stay with the municipality's own cluster.

@@ -67,6 +67,7 @@ def database_url(tmp_path: Path) -> Iterator[str]:
         asyncio.run(_drop_databases(asyncio.run(_databases_like(prefix))))
 
 
+@pytest.mark.embedded
 def test_the_embedded_default_seeds_on_its_first_start_and_adds_nothing_after(tmp_path: Path) -> None:
     up = _prepared(UpOptions(data_dir=tmp_path / "data"), embedded_env())
     assert up.seed_catalogue() == "loaded 9 published zaaktypen in 5 catalogussen"
@@ -77,6 +78,7 @@ def test_the_embedded_default_seeds_on_its_first_start_and_adds_nothing_after(tm
     assert "left as it is" in (tmp_path / "data" / "logs" / "seed.log").read_text()
 
 
+@pytest.mark.embedded
 def test_no_seed_leaves_the_catalogue_out(tmp_path: Path) -> None:
     up = _prepared(UpOptions(data_dir=tmp_path / "data", seed=False), embedded_env())
     assert up.seed_catalogue().startswith("not loaded (--no-seed)")
@@ -93,6 +95,7 @@ def test_with_a_database_url_nothing_is_seeded_unless_seed_asks(tmp_path: Path, 
     assert _zaaktypen(asked) == 9
 
 
+@pytest.mark.embedded
 def test_a_failing_seed_stops_start_up_and_shows_its_log(tmp_path: Path) -> None:
     from sds.cli.errors import StartupFailure
 
@@ -112,6 +115,7 @@ def test_the_seed_flags(argv: list[str], seed: bool | None) -> None:
     assert build_parser().parse_args(["up", *argv]).seed is seed
 
 
+@pytest.mark.embedded
 def test_a_second_sds_up_on_the_same_data_adds_nothing(tmp_path: Path) -> None:
     data = tmp_path / "data"
     for start, said in enumerate(("loaded 9 published zaaktypen in 5 catalogussen",

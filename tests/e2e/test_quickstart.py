@@ -18,6 +18,9 @@ import pytest
 
 from tests.cli.conftest import start_up
 
+# The embedded default whatever the backend: the PostgreSQL pass leaves these out (tests/conftest.py).
+pytestmark = pytest.mark.embedded
+
 ROOT = Path(__file__).resolve().parents[2]
 BEGIN, END = "<!-- quickstart", "<!-- /quickstart -->"
 WITHIN = 10.0
