@@ -134,6 +134,12 @@ async def test_deleting_a_zaak_removes_its_relation_to_the_besluit(suite: Suite)
     kept = await suite.get_json(created["url"])
     assert kept["zaak"] == "" and kept["identificatie"] == created["identificatie"]
     assert (await suite.get_json(f"{BRC}/besluiten?zaak={zaak['url']}"))["count"] == 0
+    trail = await suite.get_json(f"{created['url']}/audittrail")
+    assert trail[-1]["actie"] == "partial_update" and trail[-1]["wijzigingen"]["oud"]["zaak"] == zaak["url"]
+    assert trail[-1]["wijzigingen"]["nieuw"]["zaak"] == ""
+    gewijzigd = await outbox_events(suite, "nl.overheid.zaken.besluit-gewijzigd")
+    assert [(e.data["zaak"], e.data["vorigeZaak"], e.data["velden"]) for e in gewijzigd] == [
+        (None, zaak["url"], ["zaak"])]
 
 
 async def test_a_refused_besluit_changes_no_zaak(suite: Suite) -> None:

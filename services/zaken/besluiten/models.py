@@ -19,7 +19,8 @@ besluiten = Table(
     Column("verantwoordelijke_organisatie", String(9), nullable=False),
     # No cascade: a besluittype with besluiten is not deleted (catalogi refuses it, ``pending-relations``).
     Column("besluittype_id", Id, ForeignKey("besluittypen.id"), nullable=False),
-    # Deleting a zaak removes its relation to the besluit; the besluit itself stays (it has its own life).
+    # Deleting a zaak removes its relation to the besluit (service.zaak_deleted, with audittrail and event; SET NULL
+    # holds it for a delete that bypasses the API); the besluit itself stays (it has its own life).
     Column("zaak_id", Id, ForeignKey("zaken.id", ondelete="SET NULL"), nullable=True, index=True),
     Column("datum", Date, nullable=False),
     Column("ingangsdatum", Date, nullable=False),

@@ -234,3 +234,22 @@ async def delete_(ctx: Ctx, besluit_uuid: str) -> None:
     await events.record(ctx.uow, "nl.overheid.zaken.besluit-verwijderd", {
         "besluit": besluit_url, "besluittype": ctx.type_url("besluittypen", row.besluittype_uuid),
         "zaak": ctx.url("zaken", row.zaak_uuid) if row.zaak_uuid else None}, subject=row.uuid, dataref=besluit_url)
+
+
+async def zaak_deleted(ctx: Ctx, zaak: Any) -> None:
+    """A deleted zaak leaves its besluiten without a zaak (they keep their own life, as Awb besluiten do): each
+    gets an audittrail entry and a ``besluit-gewijzigd``, so a consumer does not keep a zaak that is gone.
+    Called by the Zaken API in the transaction that deletes the zaak (its zaakbesluiten go with the zaak)."""
+    zaak_url = ctx.url("zaken", zaak.uuid)
+    rows = (await ctx.session.execute(select_().where(besluiten.c.zaak_id == zaak.id).order_by(besluiten.c.id))).all()
+    for row in rows:
+        old = serialize(ctx, row)
+        await ctx.session.execute(update(besluiten).where(besluiten.c.id == row.id).values(zaak_id=None))
+        await audit_entry(ctx, row.id, row.uuid, "partial_update", row.identificatie, old, {**old, "zaak": ""})
+        besluit_url = url(ctx, "besluiten", row.uuid)
+        await events.record(ctx.uow, "nl.overheid.zaken.besluit-gewijzigd", {
+            "besluit": besluit_url, "besluittype": ctx.type_url("besluittypen", row.besluittype_uuid), "zaak": None,
+            "vorigeZaak": zaak_url, "ingangsdatum": row.ingangsdatum.isoformat(),
+            "vervaldatum": row.vervaldatum.isoformat() if row.vervaldatum else None,
+            "vervalreden": row.gegevens.get("vervalreden") or None, "velden": ["zaak"]},
+            subject=row.uuid, dataref=besluit_url)
