@@ -73,6 +73,8 @@ async def test_deleting_a_besluit_takes_its_informatieobjecten_with_it(suite: Su
     assert (await suite.client.delete(created["url"], headers=headers())).status_code == 204
     assert (await suite.client.get(bio["url"], headers=headers())).status_code == 404
     assert await suite.get_json(f"{BRC}/besluitinformatieobjecten?informatieobject={doc}") == []
+    removed = await outbox_events(suite, "nl.overheid.zaken.besluitinformatieobject-verwijderd")
+    assert [e.data["besluitinformatieobject"] for e in removed] == [bio["url"]]
 
 
 async def test_what_the_documenten_api_and_the_catalogus_refuse(suite: Suite, drc: FakeDrc) -> None:

@@ -24,7 +24,7 @@ from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
 from sds.runtime.scopes import BESLUITEN_AANMAKEN, BESLUITEN_BIJWERKEN, BESLUITEN_VERWIJDEREN
 from services.zaken import events
 from services.zaken.besluiten import authz, domain, schemas
-from services.zaken.besluiten.models import besluit_audittrail, besluiten
+from services.zaken.besluiten.models import besluit_audittrail, besluiten, besluitinformatieobjecten
 from services.zaken.catalogi.models import besluittypen, catalogussen, zaaktype_besluittypen
 from services.zaken.common import BESLUITEN_PREFIX, CATALOGI_PREFIX, base_url, check_rsin, uuid_from_url
 from services.zaken.zaken import audit
@@ -230,6 +230,16 @@ async def delete_(ctx: Ctx, besluit_uuid: str) -> None:
     if row.zaak_id is not None:
         zaak = await zaak_by_url(ctx, ctx.url("zaken", row.zaak_uuid), lock=True)
         await zaakbesluiten.unregister(ctx, zaak.id, besluit_url)
+    besluittype_url = ctx.type_url("besluittypen", row.besluittype_uuid)
+    # Its besluitinformatieobjecten go with it (the foreign key cascades); each is announced as removed, so a
+    # consumer that follows them does not keep one that is gone.
+    for bio in (await ctx.session.execute(select(besluitinformatieobjecten.c.uuid,
+                                                 besluitinformatieobjecten.c.informatieobject).where(
+            besluitinformatieobjecten.c.besluit_id == row.id).order_by(besluitinformatieobjecten.c.id))).all():
+        bio_url = url(ctx, "besluitinformatieobjecten", bio.uuid)
+        await events.record(ctx.uow, "nl.overheid.zaken.besluitinformatieobject-verwijderd", {
+            "besluitinformatieobject": bio_url, "besluit": besluit_url, "besluittype": besluittype_url,
+            "informatieobject": bio.informatieobject}, subject=bio.uuid, dataref=bio_url)
     await ctx.session.execute(delete(besluiten).where(besluiten.c.id == row.id))
     await events.record(ctx.uow, "nl.overheid.zaken.besluit-verwijderd", {
         "besluit": besluit_url, "besluittype": ctx.type_url("besluittypen", row.besluittype_uuid),
