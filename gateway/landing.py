@@ -27,6 +27,7 @@ API_TITLES = {
     "intake": "Intake API (aanvragen, signalen, triage)",
     "zaken": "Zaken API (ZGW)",
     "catalogi": "Catalogi API (ZGW)",
+    "besluiten": "Besluiten API (ZGW)",
     "klantgegevens": "Klantgegevens API (personen, huishoudens)",
     "financien": "Financiën API",
     "beleidsinfo": "Beleidsinformatie API",

@@ -1,7 +1,7 @@
 """Which service answers which part of the public URL space.
 
-The first path segment decides the service (``/zaken/...`` and ``/catalogi/...`` both go to the
-zaken service); its upstream is the settings' URL, or the active profile's ``upstreams.<service>.url``.
+The first path segment decides the service (``/zaken/...``, ``/catalogi/...`` and ``/besluiten/...`` go to
+the zaken service); its upstream is the settings' URL, or the active profile's ``upstreams.<service>.url``.
 Where the profile runs a service per cluster or a cluster at an external party, gateway.clusters
 picks the upstream of the cluster a request concerns.
 """
@@ -21,6 +21,7 @@ SEGMENTS: dict[str, str] = {
     "intake": "intake",
     "zaken": "zaken",
     "catalogi": "zaken",
+    "besluiten": "zaken",
     "klantgegevens": "klantgegevens",
     "financien": "financien",
     "beleidsinfo": "beleidsinfo",

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from contracts.envelope import CloudEvent, subject_for
-from contracts.events import financien, gateway, intake, klantgegevens, zaken
+from contracts.events import besluiten, financien, gateway, intake, klantgegevens, zaken
 from contracts.events.fields import EventData
 
 SCHEMA_ID_PREFIX = "urn:nld:sociaal-domein:schema:"
@@ -127,6 +127,18 @@ EVENT_TYPES: dict[str, EventType] = _register(
               zaken.RegisseurGewijzigd, "1.0.0", "A household got another regisseur."),
     EventType("nl.sociaal-domein.zaken.zaak-geescaleerd", "zaken", ("beleidsinfo", "klantgegevens"),
               zaken.ZaakGeescaleerd, "1.0.0", "A kolom zaak was escalated to an integral hoofdzaak."),
+    EventType("nl.overheid.zaken.besluit-aangemaakt", "zaken", ("beleidsinfo", "klantgegevens"),
+              besluiten.BesluitAangemaakt, "1.0.0", "A besluit was recorded (Besluiten API)."),
+    EventType("nl.overheid.zaken.besluit-gewijzigd", "zaken", ("beleidsinfo", "klantgegevens"),
+              besluiten.BesluitGewijzigd, "1.0.0", "A besluit changed (Besluiten API)."),
+    EventType("nl.overheid.zaken.besluit-verwijderd", "zaken", ("beleidsinfo", "klantgegevens"),
+              besluiten.BesluitVerwijderd, "1.0.0", "A besluit was deleted (Besluiten API)."),
+    EventType("nl.overheid.zaken.besluitinformatieobject-aangemaakt", "zaken", ("klantgegevens",),
+              besluiten.BesluitInformatieObjectAangemaakt, "1.0.0",
+              "An informatieobject was related to a besluit (Besluiten API)."),
+    EventType("nl.overheid.zaken.besluitinformatieobject-verwijderd", "zaken", ("klantgegevens",),
+              besluiten.BesluitInformatieObjectVerwijderd, "1.0.0",
+              "An informatieobject's relation to a besluit was removed (Besluiten API)."),
     EventType("nl.sociaal-domein.klantgegevens.huishouden-gewijzigd", "klantgegevens", ("beleidsinfo",),
               klantgegevens.HuishoudenGewijzigd, "1.0.0", "A household's composition changed."),
     EventType("nl.sociaal-domein.financien.toewijzing-afgegeven", "financien",

@@ -231,8 +231,8 @@ def _gateway(p: Profile) -> list[str]:
                           if (url := p.upstream(service, cluster)) and url != p.upstream(service)})
     extern = [name for name, c in p.clusters.items() if c.toegang == "extern"]
     if not per_cluster and not extern:
-        return [_bullet("Every request goes to its service by the first part of its path (/zaken and /catalogi "
-                        "to zaken); no service runs per cluster, so the gateway does no cluster work.")]
+        return [_bullet("Every request goes to its service by the first part of its path (/zaken, /catalogi and "
+                        "/besluiten to zaken); no service runs per cluster, so the gateway does no cluster work.")]
     lines = [_bullet("The cluster of a request: for /zaken and /catalogi a zaaktype it names (query parameter "
                      "zaaktype, or zaaktype in a JSON body) → the kolom of its catalogus → that kolom's cluster "
                      "(the gateway asks the catalogue once per published zaaktype); otherwise the one cluster of a "

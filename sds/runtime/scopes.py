@@ -41,6 +41,7 @@ COMPONENTS: dict[str, str] = {**STANDARD_COMPONENTS, **SUITE_COMPONENTS}
 COMPONENT_OF_API: dict[str, str] = {
     "zaken": ZRC,
     "catalogi": ZTC,
+    "besluiten": BRC,
     "autorisaties": AC,
     INTAKE: INTAKE,
     KLANTGEGEVENS: KLANTGEGEVENS,

@@ -1,7 +1,8 @@
-"""HTTP routes of the Zaken API and the Catalogi API, gathered from the packages that own them."""
+"""HTTP routes of the Zaken API, the Catalogi API and the Besluiten API, gathered from the packages that own them."""
 
 from fastapi import APIRouter
 
+from services.zaken.besluiten.routes import router as besluiten_routes
 from services.zaken.catalogi.routes import router as catalogi_routes
 from services.zaken.plannen.routes import router as plannen_routes
 from services.zaken.zaken.routes import router as zaken_routes
@@ -12,3 +13,6 @@ zaken_router.include_router(plannen_routes)
 
 catalogi_router = APIRouter()
 catalogi_router.include_router(catalogi_routes)
+
+besluiten_router = APIRouter()
+besluiten_router.include_router(besluiten_routes)

@@ -16,6 +16,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     return create_service_app(settings, metadata=metadata, apis=[
         Api(prefix="/zaken/api/v1", title="Zaken API", version="1.5.1", router=api.zaken_router),
         Api(prefix="/catalogi/api/v1", title="Catalogi API", version="1.3.1", router=api.catalogi_router),
+        # Beside Zaken and Catalogi, as Open Zaak hosts it: a besluit's besluittype and zaak are in this database.
+        Api(prefix="/besluiten/api/v1", title="Besluiten API", version="1.0.2", router=api.besluiten_router),
     ], subscriptions=[
         Subscription(purpose="triage", subjects=[intake.SUBJECT], handler=intake.make_handler(settings)),
     ])

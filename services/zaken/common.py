@@ -1,4 +1,4 @@
-"""What the catalogi, zaken and plannen packages share: resource URLs, ZGW field checks, JSON columns."""
+"""What the catalogi, zaken, besluiten and plannen packages share: resource URLs, ZGW field checks, JSON columns."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from sds.runtime.errors import ApiError, NotFound, PermissionDenied, ValidatieFo
 
 ZAKEN_PREFIX = "/zaken/api/v1"
 CATALOGI_PREFIX = "/catalogi/api/v1"
+BESLUITEN_PREFIX = "/besluiten/api/v1"
 SOURCE = "urn:nld:sociaal-domein:zaken"
 
 KOLOMMEN = ("wmo", "jeugd", "participatie", "schuldhulp")

@@ -2,7 +2,7 @@
 
 The suite starts in a fresh data directory on free ports; a small local server answers for the
 Referentielijsten API (the collection reads selectielijstklassen and resultaattypeomschrijvingen from it)
-with the anchor files, so nothing leaves the machine. newman runs the folders setUp, ZRC, ZTC and AC in one
+with the anchor files, so nothing leaves the machine. newman runs the folders setUp, ZRC, ZTC, BRC and AC in one
 run (setUp's variables carry over) and writes its JSON report; this module reads it per request and per
 assertion.
 
@@ -47,9 +47,10 @@ REFERENTIELIJSTEN = ZGW / "referentielijsten"
 BASELINE = HERE / "known-failures.json"
 REPORT_DOC = REPO / "docs" / "conformance.md"
 
-# Run in this order, in one newman run. DRC, BRC and NRC wait on APIs the suite does not have yet.
-FOLDERS = ("setUp", "ZRC", "ZTC", "AC")
-NOT_RUN = ("DRC", "BRC", "NRC")
+# Run in one newman run, in the collection's order (BRC after ZTC). DRC and NRC wait on APIs the suite does not
+# have yet.
+FOLDERS = ("setUp", "ZRC", "ZTC", "BRC", "AC")
+NOT_RUN = ("DRC", "NRC")
 
 # The collection's own client: the suite's bootstrap applicatie (all rights) under the collection's client id.
 # The suite wants a secret of at least 32 characters; the collection's "secret" is overridden.
@@ -59,13 +60,12 @@ CLIENT_SECRET = "zgw-api-tests-conformance-secret-0123456789"
 # gateway allows 30 s of clock skew by default, so this run allows 300.
 JWT_LEEWAY_SECONDS = 300
 
-# What a ZRC request needs besides Zaken and Catalogi, read from the request itself (URL, body, scripts).
+# What a ZRC or BRC request needs besides the APIs the suite has, read from the request itself (URL, body).
 # A request waits on an API when its URL or body uses a variable only that API's setUp step or folder sets.
 _WAITS_ON = (
     ("Documenten API (DRC)",
      re.compile(r"\{\{(drc_url|informatieobject_url|informatieobject_gebruiksrecht_null_url|zio_url|"
                 r"gebruiksrecht_url|bio_url)\}\}")),
-    ("Besluiten API (BRC)", re.compile(r"\{\{(brc_url|besluit_url|created_besluit_url)\}\}")),
     ("Notificaties API (NRC)", re.compile(r"\{\{(nrc_url|mock_url|kanaal_url|created_abonnement_url)\}\}")),
 )
 
@@ -142,8 +142,8 @@ def _collection_items() -> dict[str, dict[str, Any]]:
 
 
 def waits_on(path: str) -> str | None:
-    """The API (other than Zaken/Catalogi/Autorisaties) a ZRC or setUp request depends on, or None."""
-    if not path.startswith(("ZRC/", "setUp/")):
+    """The API the suite does not have (Documenten, Notificaties) a ZRC, BRC or setUp request depends on, or None."""
+    if not path.startswith(("ZRC/", "BRC/", "setUp/")):
         return None
     request = _collection_items()[path]["request"]
     url = request["url"]["raw"] if isinstance(request["url"], dict) else request["url"]
@@ -232,9 +232,9 @@ def _newman(gateway: str, referentielijsten: str, report: Path) -> None:
     overrides = {
         "zrc_url": f"{gateway}/zaken/api/v1", "ztc_url": f"{gateway}/catalogi/api/v1",
         "ac_url": f"{gateway}/autorisaties/api/v1",
+        "brc_url": f"{gateway}/besluiten/api/v1",
         # Not run yet; pointed at the suite so that nothing leaves the machine.
-        "drc_url": f"{gateway}/documenten/api/v1", "brc_url": f"{gateway}/besluiten/api/v1",
-        "nrc_url": f"{gateway}/notificaties/api/v1",
+        "drc_url": f"{gateway}/documenten/api/v1", "nrc_url": f"{gateway}/notificaties/api/v1",
         "referentielijst_url": f"{referentielijsten}/api/v1", "mock_url": referentielijsten,
         "client_id": CLIENT_ID, "secret": CLIENT_SECRET,
     }
@@ -337,7 +337,7 @@ def report_text(outcome: Outcome) -> str:
     by_cause: dict[str, list[str]] = defaultdict(list)
     for key, req in failures.items():
         by_cause[reason(key, req)].append(key)
-    zrc = sorted({p for p in _collection_items() if p.startswith("ZRC/")})
+    zrc = sorted({p for p in _collection_items() if p.startswith(("ZRC/", "BRC/"))})
     waiting: dict[str, list[str]] = defaultdict(list)
     for path in zrc:
         api = waits_on(path)
@@ -354,16 +354,17 @@ def report_text(outcome: Outcome) -> str:
         "applicatie with a secret of the suite's minimum length; its tokens carry `iat` = now + 257 s, so the run",
         f"allows {JWT_LEEWAY_SECONDS} s of clock skew.",
         "",
-        f"**Not run yet:** the folders {', '.join(NOT_RUN)} (Documenten, Besluiten and Notificaties APIs: not built),",
-        "and tearDown (the run's data directory is thrown away instead). setUp's Documenten and Besluiten requests",
-        "are sent and answered 404.",
+        f"**Not run yet:** the folders {', '.join(NOT_RUN)} (Documenten and Notificaties APIs: not built),",
+        "and tearDown (the run's data directory is thrown away instead). setUp's Documenten requests are sent and",
+        "answered 404. The Besluiten API is served by the zaken service; it has no Documenten API configured here,",
+        "so a besluitinformatieobject (like a zaakinformatieobject) is refused with 400 `bad-url`.",
         "",
         "A check is `request path :: assertion name`; a request newman could not send (its URL variable was never",
         "set because the step that creates it failed) counts as `:: (no answer)`. setUp's requests carry no",
         "assertions of their own: each must answer 2xx (`:: (answer 2xx)`). \"requests passing\": answered, every",
         "check passing. The deletes the collection's scripts send themselves",
         "(`pm.sendRequest`, cleaning up earlier runs) are not in newman's report, so their answers are not checked.",
-        "A run takes some 11-20 s, the start of the suite included.",
+        "A run takes some 15-30 s, the start of the suite included.",
         "",
         "`make test` runs `tests/conformance/test_newman.py`: it fails on any 5xx answer and on any failing check",
         "that is not in `tests/conformance/known-failures.json`, and asks for an entry to be removed once it passes.",
@@ -382,17 +383,16 @@ def report_text(outcome: Outcome) -> str:
         out += [f"### {cause} ({len(by_cause[cause])})", ""]
         out += [f"- `{key}`" for key in by_cause[cause]]
         out.append("")
-    out += ["## ZRC requests that wait on APIs not built yet", ""]
+    out += ["## ZRC and BRC requests that wait on APIs not built yet", ""]
     for api, _ in _WAITS_ON:
         paths = waiting.get(api, [])
         out.append(f"{api}: {len(paths)} request{'s' if len(paths) != 1 else ''}"
-                   + (":" if paths else " (none of the ZRC folder's requests calls it)."))
+                   + (":" if paths else " (none of the ZRC and BRC folders' requests calls it)."))
         out += [f"- `{p}`" for p in paths]
         out.append("")
     out += ["A request waits on an API when its URL or body uses a variable that only that API sets (an",
-            "informatieobject, a besluit, a kanaal). `ZRC/zaken/Alle ZAAKBESLUITen opvragen.` checks only the 200 of",
-            "the list, which the suite can give without a Besluiten API. What the collection does not check at all:",
-            "the notifications the Zaken and Catalogi APIs send (kanalen `zaken`, `zaaktypen`), which wait on the",
+            "informatieobject, a kanaal). What the collection does not check at all: the notifications the Zaken,",
+            "Catalogi and Besluiten APIs send (kanalen `zaken`, `zaaktypen`, `besluiten`), which wait on the",
             "Notificaties API and its NRC folder.", ""]
     return "\n".join(out).rstrip() + "\n"
 

@@ -1,4 +1,4 @@
-"""VNG's ZGW endpoint collection (folders setUp, ZRC, ZTC, AC) with newman against `sds up`: no 5xx, and
+"""VNG's ZGW endpoint collection (folders setUp, ZRC, ZTC, BRC, AC) with newman against `sds up`: no 5xx, and
 nothing fails that is not in the known-failure baseline (a ratchet; see docs/conformance.md)."""
 
 from __future__ import annotations
@@ -76,10 +76,14 @@ def test_a_request_that_was_not_sent_counts_as_failing() -> None:
         _outcome(unsent))
 
 
-def test_requests_on_the_documenten_and_besluiten_apis_are_named_as_waiting() -> None:
+def test_requests_on_the_documenten_api_are_named_as_waiting() -> None:
     assert waits_on("ZRC/zaakinformatieobjecten/Maak een ZAAK-INFORMATIEOBJECT relatie aan.") == \
         "Documenten API (DRC)"
-    assert waits_on("setUp/Create Besluit") == "Besluiten API (BRC)"
+    assert waits_on("BRC/besluitinformatieobjecten/Maak een BESLUIT-INFORMATIEOBJECT relatie aan.") == \
+        "Documenten API (DRC)"
+    # The Besluiten API is the suite's own now: its requests wait on nothing.
+    assert waits_on("setUp/Create Besluit") is None
+    assert waits_on("BRC/besluiten/Maak een BESLUIT aan.") is None
     assert waits_on("ZRC/zaken/Maak een ZAAK aan.") is None
     req = Request("ZRC/zaakinformatieobjecten/Maak een ZAAK-INFORMATIEOBJECT relatie aan.", 400, "", [])
     assert reason("", req) == "waits on the Documenten API (DRC)"
@@ -99,7 +103,7 @@ def test_the_update_command_writes_a_sorted_baseline_and_the_report(
 
     requests = [
         Request("setUp/Create Catalogus", 201, "", []),
-        Request("setUp/Create Besluit", 404, "not_found", []),
+        Request("setUp/Create EnkelvoudigInformatieObject", 404, "not_found", []),
         Request("ZTC/zaaktypen/Maak een ZAAKTYPE aan.", 400, "invalidParams concept: unknown-parameters",
                 [("Maak een ZAAKTYPE aan geeft 201", False)]),
         Request("ZRC/zaken/Alle ZAAKen opvragen.", 200, "", [("Alle ZAAKen opvragen geeft 200", True)]),
@@ -117,16 +121,17 @@ def test_the_update_command_writes_a_sorted_baseline_and_the_report(
         "AC/applicaties/Werk de applicatie bij. :: (no answer)",
         "AC/applicaties/Werk de applicatie bij. :: Werk de applicatie bij geeft 200",
         "ZTC/zaaktypen/Maak een ZAAKTYPE aan. :: Maak een ZAAKTYPE aan geeft 201",
-        "setUp/Create Besluit :: (answer 2xx)",
+        "setUp/Create EnkelvoudigInformatieObject :: (answer 2xx)",
     ]
-    assert baseline["setUp/Create Besluit :: (answer 2xx)"] == "waits on the Besluiten API (BRC)"
+    assert baseline["setUp/Create EnkelvoudigInformatieObject :: (answer 2xx)"] == "waits on the Documenten API (DRC)"
     assert baseline["ZTC/zaaktypen/Maak een ZAAKTYPE aan. :: Maak een ZAAKTYPE aan geeft 201"] == \
         "answers 400 (invalidParams concept: unknown-parameters)"
     doc = (tmp_path / "conformance.md").read_text()
     assert "| ZTC | 1 | 0 | 0 | 1 | 0 |" in doc and "| ZRC | 1 | 1 | 1 | 0 | 0 |" in doc
-    assert "5xx answers: 0." in doc and "**Not run yet:** the folders DRC, BRC, NRC" in doc
-    assert "### waits on the Besluiten API (BRC) (1)" in doc
-    assert "Documenten API (DRC): 6 requests:" in doc  # read from the collection, not from this run
+    assert "5xx answers: 0." in doc and "**Not run yet:** the folders DRC, NRC" in doc
+    assert "### waits on the Documenten API (DRC) (1)" in doc
+    # Read from the collection, not from this run: ZRC's 6 and BRC's 4 besluitinformatieobjecten requests.
+    assert "Documenten API (DRC): 10 requests:" in doc
     # Same input, same files: nothing in them depends on the time or the order of the run.
     first = (tmp_path / "known-failures.json").read_text(), doc
     monkeypatch.setattr(run, "run_collection", lambda keep_report=None: Outcome(requests[::-1], 2.0))

@@ -117,7 +117,7 @@ async def test_a_client_supplied_auth_context_without_a_token_is_refused(client:
     assert_not_authenticated(response)
 
 
-@pytest.mark.parametrize("prefix", ["/zaken/api/v1", "/catalogi/api/v1", "/intake/api/v1",
+@pytest.mark.parametrize("prefix", ["/zaken/api/v1", "/catalogi/api/v1", "/besluiten/api/v1", "/intake/api/v1",
                                     "/klantgegevens/api/v1", "/beleidsinfo/api/v1"])
 async def test_openapi_documents_are_public(client: httpx.AsyncClient, prefix: str) -> None:
     response = await client.get(f"{prefix}/openapi.json")
@@ -125,7 +125,7 @@ async def test_openapi_documents_are_public(client: httpx.AsyncClient, prefix: s
     assert response.json()["openapi"].startswith("3.")
 
 
-@pytest.mark.parametrize("prefix", ["/zaken/api/v1", "/catalogi/api/v1", "/intake/api/v1",
+@pytest.mark.parametrize("prefix", ["/zaken/api/v1", "/catalogi/api/v1", "/besluiten/api/v1", "/intake/api/v1",
                                     "/klantgegevens/api/v1", "/beleidsinfo/api/v1"])
 async def test_the_contract_in_each_form_is_public(client: httpx.AsyncClient, prefix: str) -> None:
     # Where Open Zaak serves it (schema/openapi.yaml) and the readable page with its own files.

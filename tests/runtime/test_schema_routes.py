@@ -123,7 +123,11 @@ def test_the_zgw_operations_the_suite_serves_carry_the_standards_operation_ids(t
                                                  ("post", "/zaaktypen/{uuid}/publish"): "zaaktype_publish",
                                                  ("post", "/statustypen"): "statustype_create",
                                                  ("get", "/zaaktype-informatieobjecttypen"):
-                                                     "zaakinformatieobjecttype_list"})):
+                                                     "zaakinformatieobjecttype_list"}),
+                           ("/besluiten/api/v1", {("post", "/besluiten"): "besluit_create",
+                                                  ("get", "/besluiten/{besluit_uuid}/audittrail"): "audittrail_list",
+                                                  ("delete", "/besluitinformatieobjecten/{uuid}"):
+                                                      "besluitinformatieobject_delete"})):
         doc = client.get(f"{prefix}/openapi.json").json()
         for (method, path), operation_id in wanted.items():
             assert doc["paths"][path][method]["operationId"] == operation_id, (method, path)

@@ -29,6 +29,9 @@ AANBIEDER = f"{BASE}/financien/api/v1/aanbieders/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3
 TOEWIJZING = f"{BASE}/financien/api/v1/toewijzingen/2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e"
 PRODUCT = {"productcategorie": "45", "productcode": "45A01"}
 OMVANG = {"volume": 3, "eenheid": "uur", "frequentie": "per-week"}
+BESLUIT = f"{BASE}/besluiten/api/v1/besluiten/3c4d5e6f-7a8b-4c9d-8e0f-2a3b4c5d6e7f"
+BESLUITTYPE = f"{BASE}/catalogi/api/v1/besluittypen/4d5e6f7a-8b9c-4d0e-9f1a-3b4c5d6e7f8a"
+INFORMATIEOBJECT = "https://drc.gemeente.example/documenten/api/v1/enkelvoudiginformatieobjecten/5e6f7a8b-9c0d-4e1f-8a2b"
 
 SAMPLES: dict[str, dict[str, Any]] = {
     "nl.sociaal-domein.intake.aanvraag-ingediend": {
@@ -71,6 +74,19 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "resultaattype": f"{BASE}/catalogi/api/v1/resultaattypen/1", "einddatum": "2026-11-20"},
     "nl.overheid.zaken.zaak-gemuteerd": {
         "zaak": ZAAK, "zaaktype": ZAAKTYPE, "actie": "bijgewerkt", "velden": ["omschrijving"], "huishouden": HH},
+    "nl.overheid.zaken.besluit-aangemaakt": {
+        "besluit": BESLUIT, "besluittype": BESLUITTYPE, "zaak": ZAAK, "datum": "2026-11-20",
+        "ingangsdatum": "2026-12-01", "vervaldatum": "2027-12-01", "vervalreden": "tijdelijk"},
+    "nl.overheid.zaken.besluit-gewijzigd": {
+        "besluit": BESLUIT, "besluittype": BESLUITTYPE, "zaak": ZAAK, "vorigeZaak": f"{BASE}/zaken/api/v1/zaken/2",
+        "ingangsdatum": "2026-12-01", "vervaldatum": None, "vervalreden": None, "velden": ["zaak"]},
+    "nl.overheid.zaken.besluit-verwijderd": {"besluit": BESLUIT, "besluittype": BESLUITTYPE, "zaak": ZAAK},
+    "nl.overheid.zaken.besluitinformatieobject-aangemaakt": {
+        "besluitinformatieobject": f"{BASE}/besluiten/api/v1/besluitinformatieobjecten/1", "besluit": BESLUIT,
+        "besluittype": BESLUITTYPE, "informatieobject": INFORMATIEOBJECT},
+    "nl.overheid.zaken.besluitinformatieobject-verwijderd": {
+        "besluitinformatieobject": f"{BASE}/besluiten/api/v1/besluitinformatieobjecten/1", "besluit": BESLUIT,
+        "besluittype": BESLUITTYPE, "informatieobject": INFORMATIEOBJECT},
     "nl.overheid.zaken.rol-toegevoegd": {
         "zaak": ZAAK, "zaaktype": ZAAKTYPE, "rol": f"{BASE}/zaken/api/v1/rollen/1",
         "roltype": f"{BASE}/catalogi/api/v1/roltypen/1", "omschrijving": "Regisseur",

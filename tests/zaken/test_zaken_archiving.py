@@ -10,6 +10,7 @@ from sqlalchemy import update
 
 from services.zaken.catalogi.models import resultaattypen
 from tests.zaken.conftest import ZAKEN, Suite, headers
+from tests.zaken.test_besluiten import beschikking, besluit
 
 CLOSED_AT = "2026-11-20T12:00:00+01:00"
 
@@ -109,6 +110,26 @@ async def test_archiefactiedatum_from_the_hoofdzaak_and_from_a_zaakobject(suite:
                                    "datumkenmerk": "vervaldatum"})
     assert r.status_code == 201, r.text
     assert (await suite.get_json(zaak["url"]))["archiefactiedatum"] == "2032-01-31"
+
+
+async def test_archiefactiedatum_from_the_besluiten_of_the_zaak(suite: Suite) -> None:
+    zaak = await suite.open_zaak()
+    procedure = {"afleidingswijze": "vervaldatum_besluit"}
+    # No besluit yet: nothing to derive from, so the end status is refused.
+    r = await _close(suite, zaak, procedure)
+    assert r.status_code == 400 and _codes(r) == [("nonFieldErrors", "archiefactiedatum-error")]
+    besluittype = await beschikking(suite)
+    await besluit(suite, besluittype, zaak=zaak["url"], ingangsdatum="2026-12-01", vervaldatum="2027-11-30")
+    await besluit(suite, besluittype, zaak=zaak["url"], ingangsdatum="2027-01-01", vervaldatum="2027-06-30")
+    r = await _close(suite, zaak, procedure)
+    assert r.status_code == 201, r.text
+    assert (await suite.get_json(zaak["url"]))["archiefactiedatum"] == "2032-11-30"
+
+    other = await suite.open_zaak()
+    await besluit(suite, besluittype, zaak=other["url"], ingangsdatum="2027-01-01")
+    r = await _close(suite, other, {"afleidingswijze": "ingangsdatum_besluit"})
+    assert r.status_code == 201, r.text
+    assert (await suite.get_json(other["url"]))["archiefactiedatum"] == "2032-01-01"
 
 
 async def test_underivable_brondatum_refuses_the_end_status(suite: Suite) -> None:

@@ -4,7 +4,7 @@ and publish, versioned by ``omschrijving`` and geldigheid.
 Rules (Catalogi API 1.3.1, as Open Zaak applies them):
 - a new one is a concept; only a concept can be changed or deleted, except that a published one may still
   get its ``eindeGeldigheid``/``eindeObject`` (``non-concept-object``), and is deleted with
-  ``catalogi.geforceerd-verwijderen``;
+  ``catalogi.geforceerd-verwijderen``, and a besluittype never while besluiten of it exist (``pending-relations``);
 - two versions with the same ``omschrijving`` in one catalogus may not overlap in geldigheid (``overlap``);
 - a besluittype names its informatieobjecttypen by ``omschrijving``, in its own catalogus; the answer
   gives their URLs (and the omschrijvingen as ``vastgelegdIn``);
@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sds.runtime.auth import AuthContext
 from sds.runtime.errors import PermissionDenied, ValidatieFout
 from sds.runtime.scopes import CATALOGI_GEFORCEERD_VERWIJDEREN, CATALOGI_SCHRIJVEN
+from services.zaken.besluiten.models import besluiten
 from services.zaken.catalogi import authz, schemas
 from services.zaken.catalogi.models import (
     besluittype_iotypen,
@@ -238,6 +239,10 @@ async def delete_(session: AsyncSession, request: Request, auth: AuthContext, ki
         if not row.concept:
             raise ValidatieFout.single("nonFieldErrors", "non-concept-object",
                                        f"Het is niet toegestaan om een gepubliceerd {kind.weergave} te verwijderen.")
+    if kind is BESLUITTYPEN and (await session.execute(
+            select(besluiten.c.id).where(besluiten.c.besluittype_id == row.id).limit(1))).first():
+        raise ValidatieFout.single("nonFieldErrors", "pending-relations",
+                                   "Er zijn besluiten van dit besluittype; het kan niet worden verwijderd.")
     column = "besluittype_id" if kind is BESLUITTYPEN else "iotype_id"
     for link in (zaaktype_besluittypen, besluittype_iotypen, resultaattype_besluittypen,
                  zaaktype_informatieobjecttypen):

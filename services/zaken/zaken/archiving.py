@@ -9,9 +9,9 @@ archiefactietermijn) comes from; ``archiefactiedatum`` = brondatum + ``archiefac
 - ``gerelateerde_zaak``: the latest einddatum of the zaken in ``relevanteAndereZaken``;
 - ``eigenschap``: the date in the zaakeigenschap named by ``datumkenmerk``;
 - ``zaakobject``: the date ``datumkenmerk`` in the objectIdentificatie of the zaakobject of ``objecttype``;
-- ``ander_datumkenmerk``: set by hand, so no archiefactiedatum is derived;
-- ``ingangsdatum_besluit`` / ``vervaldatum_besluit`` need a Besluiten API, which the suite does not have yet:
-  no archiefactiedatum is derived (the zaak closes; the date is set by hand).
+- ``ingangsdatum_besluit`` / ``vervaldatum_besluit``: the latest ingangsdatum / vervaldatum of the zaak's
+  besluiten (the Besluiten API beside it);
+- ``ander_datumkenmerk``: set by hand, so no archiefactiedatum is derived.
 
 A brondatum that should be derivable but is not (no such eigenschap, an open hoofdzaak, a value that is no
 date) refuses the end status with ``archiefactiedatum-error``: the zaak would otherwise close without the
@@ -26,13 +26,15 @@ from typing import Any
 from sqlalchemy import func, select
 
 from sds.runtime.errors import ValidatieFout
+from services.zaken.besluiten.models import besluiten
 from services.zaken.catalogi.models import eigenschappen
 from services.zaken.common import ZAKEN_PREFIX, uuid_from_url
 from services.zaken.zaken import domain
 from services.zaken.zaken.context import Ctx
 from services.zaken.zaken.models import zaakeigenschappen, zaakobjecten, zaken
 
-NOT_DERIVED = ("ander_datumkenmerk", "ingangsdatum_besluit", "vervaldatum_besluit")
+NOT_DERIVED = ("ander_datumkenmerk",)
+_BESLUIT_DATUM = {"ingangsdatum_besluit": besluiten.c.ingangsdatum, "vervaldatum_besluit": besluiten.c.vervaldatum}
 
 
 def _fail(reden: str) -> ValidatieFout:
@@ -66,6 +68,12 @@ async def brondatum(ctx: Ctx, zaak: Any, procedure: dict[str, Any], afgehandeld:
         if found is None:
             raise _fail("het resultaattype noemt geen geldige procestermijn.")
         return found
+    if afleiding in _BESLUIT_DATUM:
+        found = (await ctx.session.execute(select(func.max(_BESLUIT_DATUM[afleiding])).where(
+            besluiten.c.zaak_id == zaak.id))).scalar()
+        if found is None:
+            raise _fail(f"de zaak heeft geen besluit met een {afleiding.removesuffix('_besluit')}.")
+        return found  # type: ignore[no-any-return]
     if afleiding == "hoofdzaak":
         einde = None
         if zaak.hoofdzaak_id is not None:

@@ -298,6 +298,9 @@ async def delete_zaak(ctx: Ctx, zaak_uuid: str) -> None:
     from services.zaken.plannen.models import plan_zaken
 
     await ctx.session.execute(delete(plan_zaken).where(plan_zaken.c.zaak_id == zaak.id))
+    from services.zaken.besluiten import service as besluiten
+
+    await besluiten.zaak_deleted(ctx, zaak)
     await ctx.session.execute(delete(zaken).where(zaken.c.id == zaak.id))
     await count_zaak(ctx.session, zaak.zaaktype_id, -1)
     url = ctx.url("zaken", zaak.uuid)
