@@ -92,6 +92,8 @@ def create_app(settings: GatewaySettings | None = None) -> ProxyMiddleware:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await store.migrate()
+        following = asyncio.create_task(store.follow_changes(settings.revocation_poll_seconds),
+                                        name="gateway-applicatie-wijzigingen")
         await pool.open()
         if clusters is not None:
             clusters.zaaktypen.use(pool.client)
@@ -103,6 +105,9 @@ def create_app(settings: GatewaySettings | None = None) -> ProxyMiddleware:
         try:
             yield
         finally:
+            following.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await following
             if task is not None and consumer is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -7,6 +7,12 @@ asks an ``ApplicatieStore`` by client id; ``SqlApplicatieStore`` answers from a 
 cache, so a token seen for the first time costs at most one query, and a change made through this
 process empties the cache (and the verifier's tokens of the clients concerned) at once.
 
+A change made through another gateway process (``sds up --replicas``, or gateways on several hosts sharing the
+database) reaches this one through ``applicatie_wijzigingen``: every save and delete writes the client ids it
+touches there in its own transaction, and ``follow_changes`` reads what is new every ``revocation_poll_seconds``
+(0.5 s) and forgets those clients as if the change had been made here — a withdrawn applicatie, client id or
+autorisatie holds on every process within a second, not after the 30 s of the cache. The log keeps an hour.
+
 The tables are brought to the latest revision of ``gateway/migrations`` when the gateway starts, as the
 services' databases are by ``sds migrate``: the gateway is the only one that uses its database.
 """
@@ -14,6 +20,7 @@ services' databases are by ``sds migrate``: the gateway is the only one that use
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid as uuid_module
 from collections.abc import Callable, Collection, Iterable
@@ -25,7 +32,9 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Float,
     ForeignKey,
+    Integer,
     MetaData,
     String,
     Table,
@@ -134,6 +143,20 @@ client_ids_table = Table(
            index=True),
 )
 
+# What was changed, for the other gateway processes: a row per client id per change, by wall-clock time.
+wijzigingen_table = Table(
+    "applicatie_wijzigingen",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(255), nullable=False),
+    Column("gewijzigd_op", Float, nullable=False, index=True),
+)
+
+log = logging.getLogger("sds.gateway.applicaties")
+# A change is looked for this long after its time: a transaction that commits late, a clock a little off.
+_WIJZIGING_WINDOW_SECONDS = 60.0
+_WIJZIGING_KEEP_SECONDS = 3600.0
+
 
 @dataclass
 class ApplicatieRecord:
@@ -179,6 +202,8 @@ class SqlApplicatieStore:
         self.clock = clock
         self._cache: dict[str, tuple[Applicatie | None, float]] = {}
         self._listeners: list[Callable[[Collection[str]], None]] = []
+        # The changes in applicatie_wijzigingen this process has acted on (its own included), by id, with their time.
+        self._seen: dict[int, float] = {}
 
     def on_change(self, listener: Callable[[Collection[str]], None]) -> None:
         """Call ``listener`` with the client ids whose applicatie changed or went away."""
@@ -285,6 +310,7 @@ class SqlApplicatieStore:
                 await session.execute(insert(client_ids_table), [
                     {"client_id": client_id, "applicatie_uuid": record.uuid} for client_id in record.client_ids
                 ])
+                await self._record_change(session, [*before, *record.client_ids])
         except IntegrityError:
             # Another process took a client id between the check and the insert.
             raise _client_ids_taken(record.client_ids) from None
@@ -300,9 +326,52 @@ class SqlApplicatieStore:
             result = cast(CursorResult[Any], await session.execute(
                 delete(applicaties_table).where(applicaties_table.c.uuid == uuid)))
             deleted = result.rowcount
+            if deleted:
+                await self._record_change(session, client_ids)
         if deleted:
             self._changed(client_ids)
         return bool(deleted)
+
+    async def _record_change(self, session: Any, client_ids: Iterable[str]) -> None:
+        now = time.time()
+        rows = [{"client_id": client_id, "gewijzigd_op": now} for client_id in sorted(set(client_ids))]
+        if rows:
+            ids = (await session.execute(insert(wijzigingen_table).returning(wijzigingen_table.c.id), rows)).scalars()
+            self._seen.update((i, now) for i in ids)
+
+    async def changes_elsewhere(self) -> set[str]:
+        """The client ids that another process changed since the last look (and forgets them here)."""
+        now = time.time()
+        async with self.database.transaction() as session:
+            rows = (await session.execute(
+                select(wijzigingen_table.c.id, wijzigingen_table.c.client_id, wijzigingen_table.c.gewijzigd_op)
+                .where(wijzigingen_table.c.gewijzigd_op >= now - _WIJZIGING_WINDOW_SECONDS))).all()
+        new = [row for row in rows if row.id not in self._seen]
+        self._seen = {i: t for i, t in self._seen.items() if t >= now - _WIJZIGING_WINDOW_SECONDS}
+        self._seen.update((row.id, row.gewijzigd_op) for row in new)
+        client_ids = {row.client_id for row in new}
+        if client_ids:
+            self._changed(client_ids)
+        return client_ids
+
+    async def forget_old_changes(self) -> None:
+        async with self.database.transaction() as session:
+            await session.execute(delete(wijzigingen_table).where(
+                wijzigingen_table.c.gewijzigd_op < time.time() - _WIJZIGING_KEEP_SECONDS))
+
+    async def follow_changes(self, interval: float) -> None:
+        """Until cancelled: act on the changes of other processes every ``interval`` seconds."""
+        await self.changes_elsewhere()
+        looks = 0
+        while True:
+            await asyncio.sleep(interval)
+            looks += 1
+            try:
+                await self.changes_elsewhere()
+                if looks % max(1, int(600 / interval)) == 0:
+                    await self.forget_old_changes()
+            except Exception as exc:  # the database away for a while: the cache's own expiry still holds
+                log.warning("could not read the changed applicaties: %s", exc)
 
     def _changed(self, client_ids: Iterable[str]) -> None:
         ids = set(client_ids)

@@ -44,6 +44,11 @@ class GatewaySettings(BaseSettings):
         description="how long an applicatie read from the database is used before it is read again (another "
                     "gateway process may have changed it; this process's own changes take effect at once)",
     )
+    revocation_poll_seconds: float = Field(
+        default=0.5, gt=0,
+        description="how often this process reads the applicaties other gateway processes changed, and forgets "
+                    "them: a withdrawn applicatie, client id or autorisatie holds everywhere within about this",
+    )
 
     rate_limit_per_second: float = Field(default=100.0, ge=0,
                                          description="sustained requests per second per client id; 0 turns it off")

@@ -15,6 +15,13 @@ from sds.cli.suite import DEFAULT_ARCHETYPE, SERVICES
 DEFAULT_DATA_DIR = Path(".sds")
 
 
+def _replicas(value: str) -> int:
+    number = int(value)
+    if not 1 <= number <= 64:
+        raise argparse.ArgumentTypeError("give 1 to 64 gateway processes")
+    return number
+
+
 def _port(text: str) -> int:
     port = int(text)
     if not 0 <= port <= 65535:
@@ -54,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="seconds each part may take to become ready (default: 60)")
     up.add_argument("--grace", type=float, default=10.0,
                     help="seconds a part gets to stop after SIGTERM before SIGKILL (default: 10)")
+    up.add_argument("--replicas", type=_replicas, default=1,
+                    help="gateway processes on the gateway's port (default: 1); they share its applicaties, and a "
+                         "change made through one holds on every other within a second")
 
     migrate = commands.add_parser(
         "migrate", help="apply the migrations of every service (or one)",
@@ -110,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             return run_up(UpOptions(
                 data_dir=args.data_dir, port=args.port, host=args.host, archetype=args.archetype,
                 database_url=args.database_url, nats_url=args.nats_url, nats_port=args.nats_port,
-                timeout=args.timeout, grace=args.grace, seed=args.seed,
+                timeout=args.timeout, grace=args.grace, seed=args.seed, replicas=args.replicas,
             ))
         if args.command == "profile":
             return run_profile(args)

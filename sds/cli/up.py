@@ -65,6 +65,7 @@ class UpOptions:
     timeout: float = 60.0
     grace: float = 10.0
     seed: bool | None = None  # None: seed on the embedded default only
+    replicas: int = 1  # gateway processes (uvicorn workers on one socket)
 
     @property
     def embedded(self) -> bool:
@@ -361,8 +362,12 @@ class Up:
             **{f"SDS_UPSTREAM_{service.upper()}": http_url(self.options.host, self.ports[service])
                for service in SERVICES},
         }
+        self.supervisor.gateway = spawn(GATEWAY, self.gateway_argv(), gateway_env, self.log_dir)
+
+    def gateway_argv(self) -> list[str]:
+        """The gateway's uvicorn; ``--replicas`` over 1 makes it that many worker processes on the one socket."""
         argv = self._uvicorn_argv(GATEWAY_FACTORY, self.ports[GATEWAY])
-        self.supervisor.gateway = spawn(GATEWAY, argv, gateway_env, self.log_dir)
+        return argv + ["--workers", str(self.options.replicas)] if self.options.replicas > 1 else argv
 
     def health_url(self, name: str) -> str:
         path = "/health/live" if name == GATEWAY else "/health/ready"

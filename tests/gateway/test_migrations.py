@@ -35,7 +35,7 @@ async def test_migrations_match_the_models(tmp_path: Path) -> None:
     async with fresh_database_url(tmp_path, "gateway") as url:
         await asyncio.to_thread(upgrade, MIGRATIONS_DIR, url)
         await asyncio.to_thread(upgrade, MIGRATIONS_DIR, url)  # a second run changes nothing
-        assert await asyncio.to_thread(current_revision, MIGRATIONS_DIR, url) == "gateway_0002"
+        assert await asyncio.to_thread(current_revision, MIGRATIONS_DIR, url) == "gateway_0003"
         engine = create_engine(url)
         try:
             async with engine.connect() as conn:
@@ -72,7 +72,7 @@ async def test_an_old_applicatie_migrates_to_the_standard_names_and_still_works(
         # The gateway brings its database to the latest revision when it starts.
         settings = gateway_settings(upstream_url, gateway_database_url=url, rate_limit_per_second=0)
         with serve(create_app(settings)) as gateway:
-            assert await asyncio.to_thread(current_revision, MIGRATIONS_DIR, url) == "gateway_0002"
+            assert await asyncio.to_thread(current_revision, MIGRATIONS_DIR, url) == "gateway_0003"
             own = {"authorization": f"Bearer {token(client_id='wmo-team', secret=SECRET)}"}
             async with httpx.AsyncClient(base_url=gateway, timeout=10, trust_env=False) as c:
                 # Its old grant on "autorisaties" is one on ac: it reads itself through the standard's lookup.
