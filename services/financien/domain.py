@@ -272,9 +272,27 @@ class Toegewezen:
     tarieven: tuple[Tarief, ...]
 
 
+def aantal_eenheden(frequentie: str, periode: Periode) -> int:
+    """``len(eenheden(frequentie, periode))`` by arithmetic: a batch of 10,000 lines asks it per toewijzing, and
+    counting a year's days one by one cost a tenth of the batch."""
+    assert periode.eind is not None
+    if frequentie == "totaal-binnen-geldigheidsduur":
+        return 1
+    if periode.eind < periode.begin:
+        return 0
+    dagen = (periode.eind - periode.begin).days
+    if frequentie == "per-dag":
+        return dagen + 1
+    if frequentie == "per-week":
+        return dagen // 7 + 1
+    if frequentie == "per-maand":
+        return (periode.eind.year - periode.begin.year) * 12 + periode.eind.month - periode.begin.month + 1
+    raise ValueError(f"unknown frequentie {frequentie}")
+
+
 def toegewezen_volume(volume: int, frequentie: str, periode: Periode) -> int:
     """All a toewijzing allows over its (closed) period: volume per frequency period times their number."""
-    return volume * len(eenheden(frequentie, periode))
+    return volume * aantal_eenheden(frequentie, periode)
 
 
 def beoordeel_regels(regels: list[Regel], declaratieperiode: Periode, toegewezen: dict[str, Toegewezen],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -10,6 +10,7 @@ from services.financien.domain import (
     GeenTarief,
     Periode,
     Tarief,
+    aantal_eenheden,
     bedrag_in_centen,
     eenheden,
     euro,
@@ -24,6 +25,18 @@ def test_frequency_periods() -> None:
     assert eenheden("per-maand", Periode(date(2026, 1, 31), date(2026, 3, 1))) == [
         date(2026, 1, 31), date(2026, 2, 1), date(2026, 3, 1)]
     assert eenheden("totaal-binnen-geldigheidsduur", maart) == [date(2026, 3, 1)]
+
+
+def test_the_number_of_frequency_periods_is_counted_as_they_are_listed() -> None:
+    # Periods of 0 to 800 days from begin dates across month ends and a leap day, in every frequentie.
+    for begin in (date(2026, 1, 31), date(2027, 12, 30), date(2028, 2, 28)):
+        for dagen in range(0, 800, 3):
+            periode = Periode(begin, begin + timedelta(days=dagen))
+            for frequentie in ("per-dag", "per-week", "per-maand", "totaal-binnen-geldigheidsduur"):
+                assert aantal_eenheden(frequentie, periode) == len(eenheden(frequentie, periode)), (
+                    frequentie, periode)
+    with pytest.raises(ValueError):
+        aantal_eenheden("per-jaar", Periode(date(2026, 1, 1), date(2026, 12, 31)))
 
 
 def test_the_verplichting_takes_the_tarief_of_each_periods_first_day_and_refuses_a_gap() -> None:
