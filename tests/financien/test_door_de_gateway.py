@@ -19,6 +19,7 @@ from sds.runtime.db import create_engine
 from sds.runtime.jwt_zgw import encode_jwt_zgw
 from sds.runtime.settings import ServiceSettings
 from services.financien.app import create_app as create_financien
+from services.financien.settings import FinancienSettings
 from services.zaken.app import create_app as create_zaken
 from services.zaken.seed_catalogus import DEFAULT_RSIN
 from services.zaken.seed_catalogus import run as seed_catalogus
@@ -47,8 +48,9 @@ def suite(tmp_path: Path, nats_url: str) -> Iterator[tuple[httpx.Client, dict[st
                for name in ("zaken", "financien")}
         common: dict[str, Any] = {"env": "test", "nats_url": nats_url, "public_base_url": url["gateway"],
                                   "internal_secret": INTERNAL_SECRET, "outbox_poll_interval": 0.05}
-        apps = {name: create(ServiceSettings(service=name, database_url=dbs[name], **common))
-                for name, create in (("zaken", create_zaken), ("financien", create_financien))}
+        apps = {"zaken": create_zaken(ServiceSettings(service="zaken", database_url=dbs["zaken"], **common)),
+                "financien": create_financien(FinancienSettings(
+                    database_url=dbs["financien"], pseudoniem_sleutel="fin-e2e-pseudoniem-sleutel-0123", **common))}
 
         async def schema() -> dict[str, str]:
             for name, app in apps.items():
