@@ -335,7 +335,7 @@ class Post:
     bedrag: int
 
 
-def stand(budgetten: list[Post], verplicht: list[Post], gerealiseerd: list[Post]) -> dict[str, list[dict[str, Any]]]:
+def stand(budgetten: list[Post], verplicht: list[Post], gerealiseerd: list[Post]) -> dict[str, Any]:
     """Budget, verplichtingen and realisatie per kolom, per cluster and per aanbieder (a taakbudget), in eurocent.
     A budget per kolom is only on the kolom lines, one per cluster only on the cluster lines."""
 
@@ -350,7 +350,14 @@ def stand(budgetten: list[Post], verplicht: list[Post], gerealiseerd: list[Post]
                 out.setdefault(k, {key: k, "budget": None, "verplicht": 0, "gerealiseerd": 0})["budget"] = b.bedrag
         return [out[k] for k in sorted(out)]
 
+    # The whole domain (what totaal integraal steers on): everything committed and realised; its budget the
+    # kolommen's budgets together, or where the year is budgeted per cluster only, the clusters' together.
+    per_kolom = [b.bedrag for b in budgetten if b.kolom is not None and b.cluster is None and b.aanbieder is None]
+    per_cluster = [b.bedrag for b in budgetten if b.cluster is not None and b.kolom is None and b.aanbieder is None]
+    totaal = {"budget": sum(per_kolom) if per_kolom else sum(per_cluster) if per_cluster else None,
+              "verplicht": sum(p.bedrag for p in verplicht), "gerealiseerd": sum(p.bedrag for p in gerealiseerd)}
     return {
+        "totaal": totaal,
         "perKolom": lines("kolom", lambda b: b.cluster is None and b.aanbieder is None),
         "perCluster": lines("cluster", lambda b: b.kolom is None and b.aanbieder is None),
         "perAanbieder": lines("aanbieder", lambda b: b.aanbieder is not None),
