@@ -323,6 +323,11 @@ async def lijst_verzoeken_om_wijziging(session: AsyncSession, request: Request, 
     v = verzoeken_om_wijziging
     stmt = _in_reach(_om_wijziging_select().order_by(v.c.id), v.c.aanbieder_id, reach)
     if toewijzing_uuid is not None:
+        # The verzoeken of a toewijzing this applicatie may not see: 404, as the toewijzing itself answers.
+        t = (await session.execute(_in_reach(select(toewijzingen_t.c.id).where(
+            toewijzingen_t.c.uuid == toewijzing_uuid), toewijzingen_t.c.aanbieder_id, reach))).first()
+        if t is None:
+            raise NotFound()
         stmt = stmt.where(toewijzingen_t.c.uuid == toewijzing_uuid)
     if status is not None:
         stmt = stmt.where(v.c.status == status)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
 from services.financien.domain import (
     GeenTarief,
     Periode,
+    Post,
     Tarief,
     aantal_eenheden,
     bedrag_in_centen,
     eenheden,
     euro,
+    stand,
     verplichting,
 )
 
@@ -67,3 +70,26 @@ def test_amounts_in_whole_cents(value: str | int, cents: int) -> None:
 def test_what_is_no_amount(value: str) -> None:
     with pytest.raises(ValueError):
         bedrag_in_centen(value)
+
+
+def test_totals_stay_exact_over_100000_lines() -> None:
+    # Tarieven that binary floats cannot hold (0.10, 33.33, 0.07 ...), as the API parses them, summed per kolom and
+    # aanbieder as a declaratie and the budgetmonitor do, shown as euro: exactly the decimal sum.
+    from services.financien.schemas import DeclaratieRegel
+
+    tarieven = ("0.10", "33.33", "0.07", "52.41", "1.01", "0.01", "119.99")
+    regels = [DeclaratieRegel.model_validate({
+        "referentie": f"R{i}", "toewijzing": "http://t/financien/api/v1/toewijzingen/0b6c5a4e-7d43-4b0c-9b43-6f7f8e2d9a11",
+        "begindatum": "2026-03-02", "einddatum": "2026-03-08", "volume": 1 + i % 3, "eenheid": "uur",
+        "productTarief": tarieven[i % len(tarieven)]}) for i in range(100_000)]
+    posten = [Post(("wmo", "jeugd")[i % 2], None, f"a{i % 5}", r.volume * r.product_tarief)
+              for i, r in enumerate(regels)]
+    out = stand([], [], posten)
+    exact = sum((Decimal(tarieven[i % len(tarieven)]) * (1 + i % 3) for i in range(100_000)), Decimal(0))
+    assert euro(out["totaal"]["gerealiseerd"]) == f"{exact:.2f}"
+    assert sum(x["gerealiseerd"] for x in out["perKolom"]) == sum(x["gerealiseerd"] for x in out["perAanbieder"])
+    assert Decimal(euro(out["totaal"]["gerealiseerd"])) == sum(
+        (Decimal(euro(x["gerealiseerd"])) for x in out["perKolom"]), Decimal(0))
+    # The same sum in floats drifts: what this test would catch if an amount ever became one.
+    drift = sum(float(tarieven[i % len(tarieven)]) * (1 + i % 3) for i in range(100_000))
+    assert f"{drift:.10f}" != f"{exact:.10f}"
