@@ -152,9 +152,11 @@ def _out(base: str, row: Any, aanbieder_uuid: str, regels: list[dict[str, Any]] 
 
 
 def inhoud(body: schemas.NieuweDeclaratie) -> str:
-    """The batch's content as a digest, whatever its JSON spacing or key order: what makes a batch the same."""
-    return hashlib.sha256(json.dumps(body.model_dump(mode="json"), sort_keys=True,
-                                     separators=(",", ":")).encode()).hexdigest()
+    """The batch's content as a digest, whatever its JSON spacing, key order or amount notation: what makes a
+    batch the same. From the validated values as plain lists (a model_dump of 10,000 lines took 0.1 s)."""
+    return hashlib.sha256(json.dumps([str(body.begindatum), str(body.einddatum), [
+        [r.referentie, r.toewijzing, str(r.begindatum), str(r.einddatum), r.volume, r.eenheid, r.product_tarief]
+        for r in body.regels]], separators=(",", ":")).encode()).hexdigest()
 
 
 async def dien_in(uow: UnitOfWork, request: Request, ctx: AuthContext,
