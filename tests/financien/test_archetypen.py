@@ -91,3 +91,37 @@ async def test_per_kolom_the_domain_budget_is_the_kolommen_together(fin: Fin) ->
     assert m["totaal"] == {"budget": "1500.00", "verplicht": "628.80", "gerealiseerd": "0.00"}
     assert [(x["kolom"], x["budget"], x["verplicht"]) for x in m["perKolom"]] == [
         ("jeugd", "500.00", "0.00"), ("wmo", "1000.00", "628.80")]
+
+
+async def test_under_geclusterd_integraal_elders_the_external_party_works_its_cluster_through_its_own_applicatie(
+        tmp_path: Any) -> None:
+    async for fin in make_fin(tmp_path, archetype="geclusterd-integraal-elders"):
+        regio = await fin.made("/aanbieders", {"naam": "Regionale jeugdorganisatie", "agbCode": "12345678",
+                                               "kvkNummer": "87654321", "applicaties": ["regio-jeugd-app"]})
+        contract = await fin.made("/contracten", {
+            "aanbieder": regio["url"], "kolommen": ["jeugd"], "cluster": "jeugdzorg", "begindatum": "2026-01-01",
+            "einddatum": "2026-12-31", "uitvoeringsvariant": "inspanningsgericht"})
+        product = await fin.made("/producten", {"contract": contract["url"], "productcategorie": "02",
+                                                "productcode": "02A01", "eenheid": "uur", "frequentie": "per-week"})
+        await fin.made("/tarieven", {"product": product["url"], "begindatum": "2026-01-01",
+                                     "einddatum": "2026-12-31", "bedrag": "52.40"})
+        await fin.made("/budgetten", {"jaar": 2026, "cluster": "jeugdzorg", "bedrag": "5000.00"})
+        await fin.inkoop(agb="22222222", applicaties=["intern-app"], kolommen=["participatie"])
+        await fin.deliver(_toegekend(1, "jeugd", HUISHOUDEN, regio["url"]))
+
+        regio_app, intern_app = aanbieder_app("regio-jeugd-app"), aanbieder_app("intern-app")
+        [t] = (await fin.get("/toewijzingen", regio_app)).json()["results"]
+        assert t["kolom"] == "jeugd" and t["contract"] == contract["url"]
+        assert (await fin.get("/toewijzingen", intern_app)).json()["results"] == []
+        regel = {"toewijzing": t["url"], "begindatum": "2026-03-02", "einddatum": "2026-03-08", "volume": 3,
+                 "eenheid": "uur", "productTarief": "52.40"}
+        body = {"begindatum": "2026-03-01", "einddatum": "2026-03-31"}
+        r = await fin.post("/declaraties", {**body, "identificatie": "I-1", "regels": [{**regel, "referentie": "X"}]},
+                           intern_app)
+        assert [x["retourcode"] for x in r.json()["regels"]] == ["SD01"]
+        r = await fin.post("/declaraties", {**body, "identificatie": "J-1", "regels": [{**regel, "referentie": "R"}]},
+                           regio_app)
+        assert [x["retourcode"] for x in r.json()["regels"]] == ["0200"]
+        m = (await fin.get("/budgetmonitor", jaar=2026)).json()
+        assert m["perCluster"] == [{"cluster": "jeugdzorg", "budget": "5000.00", "verplicht": "628.80",
+                                    "gerealiseerd": "157.20"}]
