@@ -82,9 +82,11 @@ async def _gemeente_leest(session: AsyncSession, ctx: AuthContext) -> None:
 
 
 async def lees_budget(session: AsyncSession, request: Request, ctx: AuthContext, uuid: str) -> dict[str, Any]:
-    await _gemeente_leest(session, ctx)
+    # A budget is outside an aanbieder's reach: its detail is a 404, as another aanbieder's contract or
+    # toewijzing is, so an aanbieder does not learn which budgets exist.
+    reach = await lees_bereik(session, ctx)
     row = (await session.execute(budget_select().where(budgetten.c.uuid == uuid))).first()
-    if row is None:
+    if row is None or reach.aanbieder_id is not None:
         raise NotFound()
     return _budget(base_url(request), row)
 
