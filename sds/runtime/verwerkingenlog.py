@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
-from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, insert
+from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, TextClause, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sds.runtime.auth import AuthContext
@@ -114,6 +114,15 @@ class Verwerkingenlog:
     def uit(cls, tabel: Table, settings: VerwerkingenlogSettings) -> Verwerkingenlog:
         return cls(tabel, sleutel=settings.pseudoniem_sleutel.encode(), aan=settings.verwerkingenlog)
 
+    def _unnest(self) -> TextClause:
+        return text(
+            f"INSERT INTO {self.tabel.name} (tijdstip, client_id, gebruiker, verwerkingsactiviteit, handeling, "
+            "grondslag, betrokkene, trace_id) "
+            "SELECT CAST(:tijdstip AS timestamptz), CAST(:client_id AS varchar), CAST(:gebruiker AS varchar), "
+            "CAST(:activiteit AS varchar), CAST(:handeling AS varchar), p.grondslag, p.betrokkene, "
+            "CAST(:trace_id AS varchar) "
+            "FROM unnest(CAST(:grondslagen AS varchar[]), CAST(:betrokkenen AS varchar[])) AS p(grondslag, betrokkene)")
+
     def pseudoniem(self, waarde: str) -> str:
         return pseudoniem(waarde, self.sleutel)
 
@@ -154,15 +163,23 @@ class Verwerkingenlog:
         who = self.verwerker(ctx)
         trace = trace_var.get()
         now = datetime.now(UTC)
-        rows = [
-            {"tijdstip": now, "client_id": who.client_id, "gebruiker": who.gebruiker,
-             "verwerkingsactiviteit": activiteit, "handeling": handeling, "grondslag": grondslag[:100],
-             "betrokkene": subject, "trace_id": trace.trace_id if trace else None}
-            for grondslag, subject in pairs
-        ]
-        # Multi-row INSERTs: a round trip per chunk, where executemany would prepare and send per row. A chunk
-        # stays far below the bind-parameter limits (PostgreSQL 65535, SQLite 32766): a batch of 10,000 signals
-        # is 80,000 parameters.
-        for start in range(0, len(rows), RIJEN_PER_INSERT):
-            await session.execute(insert(self.tabel).values(rows[start:start + RIJEN_PER_INSERT]))
+        if session.get_bind().dialect.name == "postgresql":
+            # One constant statement with the pairs as two arrays: SQLAlchemy compiled the multi-row INSERTs
+            # afresh on every call (16,000 bind parameters per 2,000 rows), most of the time a declaratie batch
+            # of 10,000 households spent (4 of 7 s under cProfile); this one is compiled once.
+            await session.execute(self._unnest(), {
+                "tijdstip": now, "client_id": who.client_id, "gebruiker": who.gebruiker, "activiteit": activiteit,
+                "handeling": handeling, "trace_id": trace.trace_id if trace else None,
+                "grondslagen": [g[:100] for g, _ in pairs], "betrokkenen": [b for _, b in pairs]})
+        else:
+            rows = [
+                {"tijdstip": now, "client_id": who.client_id, "gebruiker": who.gebruiker,
+                 "verwerkingsactiviteit": activiteit, "handeling": handeling, "grondslag": grondslag[:100],
+                 "betrokkene": subject, "trace_id": trace.trace_id if trace else None}
+                for grondslag, subject in pairs
+            ]
+            # Multi-row INSERTs: a round trip per chunk, where executemany would prepare and send per row. A
+            # chunk stays far below SQLite's bind-parameter limit (32766): 2,000 rows are 16,000 parameters.
+            for start in range(0, len(rows), RIJEN_PER_INSERT):
+                await session.execute(insert(self.tabel).values(rows[start:start + RIJEN_PER_INSERT]))
         crash_point(CRASH_VOOR_COMMIT)

@@ -14,6 +14,7 @@ from sds.runtime.pagination import Pagination
 from services.financien import budgetten, declaraties, inkoop, schemas, toewijzingen, verzoeken
 
 router = APIRouter()
+HUISHOUDEN_URL = r"^https?://[^\s?#]+/huishoudens/[0-9a-fA-F-]{36}$"
 
 
 def _created(response: Response, out: dict[str, Any]) -> dict[str, Any]:
@@ -127,6 +128,16 @@ async def budgetmonitor(request: Request, uow: Uow, auth: Auth,
                         jaar: Annotated[int, Query(ge=2015, le=2100)]) -> Any:
     async with uow:
         return await budgetten.monitor(uow.session, request, auth, jaar)
+
+
+@router.get("/budgetmonitor/huishouden", tags=["budgetten"],
+            summary="Wat de ondersteuning van één huishouden kost, over alle kolommen (verplicht en gerealiseerd)")
+async def huishoudkosten(request: Request, uow: Uow, auth: Auth,
+                         huishouden: Annotated[str, Query(max_length=1000, pattern=HUISHOUDEN_URL,
+                                                          description="URL van een huishouden in klantgegevens")],
+                         jaar: Annotated[int, Query(ge=2015, le=2100)]) -> Any:
+    async with uow:
+        return await budgetten.huishouden(uow.session, request, auth, huishouden, jaar)
 
 
 @router.get("/budgetten/{uuid}", tags=["budgetten"])

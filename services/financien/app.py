@@ -4,9 +4,10 @@ from fastapi import FastAPI
 
 from sds.runtime.app import Api, Subscription, create_service_app
 from sds.runtime.settings import ServiceSettings
+from sds.runtime.verwerkingenlog import Verwerkingenlog
 from services.financien import api, toewijzingen
 from services.financien.context import API_PREFIX
-from services.financien.models import metadata
+from services.financien.models import metadata, verwerkingen
 from services.financien.settings import FinancienSettings
 
 SERVICE = "financien"
@@ -22,4 +23,5 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         Subscription("toewijzingen", toewijzingen.SUBJECTS, toewijzingen.handler(settings.public_base_url)),
     ])
     app.state.indeling = settings.indeling()
+    app.state.verwerkingenlog = Verwerkingenlog.uit(verwerkingen, settings)
     return app

@@ -4,6 +4,7 @@ monitor: budget, verplichtingen and realisatie side by side."""
 from __future__ import annotations
 
 import uuid as uuidlib
+from datetime import date
 from typing import Any
 
 from fastapi import Request
@@ -16,15 +17,17 @@ from contracts.events.financien import BudgetDrempelBereikt
 from sds.runtime.auth import AuthContext
 from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
 from sds.runtime.pagination import PageParams, paginate
-from services.financien import schemas
+from services.financien import schemas, verplichtingen, verwerking
 from services.financien.context import SOURCE, base_url, gemeente, lees_bereik, url
-from services.financien.domain import Post, euro, indeling_fouten, nieuwe_drempel, stand
+from services.financien.domain import GOEDGEKEURD, Post, euro, indeling_fouten, nieuwe_drempel, stand
 from services.financien.inkoop import aanbieder_by_uuid
 from services.financien.models import (
     aanbieders,
     budgetten,
     contracten,
+    declaratie_regels,
     realisatie_per_jaar,
+    toewijzingen,
     verplichtingen_per_jaar,
 )
 
@@ -79,9 +82,11 @@ async def _gemeente_leest(session: AsyncSession, ctx: AuthContext) -> None:
 
 
 async def lees_budget(session: AsyncSession, request: Request, ctx: AuthContext, uuid: str) -> dict[str, Any]:
-    await _gemeente_leest(session, ctx)
+    # A budget is outside an aanbieder's reach: its detail is a 404, as another aanbieder's contract or
+    # toewijzing is, so an aanbieder does not learn which budgets exist.
+    reach = await lees_bereik(session, ctx)
     row = (await session.execute(budget_select().where(budgetten.c.uuid == uuid))).first()
-    if row is None:
+    if row is None or reach.aanbieder_id is not None:
         raise NotFound()
     return _budget(base_url(request), row)
 
@@ -122,7 +127,36 @@ async def monitor(session: AsyncSession, request: Request, ctx: AuthContext, jaa
         return {**line, "budget": euro(line["budget"]) if line["budget"] is not None else None,
                 "verplicht": euro(line["verplicht"]), "gerealiseerd": euro(line["gerealiseerd"])}
 
-    return {"jaar": jaar, **{k: [shown(line) for line in v] for k, v in out.items()}}
+    totaal = out.pop("totaal")
+    return {"jaar": jaar, "totaal": shown(totaal), **{k: [shown(line) for line in v] for k, v in out.items()}}
+
+
+async def huishouden(session: AsyncSession, request: Request, ctx: AuthContext, huishouden_url: str,
+                     jaar: int) -> dict[str, Any]:
+    """What one household's support costs in a year over all kolommen: the verplichtingen of its toewijzingen
+    (that begin in the year) and what was declared and accepted on them (lines whose ProductPeriode begins in
+    it), per kolom and in all. Personal data: the read is in the verwerkingenlog."""
+    await _gemeente_leest(session, ctx)
+    t, r_ = toewijzingen, declaratie_regels
+    jaar_van = (date(jaar, 1, 1), date(jaar, 12, 31))
+    per: dict[str, dict[str, int]] = {}
+    for kolom, bedrag in (await session.execute(
+            select(t.c.kolom, func.sum(t.c.verplichting)).where(
+                t.c.huishouden == huishouden_url, t.c.status.in_(verplichtingen.LOPEND),
+                t.c.begindatum.between(*jaar_van)).group_by(t.c.kolom))).all():
+        per.setdefault(kolom, {"verplicht": 0, "gerealiseerd": 0})["verplicht"] = int(bedrag)
+    for kolom, bedrag in (await session.execute(
+            select(t.c.kolom, func.sum(r_.c.bedrag)).join(r_, r_.c.toewijzing_id == t.c.id).where(
+                t.c.huishouden == huishouden_url, r_.c.retourcode == GOEDGEKEURD,
+                r_.c.begindatum.between(*jaar_van)).group_by(t.c.kolom))).all():
+        per.setdefault(kolom, {"verplicht": 0, "gerealiseerd": 0})["gerealiseerd"] = int(bedrag)
+    await verwerking.vastleggen(request, session, ctx, ((kolom, huishouden_url) for kolom in sorted(per)),
+                                activiteit="huishoudkosten-raadplegen", handeling="lezen")
+    return {"huishouden": huishouden_url, "jaar": jaar,
+            "totaal": {"verplicht": euro(sum(v["verplicht"] for v in per.values())),
+                       "gerealiseerd": euro(sum(v["gerealiseerd"] for v in per.values()))},
+            "perKolom": [{"kolom": k, "verplicht": euro(v["verplicht"]), "gerealiseerd": euro(v["gerealiseerd"])}
+                         for k, v in sorted(per.items())]}
 
 
 async def drempels(session: AsyncSession, base: str, jaar: int, kolom: str, cluster: str | None,

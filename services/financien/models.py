@@ -4,6 +4,7 @@ toewijzingen and declaraties, besides the runtime's outbox, inbox and idempotenc
 from sqlalchemy import BigInteger, Column, Date, ForeignKey, Index, Integer, String, Table, UniqueConstraint
 
 from sds.runtime.db import Id, Json, new_metadata
+from sds.runtime.verwerkingenlog import verwerkingen_tabel
 
 metadata = new_metadata()
 
@@ -109,6 +110,7 @@ toewijzingen = Table(
     Column("reden_beeindiging", String(2), nullable=True),
     Index("ix_toewijzingen_aanbieder_id", "aanbieder_id", "id"),
     Index("ix_toewijzingen_zaak", "zaak"),
+    Index("ix_toewijzingen_huishouden", "huishouden"),
 )
 
 declaraties = Table(
@@ -123,6 +125,8 @@ declaraties = Table(
     Column("aantal_regels", Integer, nullable=False),
     Column("ingediend_bedrag", BigInteger, nullable=False),
     Column("goedgekeurd_bedrag", BigInteger, nullable=False),
+    # sha256 of the batch as sent (periode and lines): the same batch again is answered as the first time.
+    Column("inhoud", String(64), nullable=True),
     UniqueConstraint("aanbieder_id", "identificatie"),
 )
 
@@ -188,30 +192,28 @@ verzoeken_om_wijziging = Table(
     Index("ix_verzoeken_om_wijziging_aanbieder_id", "aanbieder_id", "id"),
 )
 
-# The verplichtingen of toewijzingen summed per year (the year a toewijzing begins), kolom, cluster and aanbieder,
-# kept with every write of a toewijzing, so the budgetmonitor reads a few rows rather than every toewijzing.
-verplichtingen_per_jaar = Table(
-    "verplichtingen_per_jaar",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("sleutel", String(120), nullable=False, unique=True),  # jaar|kolom|cluster|aanbieder_id
-    Column("jaar", Integer, nullable=False, index=True),
-    Column("kolom", String(20), nullable=False),
-    Column("cluster", String(63), nullable=True),
-    Column("aanbieder_id", Id, ForeignKey("aanbieders.id"), nullable=False),
-    Column("bedrag", BigInteger, nullable=False),
-)
 
-# What was declared and accepted, summed the same way (the year a line's ProductPeriode begins), booked with each
-# declaratie: the budgetmonitor's realisatie without summing every declared line.
-realisatie_per_jaar = Table(
-    "realisatie_per_jaar",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("sleutel", String(120), nullable=False, unique=True),  # jaar|kolom|cluster|aanbieder_id
-    Column("jaar", Integer, nullable=False, index=True),
-    Column("kolom", String(20), nullable=False),
-    Column("cluster", String(63), nullable=True),
-    Column("aanbieder_id", Id, ForeignKey("aanbieders.id"), nullable=False),
-    Column("bedrag", BigInteger, nullable=False),
-)
+def _per_jaar(name: str) -> Table:
+    """An amount summed per year, kolom, cluster and aanbieder, kept up to date as financien writes: one row per
+    ``sleutel`` (jaar|kolom|cluster|aanbieder_id), so the budgetmonitor reads a few rows a year."""
+    return Table(
+        name,
+        metadata,
+        Column("id", Id, primary_key=True, autoincrement=True),
+        Column("sleutel", String(120), nullable=False, unique=True),
+        Column("jaar", Integer, nullable=False, index=True),
+        Column("kolom", String(20), nullable=False),
+        Column("cluster", String(63), nullable=True),
+        Column("aanbieder_id", Id, ForeignKey("aanbieders.id"), nullable=False),
+        Column("bedrag", BigInteger, nullable=False),
+    )
+
+
+# The verplichtingen of toewijzingen (the year a toewijzing begins), booked with every write of a toewijzing.
+verplichtingen_per_jaar = _per_jaar("verplichtingen_per_jaar")
+# What was declared and accepted (the year a line's ProductPeriode begins), booked with each declaratie.
+realisatie_per_jaar = _per_jaar("realisatie_per_jaar")
+
+# After Logboek Dataverwerkingen (sds.runtime.verwerkingenlog): one row per household or person per processing of
+# the toewijzingen, declaraties and verzoeken that name them. Append only.
+verwerkingen = verwerkingen_tabel(metadata)

@@ -6,10 +6,11 @@ from pydantic import Field
 
 from sds.profiles import load_profile
 from sds.runtime.settings import ServiceSettings
+from sds.runtime.verwerkingenlog import VerwerkingenlogSettings
 from services.financien.domain import Indeling
 
 
-class FinancienSettings(ServiceSettings):
+class FinancienSettings(ServiceSettings, VerwerkingenlogSettings):
     service: str = "financien"
     archetype: str | None = Field(
         None, description="the archetype profile (a shipped name or a file) `sds up` hands every process; with it, "

@@ -35,7 +35,7 @@ from sds.runtime.auth import AuthContext
 from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
 from sds.runtime.outbox import record_event
 from sds.runtime.pagination import PageParams, paginate
-from services.financien import budgetten, schemas, verplichtingen
+from services.financien import budgetten, schemas, verplichtingen, verwerking
 from services.financien.context import SOURCE, base_url, bereik, lees_bereik, url
 from services.financien.domain import (
     SCOPE_SCHRIJVEN,
@@ -324,6 +324,7 @@ async def lees(session: AsyncSession, request: Request, ctx: AuthContext, uuid: 
     # Another aanbieder's toewijzing does not exist for this one: 404, not 403, so its existence does not leak.
     if row is None or (reach.aanbieder_id is not None and row.aanbieder_id != reach.aanbieder_id):
         raise NotFound()
+    await verwerking.toewijzingen_van(request, session, ctx, [row])
     return _out(base_url(request), row)
 
 
@@ -336,7 +337,10 @@ async def lijst(session: AsyncSession, request: Request, ctx: AuthContext, param
     if status is not None:
         stmt = stmt.where(toewijzingen.c.status == status)
     base = base_url(request)
-    return await paginate(session, stmt, params, request, lambda r: _out(base, r))
+    shown: list[Any] = []
+    page = await paginate(session, stmt, params, request, verwerking.onthouden(shown, lambda r: _out(base, r)))
+    await verwerking.toewijzingen_van(request, session, ctx, shown)
+    return page
 
 
 # --- start and stop zorg -----------------------------------------------------------------------------------
@@ -366,6 +370,8 @@ async def start_zorg(uow: UnitOfWork, request: Request, ctx: AuthContext, uuid: 
     data = ZorgGestart.model_validate({"toewijzing": own, "aanbieder": url(base, "aanbieders", row.aanbieder_uuid),
                                        "kolom": row.kolom, "begindatum": body.begindatum})
     await uow.record(make_event(ZORG_GESTART, data, source=SOURCE, subject=uuid, dataref=own))
+    await verwerking.toewijzingen_van(request, session, ctx, [row], activiteit="start-zorg-melden",
+                                      handeling="schrijven")
     return _out(base, (await session.execute(toewijzing_select().where(toewijzingen.c.id == row.id))).one())
 
 
@@ -383,4 +389,6 @@ async def stop_zorg(uow: UnitOfWork, request: Request, ctx: AuthContext, uuid: s
                                        "kolom": row.kolom, "einddatum": body.einddatum,
                                        "redenBeeindiging": body.reden_beeindiging})
     await uow.record(make_event(ZORG_GESTOPT, data, source=SOURCE, subject=uuid, dataref=own))
+    await verwerking.toewijzingen_van(request, session, ctx, [row], activiteit="stop-zorg-melden",
+                                      handeling="schrijven")
     return _out(base, (await session.execute(toewijzing_select().where(toewijzingen.c.id == row.id))).one())

@@ -28,7 +28,8 @@ from sds.runtime.app import UnitOfWork
 from sds.runtime.auth import AuthContext
 from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
 from sds.runtime.pagination import PageParams, paginate
-from services.financien import schemas, toewijzingen
+from sds.runtime.verwerkingenlog import Handeling
+from services.financien import schemas, toewijzingen, verwerking
 from services.financien.context import SOURCE, Bereik, base_url, bereik, lees_bereik, url
 from services.financien.domain import (
     AFWIJZING_VELD,
@@ -64,6 +65,13 @@ def _past_niet(redenen: tuple[str, ...]) -> ValidatieFout:
     reden = redenen[0]
     return ValidatieFout.single(AFWIJZING_VELD.get(reden, "omvang"), reden,
                                 "Dit past niet in een contract van de aanbieder.")
+
+
+async def _klanten(request: Request, session: AsyncSession, ctx: AuthContext, rows: list[Any], activiteit: str,
+                   handeling: Handeling) -> None:
+    """Verzoeken shown or written, each naming its klant (a 315) or its toewijzing's household (a 317)."""
+    await verwerking.vastleggen(request, session, ctx, ((r.kolom, r.klant) for r in rows), activiteit=activiteit,
+                                handeling=handeling)
 
 
 def _in_reach(stmt: Select[Any], column: Any, reach: Bereik) -> Select[Any]:
@@ -132,6 +140,7 @@ async def dien_verzoek_om_toewijzing_in(uow: UnitOfWork, request: Request, ctx: 
         "einddatum": body.einddatum, "verwijzerType": verwijzer["type"] if verwijzer else None})
     await uow.record(make_event(OM_TOEWIJZING_INGEDIEND, data, source=SOURCE, subject=new, dataref=own))
     row = (await session.execute(_om_toewijzing_select().where(verzoeken_om_toewijzing.c.uuid == new))).one()
+    await _klanten(request, session, ctx, [row], "verzoek-om-toewijzing-indienen", "schrijven")
     return _om_toewijzing_out(base, row)
 
 
@@ -143,6 +152,7 @@ async def lees_verzoek_om_toewijzing(session: AsyncSession, request: Request, ct
                                            reach))).first()
     if row is None:
         raise NotFound()
+    await _klanten(request, session, ctx, [row], "verzoek-om-toewijzing-raadplegen", "lezen")
     return _om_toewijzing_out(base_url(request), row)
 
 
@@ -154,7 +164,11 @@ async def lijst_verzoeken_om_toewijzing(session: AsyncSession, request: Request,
     if status is not None:
         stmt = stmt.where(t.c.status == status)
     base = base_url(request)
-    return await paginate(session, stmt, params, request, lambda r: _om_toewijzing_out(base, r))
+    shown: list[Any] = []
+    page = await paginate(session, stmt, params, request,
+                          verwerking.onthouden(shown, lambda r: _om_toewijzing_out(base, r)))
+    await _klanten(request, session, ctx, shown, "verzoek-om-toewijzing-raadplegen", "lezen")
+    return page
 
 
 async def _open_om_toewijzing(session: AsyncSession, ctx: AuthContext, uuid: str) -> Any:
@@ -168,8 +182,10 @@ async def _open_om_toewijzing(session: AsyncSession, ctx: AuthContext, uuid: str
     return row
 
 
-async def _om_toewijzing_beantwoord(uow: UnitOfWork, base: str, row: Any, antwoord: str,
+async def _om_toewijzing_beantwoord(uow: UnitOfWork, request: Request, ctx: AuthContext, row: Any, antwoord: str,
                                     toewijzing_uuid: str | None) -> dict[str, Any]:
+    base = base_url(request)
+    await _klanten(request, uow.session, ctx, [row], "verzoek-om-toewijzing-beantwoorden", "schrijven")
     own = url(base, "verzoeken-om-toewijzing", row.uuid)
     data = VerzoekOmToewijzingBeantwoord.model_validate({
         "verzoek": own, "aanbieder": url(base, "aanbieders", row.aanbieder_uuid), "kolom": row.kolom,
@@ -197,7 +213,7 @@ async def ken_verzoek_om_toewijzing_toe(uow: UnitOfWork, request: Request, ctx: 
     await uow.record_all(await toewijzingen.drempels(session, base, toewijzing_id))
     await session.execute(update(verzoeken_om_toewijzing).where(verzoeken_om_toewijzing.c.id == row.id)
                           .values(status="toegekend", toewijzing_id=toewijzing_id))
-    return await _om_toewijzing_beantwoord(uow, base, row, "toegekend", nieuw)
+    return await _om_toewijzing_beantwoord(uow, request, ctx, row, "toegekend", nieuw)
 
 
 async def wijs_verzoek_om_toewijzing_af(uow: UnitOfWork, request: Request, ctx: AuthContext, uuid: str,
@@ -205,14 +221,15 @@ async def wijs_verzoek_om_toewijzing_af(uow: UnitOfWork, request: Request, ctx: 
     row = await _open_om_toewijzing(uow.session, ctx, uuid)
     await uow.session.execute(update(verzoeken_om_toewijzing).where(verzoeken_om_toewijzing.c.id == row.id)
                               .values(status="afgewezen", reden_afwijzing=body.reden))
-    return await _om_toewijzing_beantwoord(uow, base_url(request), row, "afgewezen", None)
+    return await _om_toewijzing_beantwoord(uow, request, ctx, row, "afgewezen", None)
 
 
 # --- verzoek om wijziging (317) -----------------------------------------------------------------------------
 
 def _om_wijziging_select() -> Select[Any]:
     v = verzoeken_om_wijziging
-    return (select(v, toewijzingen_t.c.uuid.label("toewijzing_uuid"), aanbieders.c.uuid.label("aanbieder_uuid"))
+    return (select(v, toewijzingen_t.c.uuid.label("toewijzing_uuid"), aanbieders.c.uuid.label("aanbieder_uuid"),
+                   toewijzingen_t.c.kolom, toewijzingen_t.c.huishouden.label("klant"))
             .join(toewijzingen_t, toewijzingen_t.c.id == v.c.toewijzing_id)
             .join(aanbieders, aanbieders.c.id == v.c.aanbieder_id))
 
@@ -276,7 +293,9 @@ async def dien_verzoek_om_wijziging_in(uow: UnitOfWork, request: Request, ctx: A
         "aanbieder": url(base, "aanbieders", aanbieder.uuid), "kolom": t.kolom,
         "omvang": body.omvang.model_dump() if body.omvang else None, "einddatum": body.einddatum})
     await uow.record(make_event(OM_WIJZIGING_INGEDIEND, data, source=SOURCE, subject=new, dataref=own))
-    return _om_wijziging_out(base, (await session.execute(_om_wijziging_select().where(v.c.uuid == new))).one())
+    row = (await session.execute(_om_wijziging_select().where(v.c.uuid == new))).one()
+    await _klanten(request, session, ctx, [row], "verzoek-om-wijziging-indienen", "schrijven")
+    return _om_wijziging_out(base, row)
 
 
 async def _om_wijziging(session: AsyncSession, reach: Bereik, toewijzing_uuid: str, uuid: str,
@@ -293,6 +312,7 @@ async def _om_wijziging(session: AsyncSession, reach: Bereik, toewijzing_uuid: s
 async def lees_verzoek_om_wijziging(session: AsyncSession, request: Request, ctx: AuthContext, toewijzing_uuid: str,
                                     uuid: str) -> dict[str, Any]:
     row = await _om_wijziging(session, await lees_bereik(session, ctx), toewijzing_uuid, uuid)
+    await _klanten(request, session, ctx, [row], "verzoek-om-wijziging-raadplegen", "lezen")
     return _om_wijziging_out(base_url(request), row)
 
 
@@ -303,11 +323,20 @@ async def lijst_verzoeken_om_wijziging(session: AsyncSession, request: Request, 
     v = verzoeken_om_wijziging
     stmt = _in_reach(_om_wijziging_select().order_by(v.c.id), v.c.aanbieder_id, reach)
     if toewijzing_uuid is not None:
+        # The verzoeken of a toewijzing this applicatie may not see: 404, as the toewijzing itself answers.
+        t = (await session.execute(_in_reach(select(toewijzingen_t.c.id).where(
+            toewijzingen_t.c.uuid == toewijzing_uuid), toewijzingen_t.c.aanbieder_id, reach))).first()
+        if t is None:
+            raise NotFound()
         stmt = stmt.where(toewijzingen_t.c.uuid == toewijzing_uuid)
     if status is not None:
         stmt = stmt.where(v.c.status == status)
     base = base_url(request)
-    return await paginate(session, stmt, params, request, lambda r: _om_wijziging_out(base, r))
+    shown: list[Any] = []
+    page = await paginate(session, stmt, params, request,
+                          verwerking.onthouden(shown, lambda r: _om_wijziging_out(base, r)))
+    await _klanten(request, session, ctx, shown, "verzoek-om-wijziging-raadplegen", "lezen")
+    return page
 
 
 async def _open_om_wijziging(session: AsyncSession, ctx: AuthContext, toewijzing_uuid: str, uuid: str) -> Any:
@@ -318,8 +347,10 @@ async def _open_om_wijziging(session: AsyncSession, ctx: AuthContext, toewijzing
     return row
 
 
-async def _om_wijziging_beantwoord(uow: UnitOfWork, base: str, row: Any, kolom: str,
+async def _om_wijziging_beantwoord(uow: UnitOfWork, request: Request, ctx: AuthContext, row: Any, kolom: str,
                                    antwoord: str) -> dict[str, Any]:
+    base = base_url(request)
+    await _klanten(request, uow.session, ctx, [row], "verzoek-om-wijziging-beantwoorden", "schrijven")
     own = _om_wijziging_url(base, row.toewijzing_uuid, row.uuid)
     data = VerzoekOmWijzigingBeantwoord.model_validate({
         "verzoek": own, "toewijzing": url(base, "toewijzingen", row.toewijzing_uuid),
@@ -346,7 +377,7 @@ async def ken_verzoek_om_wijziging_toe(uow: UnitOfWork, request: Request, ctx: A
     await uow.record_all(await toewijzingen.drempels(session, base, t.id))
     await session.execute(update(verzoeken_om_wijziging).where(verzoeken_om_wijziging.c.id == row.id)
                           .values(status="toegekend"))
-    return await _om_wijziging_beantwoord(uow, base, row, t.kolom, "toegekend")
+    return await _om_wijziging_beantwoord(uow, request, ctx, row, t.kolom, "toegekend")
 
 
 async def wijs_verzoek_om_wijziging_af(uow: UnitOfWork, request: Request, ctx: AuthContext, toewijzing_uuid: str,
@@ -357,4 +388,4 @@ async def wijs_verzoek_om_wijziging_af(uow: UnitOfWork, request: Request, ctx: A
                                    .where(toewijzingen_t.c.id == row.toewijzing_id))).scalar_one()
     await session.execute(update(verzoeken_om_wijziging).where(verzoeken_om_wijziging.c.id == row.id)
                           .values(status="afgewezen", reden_afwijzing=body.reden))
-    return await _om_wijziging_beantwoord(uow, base_url(request), row, kolom, "afgewezen")
+    return await _om_wijziging_beantwoord(uow, request, ctx, row, kolom, "afgewezen")

@@ -4,9 +4,16 @@ has no second effect, and a batch of 10,000 lines is answered in one request."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import insert
+
+from sds.runtime.db import idempotency_table
+from sds.runtime.idempotency import RUNNING_TAKEOVER
 from services.financien.models import declaratie_regels, declaraties
 from tests.financien.conftest import API, Fin, aanbieder_app, headers, toegekend, toekenning
 
@@ -68,13 +75,54 @@ async def test_a_batch_sent_again_has_no_second_effect(fin: Fin) -> None:
     again = await fin.client.post(f"{API}/declaraties", json=body, headers=key)
     assert first.status_code == again.status_code == 201 and first.json() == again.json()
     assert await fin.count(declaraties) == 1 and await fin.count(declaratie_regels) == 1
-    # Without the key the DeclaratieNummer is known: refused, nothing stored.
+    # Without the key the same batch (its DeclaratieNummer and content) gets the same answer, nothing more stored.
     r = await fin.post("/declaraties", body, aanbieder_app("zorg-app"))
+    assert r.status_code == 201 and r.json() == first.json()
+    assert r.headers["location"] == first.headers["location"]
+    assert await fin.count(declaraties) == 1 and await fin.count(declaratie_regels) == 1
+    # Another batch under a number already used is refused, nothing stored.
+    r = await fin.post("/declaraties", _declaratie([_regel(t, "R2")]), aanbieder_app("zorg-app"))
     assert r.status_code == 400 and r.json()["invalidParams"][0]["name"] == "identificatie"
     # Under another number the same ProductReferentie is not paid twice.
     r = await fin.post("/declaraties", _declaratie([_regel(t, "R1")], nr="D-2"), aanbieder_app("zorg-app"))
     assert [x["retourcode"] for x in r.json()["regels"]] == ["SD05"] and r.json()["goedgekeurdBedrag"] == "0.00"
     assert len([e for e in await fin.outbox() if e.type.endswith("declaratie-verwerkt")]) == 2
+    assert await fin.count(declaraties) == 2
+
+
+async def _verweesde_sleutel(fin: Fin, client_id: str, key: str, body: dict[str, Any]) -> None:
+    """The Idempotency-Key as a process killed while answering leaves it: claimed, never marked done, and older
+    than the runtime's takeover, so the client's resend is let through."""
+    table = idempotency_table(fin.app.state.metadata)
+    digest = hashlib.sha256(b"/financien/api/v1/declaraties\0" + json.dumps(body).encode()).hexdigest()
+    async with fin.app.state.db.transaction() as session:
+        await session.execute(insert(table).values(client_id=client_id, key=key, request_hash=digest,
+                                                   state="running", created_at=datetime.now(UTC) - RUNNING_TAKEOVER
+                                                   - timedelta(seconds=1)))
+
+
+async def test_a_batch_whose_answer_a_crash_lost_is_sent_again_with_its_key_to_the_same_answer(fin: Fin) -> None:
+    t = await _toewijzing(fin)
+    body = _declaratie([_regel(t, "R1"), _regel(t, "R2", productTarief="60.00")])
+    app = aanbieder_app("zorg-app")
+    # The batch committed, then the process died before its answer was kept with the key.
+    first = await fin.client.post(f"{API}/declaraties", content=json.dumps(body),
+                                  headers={**headers(app), "content-type": "application/json"})
+    assert first.status_code == 201
+    await _verweesde_sleutel(fin, "zorg-app", "batch-crash", body)
+    again = await fin.client.post(f"{API}/declaraties", content=json.dumps(body), headers={
+        **headers(app), "content-type": "application/json", "Idempotency-Key": "batch-crash"})
+    assert again.status_code == 201 and again.json() == first.json()
+    assert [x["retourcode"] for x in again.json()["regels"]] == ["0200", "SD04"]
+    assert await fin.count(declaraties) == 1 and await fin.count(declaratie_regels) == 2
+    assert len([e for e in await fin.outbox() if e.type.endswith("declaratie-verwerkt")]) == 1
+    # Killed before the batch committed: nothing of it was kept, and the resend is checked and answered once.
+    body2 = _declaratie([_regel(t, "R3", begindatum="2026-03-09", einddatum="2026-03-15")], nr="D-2026-03b")
+    await _verweesde_sleutel(fin, "zorg-app", "batch-crash-2", body2)
+    r = await fin.client.post(f"{API}/declaraties", content=json.dumps(body2), headers={
+        **headers(app), "content-type": "application/json", "Idempotency-Key": "batch-crash-2"})
+    assert r.status_code == 201 and [x["retourcode"] for x in r.json()["regels"]] == ["0200"]
+    assert await fin.count(declaraties) == 2
 
 
 async def test_bad_declaraties_are_refused_naming_each_field(fin: Fin) -> None:

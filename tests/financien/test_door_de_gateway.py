@@ -1,6 +1,7 @@
 """End to end through the gateway: zaken and financien each served by uvicorn, one nats-server. The municipality
 buys in care at financien, a consulent grants it on a zaak's resultaat at zaken, and the aanbieder's own
-applicatie finds the toewijzing, with its verplichting to the cent, and reports start zorg."""
+applicatie finds the toewijzing, with its verplichting to the cent, reports start zorg and declares, and the
+realisatie follows to the cent."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from sds.runtime.db import create_engine
 from sds.runtime.jwt_zgw import encode_jwt_zgw
 from sds.runtime.settings import ServiceSettings
 from services.financien.app import create_app as create_financien
+from services.financien.settings import FinancienSettings
 from services.zaken.app import create_app as create_zaken
 from services.zaken.seed_catalogus import DEFAULT_RSIN
 from services.zaken.seed_catalogus import run as seed_catalogus
@@ -47,8 +49,9 @@ def suite(tmp_path: Path, nats_url: str) -> Iterator[tuple[httpx.Client, dict[st
                for name in ("zaken", "financien")}
         common: dict[str, Any] = {"env": "test", "nats_url": nats_url, "public_base_url": url["gateway"],
                                   "internal_secret": INTERNAL_SECRET, "outbox_poll_interval": 0.05}
-        apps = {name: create(ServiceSettings(service=name, database_url=dbs[name], **common))
-                for name, create in (("zaken", create_zaken), ("financien", create_financien))}
+        apps = {"zaken": create_zaken(ServiceSettings(service="zaken", database_url=dbs["zaken"], **common)),
+                "financien": create_financien(FinancienSettings(
+                    database_url=dbs["financien"], pseudoniem_sleutel="fin-e2e-pseudoniem-sleutel-0123", **common))}
 
         async def schema() -> dict[str, str]:
             for name, app in apps.items():
@@ -133,3 +136,24 @@ def test_zaak_resultaat_toegekend_becomes_a_toewijzing_with_its_verplichting_to_
         r = client.post(f"{t['url']}/start-zorg", json={"begindatum": "2026-12-07"}, headers=zorg)
         assert r.status_code == 200, r.text
         assert r.json()["status"] == "gestart"
+
+        # The aanbieder declares two weeks of care (4 uur at 33.17 each) and one line at another tarief.
+        regel = {"toewijzing": t["url"], "volume": 4, "eenheid": "uur", "productTarief": "33.17"}
+        r = client.post(f"{fin}/declaraties", headers=zorg, json={
+            "identificatie": "D-2026-12", "begindatum": "2026-12-01", "einddatum": "2026-12-31", "regels": [
+                {**regel, "referentie": "W49", "begindatum": "2026-12-07", "einddatum": "2026-12-13"},
+                {**regel, "referentie": "W50", "begindatum": "2026-12-14", "einddatum": "2026-12-20"},
+                {**regel, "referentie": "W51", "begindatum": "2026-12-21", "einddatum": "2026-12-27",
+                 "productTarief": "35.00"}]})
+        assert r.status_code == 201, r.text
+        assert [x["retourcode"] for x in r.json()["regels"]] == ["0200", "0200", "SD04"]
+        assert r.json()["goedgekeurdBedrag"] == "265.36" and r.json()["afgekeurdBedrag"] == "140.00"
+        # The realisatie: what was accepted, to the cent, beside the verplichting.
+        m = client.get(f"{fin}/budgetmonitor", params={"jaar": 2026}, headers=bearer()).json()
+        assert m["perKolom"] == [{"kolom": "wmo", "budget": None, "verplicht": "1592.16", "gerealiseerd": "265.36"}]
+        assert m["totaal"] == {"budget": None, "verplicht": "1592.16", "gerealiseerd": "265.36"}
+        r = client.get(f"{fin}/budgetmonitor/huishouden", headers=bearer(),
+                       params={"huishouden": zaak["huishouden"], "jaar": 2026})
+        assert r.status_code == 200, r.text
+        assert r.json()["totaal"] == {"verplicht": "1592.16", "gerealiseerd": "265.36"}
+        assert client.get(f"{fin}/budgetmonitor", params={"jaar": 2026}, headers=zorg).status_code == 403

@@ -90,6 +90,11 @@ async def test_another_aanbieder_neither_sees_nor_asks_for_anothers_toewijzing(f
     r = await fin.post(f"{t['url']}/verzoeken-om-wijziging", {"einddatum": "2026-03-15", "reden": "x"}, ander)
     assert r.status_code == 404
     assert (await fin.get(v["url"], ander)).status_code == 404
+    # The verzoeken of another's toewijzing answer as the toewijzing does: it does not exist for this one.
+    assert (await fin.get(t["url"], ander)).status_code == 404
+    assert (await fin.get(f"{t['url']}/verzoeken-om-wijziging", ander)).status_code == 404
+    assert [x["url"] for x in (await fin.get(f"{t['url']}/verzoeken-om-wijziging", APP)).json()["results"]] == [
+        v["url"]]
     assert (await fin.get("/verzoeken-om-wijziging", ander)).json()["results"] == []
     assert [x["url"] for x in (await fin.get("/verzoeken-om-wijziging", APP)).json()["results"]] == [v["url"]]
     assert [x["url"] for x in (await fin.get("/verzoeken-om-wijziging")).json()["results"]] == [v["url"]]
