@@ -591,7 +591,7 @@ def _groups(groups: list[tuple[str, ...]]) -> str:
 
 
 def synthetic_bsn() -> str:
-    """A made-up BSN (999xxxxxx, the range of synthetic persons) for a new household on every run."""
+    """A synthetic BSN (999xxxxxx, the range set apart for test persons) for a new household on every run."""
     while True:
         candidate = f"999{random.randrange(10 ** 6):06d}"
         if is_valid_bsn(candidate):

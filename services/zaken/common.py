@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Body, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 from sqlalchemy import Select
@@ -26,6 +26,9 @@ KOLOMMEN = ("wmo", "jeugd", "participatie", "schuldhulp")
 INTEGRAAL = "integraal"
 
 Url = Annotated[str, Field(min_length=1, max_length=1000)]
+# What the routes of the ZGW APIs take: a PATCH body as sent, and a URL as a query parameter.
+PatchBody = Annotated[dict[str, Any], Body()]
+UrlQuery = Annotated[str | None, Query(max_length=1000)]
 
 
 class ApiModel(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import false, select
 
 from sds.runtime.app import Uow
@@ -22,14 +22,12 @@ from sds.runtime.scopes import (
 from services.zaken.besluiten import authz, informatieobjecten, schemas, service
 from services.zaken.besluiten.models import besluit_audittrail, besluiten, besluitinformatieobjecten
 from services.zaken.catalogi.models import besluittypen
-from services.zaken.common import BESLUITEN_PREFIX, CATALOGI_PREFIX, ZAKEN_PREFIX, uuid_from_url
+from services.zaken.common import BESLUITEN_PREFIX, CATALOGI_PREFIX, ZAKEN_PREFIX, PatchBody, UrlQuery, uuid_from_url
 from services.zaken.zaken.context import Ctx
 from services.zaken.zaken.models import zaken
 
 router = APIRouter()
 
-PatchBody = Annotated[dict[str, Any], Body()]
-UrlQuery = Annotated[str | None, Query(max_length=1000)]
 # The spec lists besluitinformatieobjecten without pages; a besluit with more than this is not a list to send whole.
 BIO_LIST_MAX = 1000
 

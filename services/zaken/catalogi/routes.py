@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from sds.runtime.app import Uow
 from sds.runtime.auth import Auth, AuthContext
@@ -16,11 +16,9 @@ from sds.runtime.pagination import Pagination, paginate
 from sds.runtime.scopes import CATALOGI_GEFORCEERD_VERWIJDEREN, CATALOGI_LEZEN, CATALOGI_SCHRIJVEN, ZTC
 from services.zaken.catalogi import authz, schemas, service, typen
 from services.zaken.catalogi.models import catalogussen
-from services.zaken.common import CATALOGI_PREFIX, refused_or_absent, resource_url, split_csv
+from services.zaken.common import CATALOGI_PREFIX, PatchBody, refused_or_absent, resource_url, split_csv
 
 router = APIRouter()
-
-PatchBody = Annotated[dict[str, Any], Body()]
 
 
 async def _can_read(auth: Auth) -> AuthContext:

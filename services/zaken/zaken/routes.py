@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from sqlalchemy import Select, select
 
 from sds.runtime.app import Uow
@@ -17,7 +17,7 @@ from sds.runtime.errors import ApiError, NotFound
 from sds.runtime.pagination import Pagination, paginate
 from sds.runtime.scopes import ZRC
 from services.zaken.catalogi.models import resultaattypen, roltypen, statustypen
-from services.zaken.common import CATALOGI_PREFIX, refused_or_absent, split_csv, uuid_from_url
+from services.zaken.common import CATALOGI_PREFIX, PatchBody, UrlQuery, refused_or_absent, split_csv, uuid_from_url
 from services.zaken.zaken import (
     besluiten,
     counters,
@@ -46,8 +46,6 @@ from services.zaken.zaken.models import (
 
 router = APIRouter()
 
-PatchBody = Annotated[dict[str, Any], Body()]
-UrlQuery = Annotated[str | None, Query(max_length=1000)]
 CRS = "EPSG:4326"
 # The spec lists zaakinformatieobjecten without pages; a zaak with more than this is not a list to send whole.
 ZIO_LIST_MAX = 1000
