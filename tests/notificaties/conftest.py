@@ -38,11 +38,14 @@ def beheer() -> AuthContext:
     return AuthContext(client_id="beheer", heeft_alle_autorisaties=True)
 
 
-def abonnee(client_id: str = "werkstroom", *extra: Autorisatie, kolommen: list[str] | None = None,
+ALLE_ZAKEN = Autorisatie(component="zrc", scopes=["zaken.lezen"])
+
+
+def abonnee(client_id: str = "werkstroom", *grants: Autorisatie, kolommen: list[str] | None = None,
             clusters: list[str] | None = None) -> AuthContext:
-    """An outside system that may consume notificaties (and read what ``extra`` grants)."""
+    """An outside system that may consume notificaties and read what ``grants`` give (by default: every zaak)."""
     return AuthContext(client_id=client_id, kolommen=kolommen or [], clusters=clusters or [], autorisaties=[
-        Autorisatie(component="nrc", scopes=["notificaties.consumeren"]), *extra])
+        Autorisatie(component="nrc", scopes=["notificaties.consumeren"]), *(grants or (ALLE_ZAKEN,))])
 
 
 def publicist(client_id: str = "open-formulieren") -> AuthContext:
