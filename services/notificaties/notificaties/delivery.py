@@ -24,8 +24,7 @@ from typing import Any
 
 import httpx
 from prometheus_client import Counter, Histogram
-from sqlalchemy import and_, exists, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import func, select, update
 
 from sds.runtime.db import Database
 from services.notificaties.models import abonnementen, leveringen, notificaties
@@ -48,20 +47,20 @@ def next_try(pogingen: int, schedule: Sequence[float], now: datetime) -> datetim
     return now + timedelta(seconds=schedule[pogingen - 1])
 
 
-_earlier = aliased(leveringen)
-
-
 def _due(abonnement_id: int, now: datetime, limit: int) -> Any:
-    """The abonnement's leveringen to post now: per hoofdObject the oldest waiting one, if it is due."""
-    blocked = exists().where(and_(_earlier.c.abonnement_id == leveringen.c.abonnement_id,
-                                  _earlier.c.status == WACHTEND,
-                                  _earlier.c.hoofd_object == leveringen.c.hoofd_object,
-                                  _earlier.c.id < leveringen.c.id))
+    """The abonnement's leveringen to post now: per hoofdObject the oldest waiting one, if it is due.
+
+    The oldest per hoofdObject as ``min(id) GROUP BY hoofd_object``: one index-only scan of
+    ix_leveringen_wachtend, whatever the planner knows of the table (an anti-join of the table with itself was
+    planned as a nested loop over every pair while the statistics were empty: 17 s for 10,000 waiting rows).
+    """
+    firsts = (select(func.min(leveringen.c.id))
+              .where(leveringen.c.abonnement_id == abonnement_id, leveringen.c.status == WACHTEND)
+              .group_by(leveringen.c.hoofd_object))
     return (select(leveringen.c.id, leveringen.c.uuid, leveringen.c.pogingen, notificaties.c.bericht,
                    notificaties.c.ontvangen)
             .join(notificaties, notificaties.c.id == leveringen.c.notificatie_id)
-            .where(leveringen.c.abonnement_id == abonnement_id, leveringen.c.status == WACHTEND,
-                   leveringen.c.volgende_poging <= now, ~blocked)
+            .where(leveringen.c.id.in_(firsts), leveringen.c.volgende_poging <= now)
             .order_by(leveringen.c.id).limit(limit))
 
 
