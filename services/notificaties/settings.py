@@ -27,7 +27,7 @@ class NotificatiesSettings(ServiceSettings):
     delivery_concurrency: int = Field(
         16, ge=1, description="deliveries in flight per abonnement (each of another hoofdObject, so order holds)")
     delivery_batch: int = Field(200, ge=1, description="deliveries an abonnement's worker takes per round")
-    delivery_poll_interval: float = Field(0.2, description="seconds between looks for new deliveries when idle")
+    delivery_poll_interval: float = Field(0.1, description="seconds between looks for new deliveries when idle")
 
     @field_validator("retry_schedule", mode="before")
     @classmethod

@@ -70,6 +70,8 @@ class Bezorger:
         self.http = http
         self.settings = settings
         self._tasks: dict[int, asyncio.Task[None]] = {}
+        # Abonnementen that got due leveringen while their task was busy: it looks once more before it ends.
+        self._again: set[int] = set()
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -105,7 +107,9 @@ class Bezorger:
                                                          leveringen.c.volgende_poging <= now).distinct())).scalars())
         for abonnement_id in due:
             task = self._tasks.get(abonnement_id)
-            if task is None or task.done():
+            if task is not None and not task.done():
+                self._again.add(abonnement_id)
+            else:
                 self._tasks[abonnement_id] = asyncio.create_task(self._abonnement(abonnement_id),
                                                                  name=f"nrc-abonnement-{abonnement_id}")
 
@@ -118,8 +122,13 @@ class Bezorger:
                     target = (await session.execute(select(abonnementen.c.callback_url, abonnementen.c.auth)
                                                     .where(abonnementen.c.id == abonnement_id))).first()
                     rows = (await session.execute(_due(abonnement_id, now, self.settings.delivery_batch))).all()
-                if target is None or not rows:
+                if target is None:
                     return
+                if not rows:
+                    if abonnement_id not in self._again:
+                        return
+                    self._again.discard(abonnement_id)
+                    continue
                 outcomes = await self._post_all(target.callback_url, target.auth, rows)
                 await self._record(rows, outcomes)
         except asyncio.CancelledError:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.envelope import CloudEvent
@@ -26,10 +27,10 @@ class Bridge:
 
     async def handle_batch(self, session: AsyncSession, events: Sequence[CloudEvent]) -> None:
         nieuw = []
-        for event in events:
-            made = notificatie_of(event)
+        for ev in events:
+            made = notificatie_of(ev)
             if made is not None:
-                nieuw.append(Nieuw(kanaal=made.kanaal, bericht=made.bericht, bereik=made.bereik, bron=event.id))
+                nieuw.append(Nieuw(kanaal=made.kanaal, bericht=made.bericht, bereik=made.bereik, bron=ev.id))
         if await publiceer(session, nieuw):
-            # Before the commit: the worker's next look (at the latest one poll interval on) finds them.
-            self.wake()
+            # The worker looks once the leveringen are committed, not a poll interval later.
+            sa_event.listen(session.sync_session, "after_commit", lambda _session: self.wake(), once=True)
