@@ -65,7 +65,7 @@ leveringen = Table(
     Column("laatste_fout", Text, nullable=True),
     Column("afgeleverd", DateTime(timezone=True), nullable=True),
     UniqueConstraint("abonnement_id", "notificatie_id", name="uq_leveringen_eenmaal"),
-    # The worker's query: per abonnement the oldest waiting delivery of each hoofdObject.
-    Index("ix_leveringen_wachtend", "abonnement_id", "status", "hoofd_object", "id"),
+    # The worker's query: the oldest waiting delivery per abonnement and hoofdObject.
+    Index("ix_leveringen_wachtend", "status", "abonnement_id", "hoofd_object", "id"),
     Index("ix_leveringen_status_id", "status", "id"),
 )

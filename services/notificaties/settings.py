@@ -26,7 +26,7 @@ class NotificatiesSettings(ServiceSettings):
         True, description="run the delivery worker in this process (run it in one process of a scaled service)")
     delivery_concurrency: int = Field(
         16, ge=1, description="deliveries in flight per abonnement (each of another hoofdObject, so order holds)")
-    delivery_batch: int = Field(200, ge=1, description="deliveries an abonnement's worker takes per round")
+    delivery_batch: int = Field(1000, ge=1, description="deliveries the dispatcher hands out per round")
     delivery_poll_interval: float = Field(0.1, description="seconds between looks for new deliveries when idle")
 
     @field_validator("retry_schedule", mode="before")

@@ -1,17 +1,21 @@
 """The delivery worker: every waiting levering posted to its abonnement's callbackUrl, nothing lost.
 
-Per abonnement a task of its own, so a slow or absent subscriber holds up no other: it takes its abonnement's
-due leveringen — per hoofdObject only the oldest still waiting, so the subscriber's order per hoofdObject holds
-— posts up to ``delivery_concurrency`` of them at once (each of another hoofdObject), each within
-``callback_timeout``, and records every outcome in one transaction. A 2xx is delivered. Anything else (another
-status, no answer, a timeout) is a failed try: the levering waits ``retry_schedule[n]`` seconds before the next,
-and the later leveringen of its hoofdObject wait behind it; after the last retry it is ``mislukt`` (the dead
-letter), shown by ``GET /leveringen?status=mislukt`` and sent again by ``POST /leveringen/{uuid}/opnieuw``, and
-the hoofdObject's later leveringen go on.
+One dispatcher and a sender per abonnement. The dispatcher takes, in one query for all abonnementen, the due
+leveringen — per (abonnement, hoofdObject) only the oldest still waiting, so the subscriber's order per
+hoofdObject holds — of every abonnement that has no sender at work, and starts a sender for each. A sender posts
+its abonnement's leveringen, up to ``delivery_concurrency`` at once (each of another hoofdObject), each within
+``callback_timeout``; a slow or absent subscriber keeps only its own sender busy, never the dispatcher or another
+abonnement's sender. The outcomes of all senders are written together, in one transaction per flush, and only
+then is the abonnement free for the dispatcher again (so nothing is posted twice while its outcome is unwritten).
 
-A levering is marked only after its POST was answered: a process that stops in between posts it again after
-its restart. A subscriber therefore sees a notificatie at least once and dedups on the ``Idempotency-Key``
-header, the levering's uuid: the same for every try of one notificatie to one abonnement.
+A 2xx is delivered. Anything else (another status, no answer, a timeout) is a failed try: the levering waits
+``retry_schedule[n]`` seconds before the next, and the later leveringen of its hoofdObject wait behind it; after
+the last retry it is ``mislukt`` (the dead letter), shown by ``GET /leveringen?status=mislukt`` and sent again by
+``POST /leveringen/{uuid}/opnieuw``, and the hoofdObject's later leveringen go on.
+
+A levering is marked only after its POST was answered: a process that stops in between posts it again after its
+restart. A subscriber therefore sees a notificatie at least once and dedups on the ``Idempotency-Key`` header,
+the levering's uuid: the same for every try of one notificatie to one abonnement.
 """
 
 from __future__ import annotations
@@ -47,21 +51,25 @@ def next_try(pogingen: int, schedule: Sequence[float], now: datetime) -> datetim
     return now + timedelta(seconds=schedule[pogingen - 1])
 
 
-def _due(abonnement_id: int, now: datetime, limit: int) -> Any:
-    """The abonnement's leveringen to post now: per hoofdObject the oldest waiting one, if it is due.
+def _due(now: datetime, limit: int, busy: Sequence[int]) -> Any:
+    """The leveringen to post now: per (abonnement, hoofdObject) the oldest waiting one, if it is due, of the
+    abonnementen not in ``busy``; with each its abonnement's callbackUrl and auth.
 
-    The oldest per hoofdObject as ``min(id) GROUP BY hoofd_object``: one index-only scan of
-    ix_leveringen_wachtend, whatever the planner knows of the table (an anti-join of the table with itself was
-    planned as a nested loop over every pair while the statistics were empty: 17 s for 10,000 waiting rows).
+    The oldest as ``min(id) GROUP BY``: one scan of ix_leveringen_wachtend (status first), whatever the planner
+    knows of the table (an anti-join of the table with itself was planned as a nested loop over every pair
+    while the statistics were empty: 17 s for 10,000 waiting rows).
     """
-    firsts = (select(func.min(leveringen.c.id))
-              .where(leveringen.c.abonnement_id == abonnement_id, leveringen.c.status == WACHTEND)
-              .group_by(leveringen.c.hoofd_object))
-    return (select(leveringen.c.id, leveringen.c.uuid, leveringen.c.pogingen, notificaties.c.bericht,
-                   notificaties.c.ontvangen)
+    firsts = (select(func.min(leveringen.c.id)).where(leveringen.c.status == WACHTEND)
+              .group_by(leveringen.c.abonnement_id, leveringen.c.hoofd_object))
+    stmt = (select(leveringen.c.id, leveringen.c.uuid, leveringen.c.pogingen, leveringen.c.abonnement_id,
+                   notificaties.c.bericht, notificaties.c.ontvangen, abonnementen.c.callback_url,
+                   abonnementen.c.auth)
             .join(notificaties, notificaties.c.id == leveringen.c.notificatie_id)
-            .where(leveringen.c.id.in_(firsts), leveringen.c.volgende_poging <= now)
-            .order_by(leveringen.c.id).limit(limit))
+            .join(abonnementen, abonnementen.c.id == leveringen.c.abonnement_id)
+            .where(leveringen.c.id.in_(firsts), leveringen.c.volgende_poging <= now))
+    if busy:
+        stmt = stmt.where(leveringen.c.abonnement_id.not_in(busy))
+    return stmt.order_by(leveringen.c.id).limit(limit)
 
 
 class Bezorger:
@@ -69,11 +77,14 @@ class Bezorger:
         self.db = db
         self.http = http
         self.settings = settings
-        self._tasks: dict[int, asyncio.Task[None]] = {}
-        # Abonnementen that got due leveringen while their task was busy: it looks once more before it ends.
-        self._again: set[int] = set()
+        self._senders: dict[int, asyncio.Task[None]] = {}
+        self._busy: set[int] = set()  # abonnementen with a sender at work or outcomes not yet written
+        self._outcomes: list[tuple[Any, str | None]] = []
+        self._outcomes_of: dict[int, int] = {}  # abonnement -> senders' outcomes not yet written
         self._wake = asyncio.Event()
+        self._flush = asyncio.Event()
         self._stopping = False
+        self._flusher: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -81,14 +92,16 @@ class Bezorger:
     async def stop(self) -> None:
         self._stopping = True
         self._wake.set()
-        for task in self._tasks.values():
+        tasks = [*self._senders.values(), *([self._flusher] if self._flusher else [])]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def run(self) -> None:
+        self._flusher = asyncio.create_task(self._flush_loop(), name="nrc-delivery-flush")
         while not self._stopping:
             try:
-                await self._round()
+                await self._dispatch()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the database away: try again
@@ -99,52 +112,38 @@ class Bezorger:
                 pass
             self._wake.clear()
 
-    async def _round(self) -> None:
-        now = datetime.now(UTC)
+    async def _dispatch(self) -> None:
         async with self.db.transaction() as session:
-            due = set((await session.execute(
-                select(leveringen.c.abonnement_id).where(leveringen.c.status == WACHTEND,
-                                                         leveringen.c.volgende_poging <= now).distinct())).scalars())
-        for abonnement_id in due:
-            task = self._tasks.get(abonnement_id)
-            if task is not None and not task.done():
-                self._again.add(abonnement_id)
-            else:
-                self._tasks[abonnement_id] = asyncio.create_task(self._abonnement(abonnement_id),
-                                                                 name=f"nrc-abonnement-{abonnement_id}")
+            rows = (await session.execute(_due(datetime.now(UTC), self.settings.delivery_batch,
+                                               sorted(self._busy)))).all()
+        per_abonnement: dict[int, list[Any]] = {}
+        for row in rows:
+            per_abonnement.setdefault(row.abonnement_id, []).append(row)
+        for abonnement_id, own in per_abonnement.items():
+            self._busy.add(abonnement_id)
+            self._senders[abonnement_id] = asyncio.create_task(self._send(abonnement_id, own),
+                                                               name=f"nrc-abonnement-{abonnement_id}")
 
-    async def _abonnement(self, abonnement_id: int) -> None:
-        """Post the abonnement's due leveringen until none is due; then the task ends (the next round starts one)."""
-        try:
-            while not self._stopping:
-                now = datetime.now(UTC)
-                async with self.db.transaction() as session:
-                    target = (await session.execute(select(abonnementen.c.callback_url, abonnementen.c.auth)
-                                                    .where(abonnementen.c.id == abonnement_id))).first()
-                    rows = (await session.execute(_due(abonnement_id, now, self.settings.delivery_batch))).all()
-                if target is None:
-                    return
-                if not rows:
-                    if abonnement_id not in self._again:
-                        return
-                    self._again.discard(abonnement_id)
-                    continue
-                outcomes = await self._post_all(target.callback_url, target.auth, rows)
-                await self._record(rows, outcomes)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.warning("delivery to abonnement %s failed (%s: %s); the next round goes on", abonnement_id,
-                        type(exc).__name__, exc)
-
-    async def _post_all(self, url: str, auth: str, rows: Sequence[Any]) -> list[str | None]:
+    async def _send(self, abonnement_id: int, rows: Sequence[Any]) -> None:
         limit = asyncio.Semaphore(self.settings.delivery_concurrency)
 
         async def post(row: Any) -> str | None:
             async with limit:
-                return await self._post(url, auth, row)
+                return await self._post(row.callback_url, row.auth, row)
 
-        return list(await asyncio.gather(*(post(row) for row in rows)))
+        try:
+            outcomes = await asyncio.gather(*(post(row) for row in rows))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # not a subscriber's answer: leave the leveringen as they are, try again later
+            log.warning("delivery to abonnement %s failed (%s: %s)", abonnement_id, type(exc).__name__, exc)
+            self._busy.discard(abonnement_id)
+            return
+        finally:
+            self._senders.pop(abonnement_id, None)
+        self._outcomes.extend(zip(rows, outcomes, strict=True))
+        self._outcomes_of[abonnement_id] = self._outcomes_of.get(abonnement_id, 0) + len(rows)
+        self._flush.set()
 
     async def _post(self, url: str, auth: str, row: Any) -> str | None:
         """One try; None when the subscriber took it, else why not."""
@@ -157,14 +156,41 @@ class Bezorger:
             return None
         return f"antwoord {answer.status_code}"
 
-    async def _record(self, rows: Sequence[Any], outcomes: Sequence[str | None]) -> None:
+    async def _flush_loop(self) -> None:
+        while True:
+            await self._flush.wait()
+            self._flush.clear()
+            batch, self._outcomes = self._outcomes, []
+            if not batch:
+                continue
+            try:
+                await self._record(batch)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database away: the outcomes are kept and written again
+                log.warning("delivery outcomes not written (%s: %s); retrying", type(exc).__name__, exc)
+                self._outcomes = batch + self._outcomes
+                await asyncio.sleep(0.5)
+                self._flush.set()
+                continue
+            for row, _ in batch:
+                left = self._outcomes_of[row.abonnement_id] - 1
+                if left:
+                    self._outcomes_of[row.abonnement_id] = left
+                else:
+                    del self._outcomes_of[row.abonnement_id]
+                    if row.abonnement_id not in self._senders:
+                        self._busy.discard(row.abonnement_id)
+            self._wake.set()  # the abonnementen written are free again: their next leveringen can go
+
+    async def _record(self, batch: Sequence[tuple[Any, str | None]]) -> None:
         now = datetime.now(UTC)
-        delivered = [row.id for row, fout in zip(rows, outcomes, strict=True) if fout is None]
+        delivered = [row.id for row, fout in batch if fout is None]
         async with self.db.transaction() as session:
             if delivered:
                 await session.execute(update(leveringen).where(leveringen.c.id.in_(delivered)).values(
                     status=AFGELEVERD, afgeleverd=now, pogingen=leveringen.c.pogingen + 1, laatste_fout=None))
-            for row, fout in zip(rows, outcomes, strict=True):
+            for row, fout in batch:
                 if fout is None:
                     continue
                 pogingen = row.pogingen + 1
@@ -177,7 +203,7 @@ class Bezorger:
                     pogingen=pogingen, laatste_fout=fout, status=WACHTEND if volgende else MISLUKT,
                     volgende_poging=volgende or now))
         DELIVERED.inc(len(delivered))
-        for row, fout in zip(rows, outcomes, strict=True):
+        for row, fout in batch:
             if fout is None:
                 LATENCY.observe((now - _aware(row.ontvangen)).total_seconds())
 

@@ -97,7 +97,7 @@ def upgrade() -> None:
     with op.batch_alter_table("leveringen", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_leveringen_notificatie_id"), ["notificatie_id"], unique=False)
         batch_op.create_index("ix_leveringen_status_id", ["status", "id"], unique=False)
-        batch_op.create_index("ix_leveringen_wachtend", ["abonnement_id", "status", "hoofd_object", "id"], unique=False)
+        batch_op.create_index("ix_leveringen_wachtend", ["status", "abonnement_id", "hoofd_object", "id"], unique=False)
 
 
 def downgrade() -> None:
