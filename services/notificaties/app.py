@@ -45,13 +45,12 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(a: FastAPI) -> AsyncIterator[None]:
-        # No pool limit: each abonnement's worker bounds itself (delivery_concurrency), and one subscriber's
-        # slow connections must not take the pool from another's.
-        http = httpx.AsyncClient(limits=httpx.Limits(max_connections=None, max_keepalive_connections=200))
+        # For the callbackUrl check; the delivery worker keeps a pool per abonnement.
+        http = httpx.AsyncClient()
         a.state.notificaties = Notificaties(settings=settings, http=http)
         async with inner(a):
             tasks = [asyncio.create_task(_seed_kanalen(a, settings), name="notificaties-kanalen")]
-            bezorger = Bezorger(a.state.db, http, settings)
+            bezorger = Bezorger(a.state.db, settings)
             if settings.delivery_worker:
                 wakers.append(bezorger)
                 tasks.append(asyncio.create_task(bezorger.run(), name="notificaties-delivery"))

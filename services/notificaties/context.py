@@ -16,7 +16,7 @@ API_PREFIX = "/notificaties/api/v1"
 @dataclass
 class Notificaties:
     settings: NotificatiesSettings
-    # One client for callbacks: the callbackUrl check and the delivery worker (keep-alive per subscriber).
+    # The client of the callbackUrl check.
     http: httpx.AsyncClient
 
     def url(self, kind: str, uuid: str) -> str:

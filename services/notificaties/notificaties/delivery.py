@@ -73,10 +73,12 @@ def _due(now: datetime, limit: int, busy: Sequence[int]) -> Any:
 
 
 class Bezorger:
-    def __init__(self, db: Database, http: httpx.AsyncClient, settings: NotificatiesSettings) -> None:
+    def __init__(self, db: Database, settings: NotificatiesSettings) -> None:
         self.db = db
-        self.http = http
         self.settings = settings
+        # A connection pool per abonnement, as large as its concurrency: httpcore looks through every connection
+        # of a pool for every request, so one pool for a hundred subscribers spent half the worker's time there.
+        self._clients: dict[int, httpx.AsyncClient] = {}
         self._senders: dict[int, asyncio.Task[None]] = {}
         self._busy: set[int] = set()  # abonnementen with a sender at work or outcomes not yet written
         self._outcomes: list[tuple[Any, str | None]] = []
@@ -96,6 +98,9 @@ class Bezorger:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
 
     async def run(self) -> None:
         self._flusher = asyncio.create_task(self._flush_loop(), name="nrc-delivery-flush")
@@ -126,10 +131,15 @@ class Bezorger:
 
     async def _send(self, abonnement_id: int, rows: Sequence[Any]) -> None:
         limit = asyncio.Semaphore(self.settings.delivery_concurrency)
+        client = self._clients.get(abonnement_id)
+        if client is None:
+            client = self._clients[abonnement_id] = httpx.AsyncClient(limits=httpx.Limits(
+                max_connections=self.settings.delivery_concurrency,
+                max_keepalive_connections=self.settings.delivery_concurrency))
 
         async def post(row: Any) -> str | None:
             async with limit:
-                return await self._post(row.callback_url, row.auth, row)
+                return await self._post(client, row.callback_url, row.auth, row)
 
         try:
             outcomes = await asyncio.gather(*(post(row) for row in rows))
@@ -145,10 +155,10 @@ class Bezorger:
         self._outcomes_of[abonnement_id] = self._outcomes_of.get(abonnement_id, 0) + len(rows)
         self._flush.set()
 
-    async def _post(self, url: str, auth: str, row: Any) -> str | None:
+    async def _post(self, client: httpx.AsyncClient, url: str, auth: str, row: Any) -> str | None:
         """One try; None when the subscriber took it, else why not."""
         try:
-            answer = await self.http.post(url, json=row.bericht, timeout=self.settings.callback_timeout,
+            answer = await client.post(url, json=row.bericht, timeout=self.settings.callback_timeout,
                                           headers={"Authorization": auth, "Idempotency-Key": row.uuid})
         except httpx.HTTPError as exc:
             return f"geen antwoord ({type(exc).__name__})"
