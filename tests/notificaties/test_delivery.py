@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from contracts.envelope import CloudEvent
+from services.notificaties.notificaties.delivery import next_try
 from services.notificaties.notificaties.handlers import Bridge
+from services.notificaties.settings import NotificatiesSettings
 from tests.notificaties.conftest import ZAAKTYPE, ZAKEN, Nrc, abonnee, eventually, publicist
 from tests.notificaties.receiver import Receiver
 from tests.support.servers import serve
@@ -146,3 +149,18 @@ async def test_an_event_handed_twice_is_one_notificatie(nrc: Nrc, receiver: tupl
     await eventually(lambda: len(rec.received) == 1)
     await asyncio.sleep(0.3)
     assert len(rec.received) == 1
+
+
+def test_the_default_schedule_outlasts_a_subscriber_away_for_an_hour() -> None:
+    """A subscriber down for an hour is tried again after it is back, before the levering is given up."""
+    schedule = NotificatiesSettings(env="dev").retry_schedule
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    tries, moment = [now], now
+    for pogingen in range(1, 20):
+        volgende = next_try(pogingen, schedule, moment)
+        if volgende is None:
+            break
+        tries.append(moment := volgende)
+    assert len(tries) == len(schedule) + 1  # the first try and one per retry, then the dead letter
+    assert any(t - now > timedelta(hours=1) for t in tries[1:-1])  # and still one more after the hour
+    assert all(b > a for a, b in zip(tries, tries[1:], strict=False))
