@@ -31,6 +31,7 @@ API_TITLES = {
     "klantgegevens": "Klantgegevens API (personen, huishoudens)",
     "financien": "Financiën API",
     "beleidsinfo": "Beleidsinformatie API",
+    "notificaties": "Notificaties API (ZGW)",
     "autorisaties": "Autorisaties API (ZGW)",
 }
 

@@ -25,6 +25,7 @@ SEGMENTS: dict[str, str] = {
     "klantgegevens": "klantgegevens",
     "financien": "financien",
     "beleidsinfo": "beleidsinfo",
+    "notificaties": "notificaties",
 }
 
 # The OpenAPI document of each API is public, as ARCHITECTURE.md promises, in each of its forms.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -20,6 +20,14 @@ from contracts.events.fields import (
     Vertrouwelijkheidaanduiding,
 )
 
+Rsin = Annotated[str, Field(pattern=r"^[0-9]{9}$", description="RSIN of the zaak's bronorganisatie")]
+# What a ZGW notificatie of the zaak carries as kenmerken (bronorganisatie, zaaktype, vertrouwelijkheidaanduiding)
+# and what the Notificaties API authorises on (the kolommen): on every zaak event, so the notificaties service
+# builds its notificatie from the event alone. Optional: events recorded before they were added lack them.
+_BRON = Field(None, description="RSIN of the zaak's bronorganisatie (a kenmerk of the ZGW notificatie)")
+_VERTROUWELIJK = Field(None, description="the zaak's vertrouwelijkheidaanduiding (a kenmerk of the ZGW notificatie)")
+_KOLOMMEN = Field(None, description="the kolommen the zaak is about (the Notificaties API authorises on them)")
+
 
 class ZaakGeopend(EventData):
     aanvraag: Url | None = Field(None, description="absent for a zaak opened without an aanvraag")
@@ -34,6 +42,7 @@ class ZaakGeopend(EventData):
     vertrouwelijkheidaanduiding: Vertrouwelijkheidaanduiding
     registratiedatum: Datum
     startdatum: Datum
+    bronorganisatie: Rsin | None = _BRON
 
 
 class StatusGezet(EventData):
@@ -43,6 +52,9 @@ class StatusGezet(EventData):
     statustype: Url
     datum_status_gezet: Tijdstip
     is_eindstatus: bool
+    bronorganisatie: Rsin | None = _BRON
+    vertrouwelijkheidaanduiding: Vertrouwelijkheidaanduiding | None = _VERTROUWELIJK
+    kolommen: list[Kolom] | None = _KOLOMMEN
 
 
 class Toekenning(EventData):
@@ -64,6 +76,8 @@ class ResultaatVastgesteld(EventData):
     resultaattype: Url
     uitkomst: Literal["toegekend", "gedeeltelijk-toegekend", "afgewezen", "ingetrokken", "buiten-behandeling"]
     toekenningen: list[Toekenning] = Field(description="empty unless something was granted")
+    bronorganisatie: Rsin | None = _BRON
+    vertrouwelijkheidaanduiding: Vertrouwelijkheidaanduiding | None = _VERTROUWELIJK
 
 
 class ZaakAfgesloten(EventData):
@@ -73,6 +87,8 @@ class ZaakAfgesloten(EventData):
     kolommen: Kolommen
     resultaattype: Url
     einddatum: Datum
+    bronorganisatie: Rsin | None = _BRON
+    vertrouwelijkheidaanduiding: Vertrouwelijkheidaanduiding | None = _VERTROUWELIJK
 
 
 class PlanGewijzigd(EventData):
@@ -111,6 +127,9 @@ class ZaakGemuteerd(EventData):
     actie: Literal["bijgewerkt", "verwijderd"]
     velden: list[str] = Field(description="the camelCase names of the fields that changed; empty on delete")
     huishouden: Url | None = None
+    bronorganisatie: Rsin | None = _BRON
+    vertrouwelijkheidaanduiding: Vertrouwelijkheidaanduiding | None = _VERTROUWELIJK
+    kolommen: list[Kolom] | None = _KOLOMMEN
 
 
 class RolToegevoegd(EventData):
@@ -126,3 +145,6 @@ class RolToegevoegd(EventData):
     betrokkene_type: Literal["natuurlijk_persoon", "niet_natuurlijk_persoon", "vestiging",
                              "organisatorische_eenheid", "medewerker"]
     huishouden: Url | None = None
+    bronorganisatie: Rsin | None = _BRON
+    vertrouwelijkheidaanduiding: Vertrouwelijkheidaanduiding | None = _VERTROUWELIJK
+    kolommen: list[Kolom] | None = _KOLOMMEN

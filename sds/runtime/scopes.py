@@ -43,6 +43,7 @@ COMPONENT_OF_API: dict[str, str] = {
     "catalogi": ZTC,
     "besluiten": BRC,
     "autorisaties": AC,
+    "notificaties": NRC,
     INTAKE: INTAKE,
     KLANTGEGEVENS: KLANTGEGEVENS,
     FINANCIEN: FINANCIEN,

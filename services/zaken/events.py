@@ -23,3 +23,10 @@ def kolommen_of(zaak: Any) -> list[str]:
     if zaak.kolommen:
         return [k for k in zaak.kolommen.split(",") if k]
     return [zaak.kolom] if zaak.kolom and zaak.kolom != "integraal" else []
+
+
+def kenmerken(zaak: Any) -> dict[str, Any]:
+    """What every zaak event carries for the ZGW notificatie made of it (its kenmerken bronorganisatie and
+    vertrouwelijkheidaanduiding; zaaktype each event names already) and for its authorisation (the kolommen)."""
+    return {"bronorganisatie": zaak.bronorganisatie, "vertrouwelijkheidaanduiding": zaak.vertrouwelijkheidaanduiding,
+            "kolommen": kolommen_of(zaak) or None}

@@ -110,3 +110,23 @@ async def test_triage_opens_its_zaken_exactly_once(suite: Suite) -> None:
     assert not set(third) & set(first)
     plannen = await suite.get_json(f"{ZAKEN}/plannen?huishouden={HH}")
     assert plannen["count"] == 1 and len(plannen["results"][0]["zaken"]) == 4
+
+
+async def test_every_zaak_event_carries_what_its_zgw_notificatie_needs(suite: Suite) -> None:
+    """bronorganisatie, vertrouwelijkheidaanduiding (kenmerken of the notificatie) and the kolommen (what the
+    Notificaties API authorises on): the notificaties service builds its notificatie from the event alone."""
+    zaak = await suite.open_zaak("WMO-HBH", huishouden=HH, aanvraag=AANVRAAG)
+    types = await suite.types("WMO-HBH")
+    await suite.client.post(f"{ZAKEN}/rollen", headers=headers(), json={
+        "zaak": zaak["url"], "roltype": types["roltypen"]["Behandelaar"], "betrokkeneType": "medewerker",
+        "roltoelichting": "consulent", "betrokkeneIdentificatie": {"identificatie": "mw-7"}})
+    await suite.client.patch(zaak["url"], json={"vertrouwelijkheidaanduiding": "vertrouwelijk"}, headers=headers())
+    await suite.client.post(f"{ZAKEN}/statussen", headers=headers(), json={
+        "zaak": zaak["url"], "statustype": types["statustypen"][0], "datumStatusGezet": "2026-11-20T10:00:00+01:00"})
+    for kind, aanduiding in (("zaak-geopend", zaak["vertrouwelijkheidaanduiding"]),
+                             ("rol-toegevoegd", zaak["vertrouwelijkheidaanduiding"]),
+                             ("zaak-gemuteerd", "vertrouwelijk"), ("status-gezet", "vertrouwelijk")):
+        (event,) = await outbox_events(suite, f"nl.overheid.zaken.{kind}")
+        assert event.data["bronorganisatie"] == zaak["bronorganisatie"], kind
+        assert event.data["vertrouwelijkheidaanduiding"] == aanduiding, kind
+        assert event.data["kolommen"] == ["wmo"], kind

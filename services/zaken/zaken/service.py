@@ -220,6 +220,7 @@ async def announce_opened(ctx: Ctx, zaak: Any, *, zaaktype_uuid: str, catalogus_
         "hoofdzaak": ctx.url("zaken", hoofdzaak_uuid) if hoofdzaak_uuid else None,
         "vertrouwelijkheidaanduiding": zaak.vertrouwelijkheidaanduiding,
         "registratiedatum": zaak.registratiedatum.isoformat(), "startdatum": zaak.startdatum.isoformat(),
+        "bronorganisatie": zaak.bronorganisatie,
     }, subject=zaak.uuid, dataref=url)
 
 
@@ -274,6 +275,7 @@ async def update_zaak(ctx: Ctx, zaak_uuid: str, patch: dict[str, Any], *, partia
     await events.record(ctx.uow, "nl.overheid.zaken.zaak-gemuteerd", {
         "zaak": url, "zaaktype": ctx.type_url("zaaktypen", zaaktype.uuid), "actie": "bijgewerkt",
         "velden": domain.changed_fields(old, gegevens), "huishouden": body.huishouden,
+        **events.kenmerken(zaak), "vertrouwelijkheidaanduiding": vertrouwelijkheid,
     }, subject=zaak.uuid, dataref=url)
 
 
@@ -308,4 +310,4 @@ async def delete_zaak(ctx: Ctx, zaak_uuid: str) -> None:
                        weergave=zaak.identificatie, oud=dict(zaak.gegevens), nieuw=None)
     await events.record(ctx.uow, "nl.overheid.zaken.zaak-gemuteerd", {
         "zaak": url, "zaaktype": ctx.type_url("zaaktypen", zaaktype.uuid), "actie": "verwijderd", "velden": [],
-        "huishouden": zaak.huishouden}, subject=zaak.uuid, dataref=url)
+        "huishouden": zaak.huishouden, **events.kenmerken(zaak)}, subject=zaak.uuid, dataref=url)

@@ -113,13 +113,14 @@ async def create_status(ctx: Ctx, body: schemas.StatusIn) -> str:
     await events.record(ctx.uow, "nl.overheid.zaken.status-gezet", {
         "zaak": zaak_url, "zaaktype": zaaktype_url, "status": url,
         "statustype": ctx.type_url("statustypen", statustype.uuid), "datumStatusGezet": gezet.isoformat(),
-        "isEindstatus": is_eind}, subject=zaak.uuid, dataref=url)
+        "isEindstatus": is_eind, **events.kenmerken(zaak)}, subject=zaak.uuid, dataref=url)
     kolommen = events.kolommen_of(zaak)
     if becomes_current and is_eind and zaak.huishouden and kolommen and resultaat is not None:
         await events.record(ctx.uow, "nl.overheid.zaken.zaak-afgesloten", {
-            "zaak": zaak_url, "zaaktype": zaaktype_url, "huishouden": zaak.huishouden, "kolommen": kolommen,
+            "zaak": zaak_url, "zaaktype": zaaktype_url, "huishouden": zaak.huishouden,
             "resultaattype": ctx.type_url("resultaattypen", resultaat.resultaattype_uuid),
-            "einddatum": changes["einddatum"].isoformat()}, subject=zaak.uuid, dataref=zaak_url)
+            "einddatum": changes["einddatum"].isoformat(), **events.kenmerken(zaak), "kolommen": kolommen},
+            subject=zaak.uuid, dataref=zaak_url)
     return new_uuid
 
 
@@ -186,7 +187,7 @@ async def insert_rol(ctx: Ctx, zaak: Any, roltype: Any, body: schemas.RolIn) -> 
         "zaak": ctx.url("zaken", zaak.uuid), "zaaktype": ctx.type_url("zaaktypen", zaaktype_uuid), "rol": url,
         "roltype": ctx.type_url("roltypen", roltype.uuid), "omschrijving": roltype.omschrijving,
         "omschrijvingGeneriek": roltype.omschrijving_generiek, "betrokkeneType": body.betrokkene_type,
-        "huishouden": zaak.huishouden}, subject=zaak.uuid, dataref=url)
+        "huishouden": zaak.huishouden, **events.kenmerken(zaak)}, subject=zaak.uuid, dataref=url)
     return new_uuid
 
 
@@ -263,7 +264,8 @@ async def resultaat_vastgesteld(ctx: Ctx, zaak: Any, url: str, resultaattype: An
             "zaak": ctx.url("zaken", zaak.uuid), "zaaktype": ctx.type_url("zaaktypen", zaaktype_uuid),
             "huishouden": zaak.huishouden, "kolom": kolommen[0], "resultaat": url,
             "resultaattype": ctx.type_url("resultaattypen", resultaattype.uuid), "uitkomst": uitkomst,
-            "toekenningen": toekenningen}, subject=zaak.uuid, dataref=url)
+            "toekenningen": toekenningen, "bronorganisatie": zaak.bronorganisatie,
+            "vertrouwelijkheidaanduiding": zaak.vertrouwelijkheidaanduiding}, subject=zaak.uuid, dataref=url)
 
 
 def resultaat_select() -> Select[Any]:
