@@ -87,7 +87,8 @@ def create_app(settings: GatewaySettings | None = None) -> ProxyMiddleware:
         consumer = DelegatieConsumer(settings.nats_url, delegator, durable=settings.delegatie_durable,
                                      max_deliveries=settings.delegatie_max_deliveries,
                                      backoff=settings.delegatie_backoff_seconds,
-                                     ack_wait=settings.delegatie_ack_wait_seconds)
+                                     ack_wait=settings.delegatie_ack_wait_seconds,
+                                     stream_replicas=settings.stream_replicas)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

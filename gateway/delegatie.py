@@ -198,8 +198,9 @@ class DelegatieConsumer:
     """The gateway's durable pull consumer of triage decisions: ack after success, nak, dead-letter."""
 
     def __init__(self, bus_url: str, delegator: Delegator, *, durable: str, max_deliveries: int,
-                 backoff: Sequence[float], ack_wait: float) -> None:
+                 backoff: Sequence[float], ack_wait: float, stream_replicas: int = 1) -> None:
         self.bus_url = bus_url
+        self.stream_replicas = stream_replicas
         self.delegator = delegator
         self.durable = durable
         self.max_deliveries = max_deliveries
@@ -211,7 +212,7 @@ class DelegatieConsumer:
     async def run(self) -> None:
         """Connect (waiting for NATS as long as it takes) and consume until cancelled."""
         self.bus = await Bus.connect(self.bus_url, name="gateway-delegaties")
-        await self.bus.ensure_stream()
+        await self.bus.ensure_stream(replicas=self.stream_replicas)
         sub = None
         while not self._stopping:
             try:

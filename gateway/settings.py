@@ -98,7 +98,10 @@ class GatewaySettings(BaseSettings):
     # Routing per cluster and delegation to external parties (gateway.clusters, gateway.delegatie).
     nats_url: str | None = Field(
         None, description="NATS JetStream; with a profile that has extern clusters the gateway consumes the "
-                          "triage decisions from it and forwards the delegated aanvragen to the parties")
+                          "triage decisions from it and forwards the delegated aanvragen to the parties (a "
+                          "cluster's servers separated by commas)")
+    stream_replicas: int = Field(1, ge=1, le=5, description="copies of the stream in a JetStream cluster, as the "
+                                 "services have it (SDS_STREAM_REPLICAS)")
     partij_client_id: str = Field(
         "sociaal-domein-suite", min_length=1, max_length=255,
         description="client_id in the JWT-ZGW token the gateway presents to an external party")

@@ -83,7 +83,7 @@ def create_service_app(
 
         async def start_bus() -> None:
             bus = await Bus.connect(settings.nats_url, name=settings.service)
-            await bus.ensure_stream(settings.stream, ["sds.>"])
+            await bus.ensure_stream(settings.stream, ["sds.>"], replicas=settings.stream_replicas)
             app.state.bus = bus
             relay = OutboxRelay(app.state.db, bus, batch=settings.outbox_batch,
                                 poll_interval=settings.outbox_poll_interval)

@@ -27,12 +27,16 @@ class Bus:
 
     @classmethod
     async def connect(cls, url: str, *, name: str, max_wait: float | None = None) -> Bus:
-        """Connect, retrying until NATS answers (or ``max_wait`` seconds); reconnect forever after."""
+        """Connect, retrying until NATS answers (or ``max_wait`` seconds); reconnect forever after.
+
+        ``url`` may name several servers of a cluster, separated by commas: the client connects to any of them,
+        learns the others from the cluster, and reconnects to any that is up when its server goes."""
+        servers = [part.strip() for part in url.split(",") if part.strip()]
         delay, waited = 0.1, 0.0
         while True:
             try:
                 nc = await nats.connect(
-                    url, name=name, allow_reconnect=True, max_reconnect_attempts=-1,
+                    servers, name=name, allow_reconnect=True, max_reconnect_attempts=-1,
                     reconnect_time_wait=0.25, connect_timeout=2, ping_interval=5, max_outstanding_pings=3,
                     error_cb=_log_error, disconnected_cb=_disconnected, reconnected_cb=_reconnected,
                 )
@@ -45,11 +49,14 @@ class Bus:
                 waited += delay
                 delay = min(delay * 2, 2.0)
 
-    async def ensure_stream(self, name: str = STREAM, subjects: list[str] | None = None) -> None:
+    async def ensure_stream(self, name: str = STREAM, subjects: list[str] | None = None, *,
+                            replicas: int = 1) -> None:
+        """Create the stream unless it exists. ``replicas``: on how many servers of a JetStream cluster it is kept
+        (1 on one server; 3 on a cluster, so it survives the loss of any one of them)."""
         config = StreamConfig(
             name=name, subjects=subjects or STREAM_SUBJECTS, storage=StorageType.FILE,
             retention=RetentionPolicy.LIMITS, discard=DiscardPolicy.OLD,
-            duplicate_window=DUPLICATE_WINDOW_SECONDS,
+            duplicate_window=DUPLICATE_WINDOW_SECONDS, num_replicas=replicas,
         )
         for attempt in range(20):
             try:

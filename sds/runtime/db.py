@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic_core import from_json
@@ -25,10 +27,12 @@ from sqlalchemy import (
     Text,
     event,
     text,
+    update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from sds.runtime.settings import async_database_url
 
@@ -76,7 +80,8 @@ def add_runtime_tables(metadata: MetaData) -> None:
         Column("client_id", String(255), primary_key=True),
         Column("key", String(255), primary_key=True),
         Column("request_hash", String(64), nullable=False),
-        Column("state", String(16), nullable=False),  # "running" | "done"
+        # "running", "effected" (its effect committed, its answer not recorded: a crash came between) or "done"
+        Column("state", String(16), nullable=False),
         Column("status_code", Integer, nullable=True),
         Column("headers", Text, nullable=True),
         Column("body", LargeBinary, nullable=True),
@@ -90,6 +95,26 @@ def outbox_table(metadata: MetaData) -> Table:
 
 def inbox_table(metadata: MetaData) -> Table:
     return metadata.tables["inbox"]
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyClaim:
+    """The ``Idempotency-Key`` the current request holds (set by the middleware around the request)."""
+
+    table: Table
+    client_id: str
+    key: str
+
+
+IDEMPOTENCY_CLAIM: ContextVar[IdempotencyClaim | None] = ContextVar("sds_idempotency_claim", default=None)
+_WROTE = "sds_wrote"
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_write(state: ORMExecuteState) -> None:
+    """A session that ran an INSERT, UPDATE or DELETE wrote (what ``Database.transaction`` marks a key for)."""
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
 
 
 def idempotency_table(metadata: MetaData) -> Table:
@@ -146,9 +171,17 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session inside one transaction: committed on success, rolled back on error."""
+        """A session inside one transaction: committed on success, rolled back on error.
+
+        In a request that holds an ``Idempotency-Key`` (``sds.runtime.idempotency``), a transaction that wrote
+        marks the key ``effected`` in itself: the effect and the mark commit together, so a crash before the
+        answer is recorded can never lead a retry with that key to a second effect."""
         async with self.sessionmaker() as session, session.begin():
             yield session
+            if (claim := IDEMPOTENCY_CLAIM.get()) is not None and session.info.get(_WROTE):
+                t = claim.table
+                await session.execute(update(t).where(t.c.client_id == claim.client_id, t.c.key == claim.key,
+                                                      t.c.state == "running").values(state="effected"))
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

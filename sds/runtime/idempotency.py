@@ -3,6 +3,11 @@
 Same key and same body: the first response again, without a second effect. Same key with
 another body: 422. Same key while the first request is still running: 409. The key is kept
 per client, in the service's own database; a 5xx is not kept, so the client can retry.
+
+The request's own transactions mark the key ``effected`` when they write (``Database.transaction``): the effect
+and that mark commit together. So when the process dies after the effect and before the answer is recorded, a
+retry with the key finds ``effected`` and gets 409 ``idempotency-key-effected`` — never a second effect — and a 5xx
+after an effect keeps the key for the same reason.
 """
 
 from __future__ import annotations
@@ -16,13 +21,16 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sds.runtime.db import Database, idempotency_table
+from sds.runtime.db import IDEMPOTENCY_CLAIM, Database, IdempotencyClaim, idempotency_table
+from sds.runtime.faults import crash_point
 from sds.runtime.middleware import header, send_problem
 
 IDEMPOTENCY_HEADER = b"idempotency-key"
 MAX_KEY_LENGTH = 255
-# A request that crashed its process leaves "running"; after this long the key may be reused.
+# A request that crashed its process before any effect leaves "running"; after this long the key may be reused.
 RUNNING_TAKEOVER = timedelta(minutes=5)
+# The crash point between a request's effect and the record of its answer (``sds.runtime.faults``).
+CRASH_VOOR_ANTWOORD = "idempotency-before-record"
 
 
 class IdempotencyMiddleware:
@@ -53,6 +61,10 @@ class IdempotencyMiddleware:
             if row["request_hash"] != digest:
                 await send_problem(send, 422, "Deze Idempotency-Key is al gebruikt voor een ander verzoek.",
                                    request_id=request_id, code="idempotency-key-reused")
+            elif row["state"] == "effected":
+                await send_problem(send, 409, "Het verzoek met deze Idempotency-Key is uitgevoerd, maar zijn antwoord "
+                                   "ging verloren doordat de dienst uitviel; het wordt niet nog eens uitgevoerd. "
+                                   "Vraag het resultaat op.", request_id=request_id, code="idempotency-key-effected")
             elif row["state"] != "done":
                 await send_problem(send, 409, "Een verzoek met deze Idempotency-Key wordt nog verwerkt.",
                                    request_id=request_id, code="idempotency-key-in-use")
@@ -73,12 +85,17 @@ class IdempotencyMiddleware:
                 captured["body"] += message.get("body", b"")
             await send(message)
 
+        token = IDEMPOTENCY_CLAIM.set(IdempotencyClaim(table, client_id, key))
         try:
             await self.app(scope, _replay_receive(body), capture)
         finally:
+            IDEMPOTENCY_CLAIM.reset(token)
+            crash_point(CRASH_VOOR_ANTWOORD)
             async with db.transaction() as session:
                 if captured["status"] >= 500:
-                    await session.execute(delete(table).where(table.c.client_id == client_id, table.c.key == key))
+                    # Free the key for a retry, unless the request had its effect before it failed.
+                    await session.execute(delete(table).where(table.c.client_id == client_id, table.c.key == key,
+                                                              table.c.state == "running"))
                 else:
                     await session.execute(
                         update(table)

@@ -26,8 +26,11 @@ class ServiceSettings(BaseSettings):
         "http://127.0.0.1:8000", description="where clients reach the suite (the gateway), used in resource urls"
     )
     database_url: str = "sqlite+aiosqlite:///./.sds/service.db"
-    nats_url: str = "nats://127.0.0.1:4222"
+    nats_url: str = Field("nats://127.0.0.1:4222",
+                          description="the NATS server, or the servers of a cluster separated by commas")
     stream: str = "SDS"
+    stream_replicas: int = Field(1, ge=1, le=5, description="copies of the stream in a JetStream cluster (3 on one "
+                                 "of three servers or more; 1 on a single server)")
     internal_secret: str = DEV_INTERNAL_SECRET
     api_version: str = "1.0.0"
     page_size_default: int = 100

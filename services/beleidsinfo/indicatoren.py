@@ -6,8 +6,10 @@ figures; suppression is applied to the whole table, then the caller's filter pic
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, get_args
@@ -25,7 +27,6 @@ from sqlalchemy import (
     cast,
     func,
     literal,
-    literal_column,
     or_,
     select,
     union_all,
@@ -228,20 +229,29 @@ async def _vooraf(session: AsyncSession, v: Vraag, indicator: str, *, aantal: bo
     per = await lees(session, indicator, sleutels)
     if indicator == "voorzieningen":
         await _open_einde(session, v, sleutels, per)
+    cellen = _cellen_uit_maskers(per, v.indeling, v.label_van, aantal=aantal)
+    if not aantal:
+        for cel in cellen:
+            cel.waarden = {"huishoudens": cel.omvang}
+    return cellen
+
+
+def _cellen_uit_maskers(per: Mapping[Any, Mapping[int, Sequence[int]]], indeling: Indeling,
+                        label: Callable[[Any], str], *, aantal: bool) -> list[Cel]:
+    """The cells of a kolom → cluster → whole-domain table from, per place of the first column (a period key, a
+    statustype), per masker: how many households have items in exactly those kolommen, and how many items have
+    exactly those kolommen. A cell sums the maskers that touch its kolommen."""
     tellingen: list[Telling] = []
-    for sleutel, maskers in per.items():
-        for (kolom, cluster), bits in _plaats_bits(v.indeling).items():
+    plaatsen = _plaats_bits(indeling)
+    for eerste, maskers in per.items():
+        for (kolom, cluster), bits in plaatsen.items():
             h = i = 0
             for m, (huishoudens, items) in maskers.items():
                 if m & bits:
                     h, i = h + huishoudens, i + items
             if h > 0:
-                tellingen.append((v.label_van(sleutel), kolom, cluster, {"aantal": i} if aantal else {}, h))
-    cellen = cellen_uit_tellingen(tellingen)
-    if not aantal:
-        for cel in cellen:
-            cel.waarden = {"huishoudens": cel.omvang}
-    return cellen
+                tellingen.append((label(eerste), kolom, cluster, {"aantal": i} if aantal else {}, h))
+    return cellen_uit_tellingen(tellingen)
 
 
 def _plaats_bits(indeling: Indeling) -> dict[tuple[str, str], int]:
@@ -378,14 +388,23 @@ async def _termijnen(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepe
 
 
 async def _open_zaken(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
-    peildatum = v.tot
-    z = zaak_kolommen.c
-    bron = (select(func.coalesce(zaken.c.statustype, "zonder-status").label("periode"), z.kolom.label("kolom"),
-                   z.zaak.label("item"), z.huishouden.label("huishouden"))
-            .select_from(zaak_kolommen.join(zaken, zaken.c.zaak == z.zaak))
-            .where(z.registratiedatum <= peildatum,
-                   or_(zaken.c.einddatum.is_(None), zaken.c.einddatum > peildatum)))
-    cellen = await _per_niveau(session, v, bron, _aantal, label=str)
+    """Zaken open on the peildatum (``tot``: registered by then, not ended by then) by their current statustype.
+    Per statustype and masker the database counts the zaken, and the households by the masker of all their open
+    zaken of that statustype (a bit set when any of them has it): one pass over the open zaken, no row per kolom."""
+    z = zaken.c
+    open_ = (z.registratiedatum <= v.tot, or_(z.einddatum.is_(None), z.einddatum > v.tot))
+    of = functools.reduce(operator.add, (func.max(z.masker.op("&")(bit)) for bit in BITS.values()))
+    per_huishouden = (select(z.statustype, of.label("masker")).where(*open_)
+                      .group_by(z.statustype, z.huishouden).subquery())
+    per: dict[str, dict[int, list[int]]] = defaultdict(dict)
+    for statustype, m, n in (await session.execute(
+            select(per_huishouden.c.statustype, per_huishouden.c.masker, func.count())
+            .group_by(per_huishouden.c.statustype, per_huishouden.c.masker))).all():
+        per[statustype or "zonder-status"].setdefault(m, [0, 0])[0] = n
+    for statustype, m, n in (await session.execute(select(z.statustype, z.masker, func.count()).where(*open_)
+                                                   .group_by(z.statustype, z.masker))).all():
+        per[statustype or "zonder-status"].setdefault(m, [0, 0])[1] = n
+    cellen = _cellen_uit_maskers(per, v.indeling, str, aantal=True)
     for cel in cellen:
         cel.plaats = {"statustype": cel.plaats.pop("periode"), **cel.plaats}
     return cellen, [_groep_binnen_cluster("statustype"), _groep_binnen_domein("statustype")]
@@ -400,14 +419,12 @@ async def _escalaties(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groep
 
 async def _signalen(session: AsyncSession, v: Vraag) -> tuple[list[Cel], Groepen]:
     dialect = _dialect(session)
-    s, a = signalen.c, aanvragen.alias("later")
-    werd = (select(literal_column("1")).select_from(a)
-            .where(a.c.huishouden == s.huishouden, a.c.registratiedatum >= s.registratiedatum,
-                   a.c.registratiedatum <= _plus_dagen_sql(dialect, s.registratiedatum, v.signaal_venster))
-            .exists())
+    s = signalen.c
+    # The household's first aanvraag on or after the signaal (kept by the projection) within the window.
+    werd = s.eerste_aanvraag <= _plus_dagen_sql(dialect, s.registratiedatum, v.signaal_venster)
     periode = periode_sql(dialect, s.registratiedatum, v.periode).label("periode")
     rijen = (select(periode, s.signaalsoort, func.coalesce(s.huishouden, s.signaal).label("huishouden"),
-                    case((and_(s.huishouden.is_not(None), werd), 1), else_=0).label("werd"))
+                    case((werd, 1), else_=0).label("werd"))
              .where(s.registratiedatum.between(v.van, v.tot)).subquery())
     delen = [select(rijen.c.periode, soort.label("soort"), func.count().label("aantal"),
                     func.sum(rijen.c.werd).label("werd"), func.count(rijen.c.huishouden.distinct()).label("n"))

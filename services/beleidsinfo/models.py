@@ -51,7 +51,11 @@ signalen = Table(
     Column("partnersoort", String(40), nullable=False),
     Column("crisis", Boolean, nullable=False),
     Column("registratiedatum", Date, nullable=False),
+    # The household's first aanvraag on or after the signaal's day, as far as the projection knows (NULL: none
+    # yet, or no household): whether a signaal led to an aanvraag within a window is then a comparison per row.
+    Column("eerste_aanvraag", Date, nullable=True),
     Index("ix_bi_signalen_registratiedatum", "registratiedatum"),
+    Index("ix_bi_signalen_huishouden", "huishouden", "registratiedatum"),
 )
 
 zaken = Table(
@@ -62,6 +66,8 @@ zaken = Table(
     Column("aanvraag", Pseudoniem, nullable=True),
     Column("huishouden", Pseudoniem, nullable=False),
     Column("kolommen", Json, nullable=False),
+    # The kolommen as bits (``services.beleidsinfo.tellingen.masker``): open zaken are counted per masker.
+    Column("masker", Integer, nullable=False),
     Column("cluster", String(63), nullable=True),
     Column("integraal", Boolean, nullable=False),
     Column("registratiedatum", Date, nullable=False),
@@ -77,6 +83,8 @@ zaken = Table(
     Column("einddatum", Date, nullable=True),
     Column("geescaleerd", Date, nullable=True),
     Index("ix_bi_zaken_huishouden", "huishouden"),
+    # Open on a peildatum: not ended (NULL) or ended after it; most zaken of a year ended long before.
+    Index("ix_bi_zaken_einddatum", "einddatum"),
 )
 
 zaak_kolommen = Table(

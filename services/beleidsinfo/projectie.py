@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, TextClause, bindparam, delete, insert, select, text, update
+from sqlalchemy import Table, TextClause, bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,7 +41,7 @@ from services.beleidsinfo.models import (
     zaak_kolommen,
     zaken,
 )
-from services.beleidsinfo.tellingen import Wijzigingen, schrijf, sleutels_van
+from services.beleidsinfo.tellingen import Wijzigingen, masker, schrijf, sleutels_van
 
 PURPOSE = "projecties"
 TYPES = (
@@ -102,6 +102,18 @@ def _zaak_update_pg(kind: str) -> TextClause:
 
 
 _ZAAK_UPDATES_PG = {kind: _zaak_update_pg(kind) for kind in _ZAAK_WIJZIGINGEN}
+# A household's aanvraag is the first on or after the day of each of its signalen that had none so early.
+_EERSTE_AANVRAAG = (update(signalen).where(signalen.c.huishouden == bindparam("k_huishouden"),
+                                           signalen.c.registratiedatum <= bindparam("k_dag"),
+                                           or_(signalen.c.eerste_aanvraag.is_(None),
+                                               signalen.c.eerste_aanvraag > bindparam("k_dag")))
+                    .values(eerste_aanvraag=bindparam("k_dag")))
+_later = aanvragen.alias("later")
+# A new signaal's first aanvraag among those already projected (the batch's own included).
+_EERSTE_AANVRAAG_VAN_SIGNAAL = (select(func.min(_later.c.registratiedatum))
+                                .where(_later.c.huishouden == signalen.c.huishouden,
+                                       _later.c.registratiedatum >= signalen.c.registratiedatum)
+                                .scalar_subquery())
 _AANVRAAG_AFGEROND = (update(aanvragen).where(aanvragen.c.aanvraag == bindparam("k_aanvraag"))
                       .values(uitkomst=bindparam("v_uitkomst"), einddatum=bindparam("v_einddatum")))
 
@@ -140,6 +152,7 @@ class Projectie:
             self._plan(plan, event)
         for table_, rows in plan.inserts.items():
             await session.execute(insert(table_), rows)
+        await self._eerste_aanvragen(session, plan)
         if plan.afgerond:
             await session.execute(_AANVRAAG_AFGEROND, plan.afgerond)
         targets = {row["k_zaak"] for rows in plan.zaak_updates.values() for row in rows}
@@ -172,6 +185,17 @@ class Projectie:
             await session.execute(delete(zaak_kolommen).where(zaak_kolommen.c.zaak.in_(plan.verwijderd)))
             await session.execute(delete(wachtende_zaken).where(wachtende_zaken.c.zaak.in_(plan.verwijderd)))
         await schrijf(session, plan.tellingen)
+
+    async def _eerste_aanvragen(self, session: AsyncSession, plan: _Plan) -> None:
+        """Each signaal's first aanvraag of its household on or after its day, whichever of the two the stream
+        brings first: the batch's new signalen look among the aanvragen projected so far, the batch's new aanvragen
+        move it earlier for the signalen they follow (after the inserts, so a batch holding both sees both)."""
+        if nieuwe := [r["signaal"] for r in plan.inserts.get(signalen, ()) if r["huishouden"] is not None]:
+            await session.execute(update(signalen).where(signalen.c.signaal.in_(nieuwe))
+                                  .values(eerste_aanvraag=_EERSTE_AANVRAAG_VAN_SIGNAAL))
+        if aanvraag_dagen := {(r["huishouden"], r["registratiedatum"]) for r in plan.inserts.get(aanvragen, ())
+                              if r["huishouden"] is not None}:
+            await session.execute(_EERSTE_AANVRAAG, [{"k_huishouden": h, "k_dag": dag} for h, dag in aanvraag_dagen])
 
     async def _aanvraag_tot_zaak(self, session: AsyncSession, plan: _Plan) -> None:
         """The days from aanvraag to zaak, once both are projected (in either order): for the batch's new zaken
@@ -314,7 +338,8 @@ class Projectie:
         elif isinstance(data, ink.SignaalOntvangen):
             plan.inserts[signalen].append(dict(
                 signaal=p(data.signaal), huishouden=p.optional(data.huishouden), signaalsoort=data.signaalsoort,
-                partnersoort=data.partnersoort, crisis=data.crisis, registratiedatum=data.registratiedatum))
+                partnersoort=data.partnersoort, crisis=data.crisis, registratiedatum=data.registratiedatum,
+                eerste_aanvraag=None))
         elif isinstance(data, ink.TermijnOverschreden):
             plan.inserts[termijnen].append(dict(
                 aanvraag=p(data.aanvraag), kolom=data.kolom, termijnsoort=data.termijnsoort,
@@ -326,7 +351,8 @@ class Projectie:
                                             for kolom in dict.fromkeys(data.kolommen)]
             plan.inserts[zaken].append(dict(
                 zaak=zaak, aanvraag=p.optional(data.aanvraag), huishouden=huishouden,
-                kolommen=list(data.kolommen), cluster=data.cluster, integraal=data.integraal,
+                kolommen=list(data.kolommen), masker=masker(data.kolommen), cluster=data.cluster,
+                integraal=data.integraal,
                 registratiedatum=data.registratiedatum, startdatum=data.startdatum, statustype=None,
                 eindstatus=False, uitkomst=None, resultaatdatum=None, voorziening_van=None, voorziening_tot=None,
                 einddatum=None, geescaleerd=None))

@@ -6,8 +6,9 @@ projection takes is read from the stream's first message with an ephemeral consu
 through the live consumer's own inbox and handler (``EventConsumer.apply``). A running service may go
 on meanwhile: whichever of the two claims an event in the inbox first has its effect, the other skips
 it, so nothing counts twice. An event whose zaak is not projected yet is held and tried again after
-the next batch, as the live consumer's redelivery would. At the end the tables are analysed, so the
-indicator queries are planned on their new size.
+the next batch, as the live consumer's redelivery would. The tables are analysed each time the events read
+have doubled (from 5,000 on) and at the end: the projection's own look-ups and the indicator queries are
+planned on the tables' size, not on the empty tables the rebuild started from.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ async def rebuild(settings: BeleidsinfoSettings, progress: Progress, *, batch: i
             inactive_threshold=60))
         total = (await sub.consumer_info()).num_pending or 0
         read = 0
+        analyse_at = _FIRST_ANALYSE
         held: list[CloudEvent] = []
         progress(0, total)
         while read < total:
@@ -65,19 +67,31 @@ async def rebuild(settings: BeleidsinfoSettings, progress: Progress, *, batch: i
             read += len(msgs)
             held = await _apply(consumer, [*held, *(CloudEvent.from_json(m.data) for m in msgs)])
             progress(read, total)
+            if read >= analyse_at:
+                await _analyse(db)
+                analyse_at *= 2
         held = await _apply(consumer, held)
         await sub.unsubscribe()
-        # Every row is new: without fresh statistics the planner takes the tables for empty and sorts where
-        # it should hash (the indicator queries were three times slower on PostgreSQL).
-        async with db.transaction() as session:
-            for t in TABLES:
-                await session.execute(text(f"ANALYZE {t.name}"))
+        await _analyse(db)
         if held:
             raise RebuildFailed(f"{len(held)} events could not be applied, e.g. {held[0].type} {held[0].id}")
         return read
     finally:
         await bus.close()
         await db.dispose()
+
+
+# Every row is new: without fresh statistics the planner takes the tables for empty and scans or sorts where it
+# should use an index or hash. On PostgreSQL, with the tables analysed only at the end, the projection's look-ups
+# of aanvragen by key took 1.07 s in all over a replay of 100,000 events and 46 s over 300,000; analysing each time
+# the events read double costs a few seconds in all.
+_FIRST_ANALYSE = 5_000
+
+
+async def _analyse(db: Database) -> None:
+    async with db.transaction() as session:
+        for t in TABLES:
+            await session.execute(text(f"ANALYZE {t.name}"))
 
 
 async def _apply(consumer: EventConsumer, events: list[CloudEvent]) -> list[CloudEvent]:

@@ -8,9 +8,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,47 +15,12 @@ import pytest
 from sqlalchemy import func, select
 
 from sds.runtime.db import Database
-from tests.chaos.worker import effects, metadata, sent
+from tests.chaos.worker import Worker, effects, metadata, sent
 from tests.support.databases import fresh_database_url
 from tests.support.natsserver import NatsServer
 
-ROOT = Path(__file__).resolve().parents[2]
 TOTAL = 10_000
 pytestmark = pytest.mark.chaos
-
-
-class Worker:
-    def __init__(self, role: str, db_url: str, nats_url: str, log: Path, crash_at: list[str]) -> None:
-        self.role, self.db_url, self.nats_url, self.log = role, db_url, nats_url, log
-        self.crash_at = list(crash_at)  # one crash per start, in order, then plain runs
-        self.kills = 0
-        self.proc = self._start()
-
-    def _start(self) -> subprocess.Popen[bytes]:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        env.pop("SDS_CRASH_AT", None)
-        if self.crash_at:
-            env["SDS_CRASH_AT"] = self.crash_at.pop(0)
-        with open(self.log, "ab") as out:
-            return subprocess.Popen([sys.executable, "-m", "tests.chaos.worker", self.role, self.db_url,
-                                     self.nats_url, str(TOTAL)], cwd=ROOT, env=env, stdout=out, stderr=out)
-
-    def poll(self) -> bool:
-        """True when finished; restarts the process after it was killed."""
-        code = self.proc.poll()
-        if code is None:
-            return False
-        if code == -9:
-            self.kills += 1
-            self.proc = self._start()
-            return False
-        assert code == 0, f"{self.role} failed with {code}: {self.log.read_text()[-2000:]}"
-        return True
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
 
 
 async def _scalar(db: Database, stmt) -> int:  # type: ignore[no-untyped-def]
@@ -74,9 +36,9 @@ async def test_ten_thousand_events_no_loss_no_double_effect_through_kills(tmp_pa
         for db in (producer_db, consumer_db):
             async with db.engine.begin() as conn:
                 await conn.run_sync(metadata.create_all)
-        producer = Worker("producer", producer_url, nats.url, tmp_path / "producer.log",
+        producer = Worker("producer", producer_url, nats.url, tmp_path / "producer.log", TOTAL,
                           ["relay-after-publish:4", "relay-after-publish:9"])
-        consumer = Worker("consumer", consumer_url, nats.url, tmp_path / "consumer.log",
+        consumer = Worker("consumer", consumer_url, nats.url, tmp_path / "consumer.log", TOTAL,
                           ["consumer-after-commit:6", "consumer-after-commit:15"])
         nats_restarted = False
         try:

@@ -1,6 +1,6 @@
 """The two processes of the no-loss test: a producer with its relay, and a consumer.
 
-Run as ``python -m tests.chaos.worker producer|consumer DB_URL NATS_URL TOTAL``. Each keeps its
+Run as ``python -m tests.chaos.worker producer|consumer DB_URL NATS_URL TOTAL [REPLICAS]``. Each keeps its
 progress in its own database only, so after a SIGKILL a restarted process carries on where the
 committed state says it was — exactly what a service does.
 """
@@ -8,7 +8,11 @@ committed state says it was — exactly what a service does.
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 
 from sqlalchemy import Column, Integer, String, Table, func, insert, select
 
@@ -18,6 +22,7 @@ from sds.runtime.consumer import EventConsumer
 from sds.runtime.db import Database, new_metadata, outbox_table
 from sds.runtime.outbox import OutboxRelay, record_event
 
+ROOT = Path(__file__).resolve().parents[2]
 metadata = new_metadata()
 # Producer side: the "change" each event announces. Consumer side: the effect of each event,
 # deliberately without a unique constraint, so a second effect would show as a second row.
@@ -68,10 +73,10 @@ async def consume(db: Database, bus: Bus, total: int) -> None:
     await task
 
 
-async def main(role: str, db_url: str, nats_url: str, total: int) -> None:
+async def main(role: str, db_url: str, nats_url: str, total: int, replicas: int) -> None:
     db = Database(db_url)
     bus = await Bus.connect(nats_url, name=f"chaos-{role}")
-    await bus.ensure_stream()
+    await bus.ensure_stream(replicas=replicas)
     try:
         await (produce if role == "producer" else consume)(db, bus, total)
     finally:
@@ -79,5 +84,45 @@ async def main(role: str, db_url: str, nats_url: str, total: int) -> None:
         await db.dispose()
 
 
+class Worker:
+    """One of the two processes, started as ``python -m tests.chaos.worker``, restarted after a SIGKILL."""
+
+    def __init__(self, role: str, db_url: str, nats_url: str, log: Path, total: int, crash_at: Sequence[str] = (),
+                 replicas: int = 1) -> None:
+        self.role, self.db_url, self.nats_url, self.log = role, db_url, nats_url, log
+        self.total, self.replicas = total, replicas
+        self.crash_at = list(crash_at)  # one crash per start, in order, then plain runs
+        self.kills = 0
+        self.proc = self._start()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env.pop("SDS_CRASH_AT", None)
+        if self.crash_at:
+            env["SDS_CRASH_AT"] = self.crash_at.pop(0)
+        with open(self.log, "ab") as out:
+            return subprocess.Popen([sys.executable, "-m", "tests.chaos.worker", self.role, self.db_url,
+                                     self.nats_url, str(self.total), str(self.replicas)], cwd=ROOT, env=env,
+                                    stdout=out, stderr=out)
+
+    def poll(self) -> bool:
+        """True when finished; restarts the process after it was killed."""
+        code = self.proc.poll()
+        if code is None:
+            return False
+        if code == -9:
+            self.kills += 1
+            self.proc = self._start()
+            return False
+        assert code == 0, f"{self.role} failed with {code}: {self.log.read_text()[-2000:]}"
+        return True
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])))
+    asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]),
+                     int(sys.argv[5]) if len(sys.argv) > 5 else 1))

@@ -129,7 +129,7 @@ async def _databases(stack: Any, tmp_path: Path, label: str) -> dict[str, str]:
 
 
 @contextmanager
-def running_suite(tmp_path: Path, nats_url: str, archetype: str) -> Iterator[Suite]:
+def running_suite(tmp_path: Path, nats_url: str, archetype: str, stream_replicas: int = 1) -> Iterator[Suite]:
     from contextlib import AsyncExitStack
 
     loop = asyncio.new_event_loop()
@@ -142,7 +142,8 @@ def running_suite(tmp_path: Path, nats_url: str, archetype: str) -> Iterator[Sui
     try:
         databases = loop.run_until_complete(_databases(astack, tmp_path, archetype.replace("-", "")[:12]))
         profile = _profile_file(tmp_path, archetype, url["partij"]) if archetype.endswith("elders") else archetype
-        common: dict[str, Any] = {"env": "test", "nats_url": nats_url, "public_base_url": url["gateway"],
+        common: dict[str, Any] = {"env": "test", "nats_url": nats_url, "stream_replicas": stream_replicas,
+                                  "public_base_url": url["gateway"],
                                   "internal_secret": INTERNAL_SECRET, "outbox_poll_interval": 0.05,
                                   "pseudoniem_sleutel": "e2e-pseudoniem-sleutel-0123456789"}
         intake = create_intake(IntakeSettings(database_url=databases["intake"], archetype=profile,
@@ -165,6 +166,7 @@ def running_suite(tmp_path: Path, nats_url: str, archetype: str) -> Iterator[Sui
         gateway = create_gateway(GatewaySettings(
             env="test", public_base_url=url["gateway"], archetype=profile, internal_secret=INTERNAL_SECRET,
             bootstrap_client_id=ADMIN, bootstrap_secret=ADMIN_SECRET, nats_url=nats_url,
+            stream_replicas=stream_replicas,
             gateway_database_url=f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}", rate_limit_per_second=0,
             upstream_intake=url["intake"], upstream_zaken=url["zaken"], upstream_klantgegevens=url["klantgegevens"],
             delegatie_backoff_seconds=[0.2, 0.5, 1.0]))

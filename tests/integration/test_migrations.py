@@ -82,3 +82,44 @@ async def test_zaken_0008_gives_the_zaken_it_finds_their_bounding_box(tmp_path: 
         finally:
             await engine.dispose()
     assert tuple(box) == (5.11, 52.07, 5.13, 52.09)
+
+
+async def test_beleidsinfo_0005_fills_the_maskers_and_first_aanvragen_of_what_is_projected(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from sds.runtime.migrations import alembic_config
+
+    migrations = ROOT / "services" / "beleidsinfo" / "migrations"
+    async with fresh_database_url(tmp_path, "beleidsinfo") as url:
+        await asyncio.to_thread(command.upgrade, alembic_config(migrations, url), "beleidsinfo_0004")
+        engine = create_engine(url)
+        try:
+            async with engine.begin() as conn:  # rows as a projection before beleidsinfo_0005 holds them
+                await conn.execute(text(
+                    "INSERT INTO bi_zaken (zaak, huishouden, kolommen, integraal, registratiedatum, startdatum, "
+                    "eindstatus) VALUES ('z1', 'h1', '[\"wmo\", \"schuldhulp\"]', false, '2026-01-05', '2026-01-05', "
+                    "false), ('z2', 'h2', '[\"jeugd\"]', false, '2026-01-05', '2026-01-05', false)"))
+                await conn.execute(text(
+                    "INSERT INTO bi_zaak_kolommen (zaak, kolom, huishouden, registratiedatum) VALUES "
+                    "('z1', 'wmo', 'h1', '2026-01-05'), ('z1', 'schuldhulp', 'h1', '2026-01-05'), "
+                    "('z2', 'jeugd', 'h2', '2026-01-05')"))
+                await conn.execute(text(
+                    "INSERT INTO bi_aanvragen (aanvraag, huishouden, kolommen, ingediend_door, registratiedatum) "
+                    "VALUES ('a1', 'h1', '[\"wmo\"]', 'inwoner', '2026-01-01'), "
+                    "('a2', 'h1', '[\"wmo\"]', 'inwoner', '2026-03-01'), "
+                    "('a3', 'h1', '[\"wmo\"]', 'inwoner', '2026-02-01')"))
+                await conn.execute(text(
+                    "INSERT INTO bi_signalen (signaal, huishouden, signaalsoort, partnersoort, crisis, "
+                    "registratiedatum) VALUES ('s1', 'h1', 'x', 'y', false, '2026-01-10'), "
+                    "('s2', 'h1', 'x', 'y', false, '2026-04-01'), ('s3', NULL, 'x', 'y', false, '2026-01-10')"))
+            await asyncio.to_thread(upgrade, migrations, url)
+            async with engine.connect() as conn:
+                maskers = dict((await conn.execute(text("SELECT zaak, masker FROM bi_zaken"))).all())
+                eerste = {s: str(d) if d else None for s, d in (await conn.execute(
+                    text("SELECT signaal, eerste_aanvraag FROM bi_signalen"))).all()}
+        finally:
+            await engine.dispose()
+    assert maskers == {"z1": 1 | 8, "z2": 2}
+    # The first aanvraag on or after the signaal: not the one before it, the earliest of those after it.
+    assert eerste == {"s1": "2026-02-01", "s2": None, "s3": None}
