@@ -61,8 +61,10 @@ NOTE = """
 Reading the figures: latency is measured at the client (httpx in this process, on the same two cores as the
 service and PostgreSQL), so it includes the client's own work. The look-up is one transaction: the person, their
 household and the lawful reason in one SELECT (the reason is a scalar subquery on the household's grondslagen, a
-consent only looked at when there is none), then one INSERT into the verwerkingenlog and the commit; what the log
-adds is that INSERT and a commit that now has to flush the WAL. On this shared machine the figures move with what
+consent only looked at when there is none) that also writes the verwerkingenlog record (an INSERT as a
+data-modifying CTE over the read: `Verwerkingenlog.lezen`, since 2026-12-07; before, a separate INSERT with a round
+trip of its own), then the commit; what the log adds is the INSERT's work and a commit that now has to flush the
+WAL (bench/verwerkingenlog.py breaks this down). On this shared machine the figures move with what
 else runs: during other benchmarks the same look-up measured 15–19 ms (log on) and 9–12 ms (log off), which is why
 the log's cost is measured with both services under the same load, request by request. The look-up is just
 inside its target here; the runtime's per-request work (sync dependencies run in the thread pool, a pre-ping

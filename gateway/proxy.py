@@ -41,6 +41,8 @@ from sds.runtime.pages import is_page_path
 from sds.runtime.tracing import incoming, request_id_var, trace_var
 
 log = logging.getLogger("sds.gateway")
+# Refused attempts, as the services log theirs (sds.runtime.middleware): a structured line a SIEM can select on.
+security_log = logging.getLogger("sds.security")
 
 # RFC 9110 7.6.1: meaningful for one connection only, never forwarded.
 HOP_BY_HOP = frozenset({
@@ -235,6 +237,12 @@ class ProxyMiddleware:
                 except ApiError as exc:
                     status = exc.status
                     metrics.rejected("not_authenticated").inc()
+                    # The first path segment only, as the access line: a path may carry personal data.
+                    peer = scope.get("client")
+                    security_log.warning("toegang geweigerd", extra={
+                        "event": "toegang-geweigerd", "method": scope["method"], "route": f"/{upstream.name}",
+                        "status": exc.status, "reden": exc.code, "clientId": None,
+                        "client": str(peer[0]) if peer else None})
                     challenge = (b"www-authenticate", b'Bearer realm="sds"')
                     await send_problem(send, exc.status, exc.detail, request_id=request_id, code=exc.code,
                                        extra_headers=[challenge, *own_headers])

@@ -27,6 +27,7 @@ from sds.runtime.bus import Bus
 from sds.runtime.consumer import EventConsumer
 from sds.runtime.db import Database
 from sds.runtime.errors import install_error_handlers
+from sds.runtime.faults import crash_point
 from sds.runtime.health import router as health_router
 from sds.runtime.idempotency import IdempotencyMiddleware
 from sds.runtime.logging import configure_logging
@@ -38,6 +39,8 @@ from sds.runtime.settings import ServiceSettings
 from sds.runtime.tracing import current_traceparent
 
 log = logging.getLogger("sds.app")
+# A test kills the process here: a request's transaction is committed and nothing of its answer is sent yet.
+CRASH_NA_COMMIT = "request-after-commit"
 
 EventHandler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
 
@@ -173,6 +176,8 @@ class UnitOfWork:
         assert self._session is not None
         recorded = self._session.info.pop(PENDING_EVENTS_KEY, 0)
         await self._cm.__aexit__(*exc)
+        if exc[0] is None:
+            crash_point(CRASH_NA_COMMIT)
         relay = self._app.state.relay
         if exc[0] is None and recorded and relay is not None:
             relay.wake()

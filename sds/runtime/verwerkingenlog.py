@@ -13,15 +13,31 @@ without a BSN in it; the same key in every service lets the log be searched per 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
-from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, TextClause, insert, text
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    DateTime,
+    Index,
+    MetaData,
+    Row,
+    Select,
+    String,
+    Table,
+    bindparam,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sds.runtime.auth import AuthContext
@@ -36,7 +52,11 @@ DEV_PSEUDONIEM_SLEUTEL = "sds-dev-pseudoniem-sleutel-change-me"
 # A test kills the process here: the records are in the transaction, the transaction is not yet committed and
 # nothing has been answered.
 CRASH_VOOR_COMMIT = "verwerkingenlog-voor-commit"
-RIJEN_PER_INSERT = 2000
+# The columns a record is written with, in this order, by every statement below.
+_KOLOMMEN = ("tijdstip", "client_id", "gebruiker", "verwerkingsactiviteit", "handeling", "grondslag", "betrokkene",
+             "trace_id")
+# Pseudonyms kept per process: a page or a dossier names the same persons again and again.
+PSEUDONIEMEN_IN_GEHEUGEN = 4096
 
 
 def pseudoniem(waarde: str, sleutel: bytes) -> str:
@@ -105,29 +125,44 @@ class Verwerker:
 
 
 class Verwerkingenlog:
+    """Writes the records of one service's ``verwerkingen`` table. The statements are built once per log (and,
+    for :meth:`lezen`, once per read statement): building and compiling an INSERT per call cost more than the
+    INSERT itself."""
+
     def __init__(self, tabel: Table, *, sleutel: bytes, aan: bool = True) -> None:
         self.tabel = tabel
         self.sleutel = sleutel
         self.aan = aan
+        # PostgreSQL: one constant statement with the pairs as two arrays. SQLAlchemy compiled the multi-row
+        # INSERTs afresh on every call (16,000 bind parameters per 2,000 rows), most of the time a declaratie
+        # batch of 10,000 households spent (4 of 7 s under cProfile); this one is compiled once.
+        self._unnest = text(
+            f"INSERT INTO {tabel.name} ({', '.join(_KOLOMMEN)}) "
+            "SELECT CAST(:tijdstip AS timestamptz), CAST(:client_id AS varchar), CAST(:gebruiker AS varchar), "
+            "CAST(:activiteit AS varchar), CAST(:handeling AS varchar), p.grondslag, p.betrokkene, "
+            "CAST(:trace_id AS varchar) "
+            "FROM unnest(CAST(:grondslagen AS varchar[]), CAST(:betrokkenen AS varchar[])) AS p(grondslag, betrokkene)")
+        # Elsewhere (SQLite, in-process): one executemany, one call into the driver's thread for any number of rows.
+        self._insert = insert(tabel)
+        self._pseudoniem = functools.lru_cache(maxsize=PSEUDONIEMEN_IN_GEHEUGEN)(
+            functools.partial(pseudoniem, sleutel=sleutel))
+        self._gelezen: dict[tuple[int, str | None, str], tuple[Select[Any], Select[Any]]] = {}
 
     @classmethod
     def uit(cls, tabel: Table, settings: VerwerkingenlogSettings) -> Verwerkingenlog:
         return cls(tabel, sleutel=settings.pseudoniem_sleutel.encode(), aan=settings.verwerkingenlog)
 
-    def _unnest(self) -> TextClause:
-        return text(
-            f"INSERT INTO {self.tabel.name} (tijdstip, client_id, gebruiker, verwerkingsactiviteit, handeling, "
-            "grondslag, betrokkene, trace_id) "
-            "SELECT CAST(:tijdstip AS timestamptz), CAST(:client_id AS varchar), CAST(:gebruiker AS varchar), "
-            "CAST(:activiteit AS varchar), CAST(:handeling AS varchar), p.grondslag, p.betrokkene, "
-            "CAST(:trace_id AS varchar) "
-            "FROM unnest(CAST(:grondslagen AS varchar[]), CAST(:betrokkenen AS varchar[])) AS p(grondslag, betrokkene)")
-
     def pseudoniem(self, waarde: str) -> str:
-        return pseudoniem(waarde, self.sleutel)
+        return self._pseudoniem(waarde)  # type: ignore[no-any-return]
 
     def verwerker(self, ctx: AuthContext) -> Verwerker:
         return Verwerker.van(ctx, self.sleutel)
+
+    def _wie(self, ctx: AuthContext, activiteit: str, handeling: Handeling) -> dict[str, Any]:
+        who = self.verwerker(ctx)
+        trace = trace_var.get()
+        return {"tijdstip": datetime.now(UTC), "client_id": who.client_id, "gebruiker": who.gebruiker,
+                "activiteit": activiteit, "handeling": handeling, "trace_id": trace.trace_id if trace else None}
 
     async def vastleggen(
         self,
@@ -160,26 +195,75 @@ class Verwerkingenlog:
         pairs = list(dict.fromkeys(per_betrokkene))
         if not pairs:
             return
-        who = self.verwerker(ctx)
-        trace = trace_var.get()
-        now = datetime.now(UTC)
+        wie = self._wie(ctx, activiteit, handeling)
         if session.get_bind().dialect.name == "postgresql":
-            # One constant statement with the pairs as two arrays: SQLAlchemy compiled the multi-row INSERTs
-            # afresh on every call (16,000 bind parameters per 2,000 rows), most of the time a declaratie batch
-            # of 10,000 households spent (4 of 7 s under cProfile); this one is compiled once.
-            await session.execute(self._unnest(), {
-                "tijdstip": now, "client_id": who.client_id, "gebruiker": who.gebruiker, "activiteit": activiteit,
-                "handeling": handeling, "trace_id": trace.trace_id if trace else None,
-                "grondslagen": [g[:100] for g, _ in pairs], "betrokkenen": [b for _, b in pairs]})
+            await session.execute(self._unnest, {**wie, "grondslagen": [g[:100] for g, _ in pairs],
+                                                 "betrokkenen": [b for _, b in pairs]})
         else:
-            rows = [
-                {"tijdstip": now, "client_id": who.client_id, "gebruiker": who.gebruiker,
-                 "verwerkingsactiviteit": activiteit, "handeling": handeling, "grondslag": grondslag[:100],
-                 "betrokkene": subject, "trace_id": trace.trace_id if trace else None}
-                for grondslag, subject in pairs
-            ]
-            # Multi-row INSERTs: a round trip per chunk, where executemany would prepare and send per row. A
-            # chunk stays far below SQLite's bind-parameter limit (32766): 2,000 rows are 16,000 parameters.
-            for start in range(0, len(rows), RIJEN_PER_INSERT):
-                await session.execute(insert(self.tabel).values(rows[start:start + RIJEN_PER_INSERT]))
+            rij = {"tijdstip": wie["tijdstip"], "client_id": wie["client_id"], "gebruiker": wie["gebruiker"],
+                   "verwerkingsactiviteit": activiteit, "handeling": handeling, "trace_id": wie["trace_id"]}
+            await session.execute(self._insert, [{**rij, "grondslag": g[:100], "betrokkene": b} for g, b in pairs])
         crash_point(CRASH_VOOR_COMMIT)
+
+    async def lezen(
+        self,
+        session: AsyncSession,
+        ctx: AuthContext,
+        stmt: Select[Any],
+        params: Mapping[str, Any],
+        *,
+        activiteit: str,
+        betrokkene: str,
+        grondslag: str | None,
+        anders: str | None = None,
+    ) -> Sequence[Row[Any]]:
+        """The rows of ``stmt`` (with ``params``), each recorded as read: a row's pseudonymised data subject is its
+        column ``betrokkene``, its lawful reason its column ``grondslag`` or, where that is NULL or there is none,
+        ``anders``; a row with neither is not recorded (the caller must not show it either).
+
+        On PostgreSQL the records are written by the read's own statement (the INSERT as a data-modifying CTE
+        over the read): no round trip of their own, which was most of what the log cost a look-up besides the
+        commit's WAL flush. ``stmt`` should be a statement built once with bind parameters (its INSERT is built
+        once per statement, and kept)."""
+        if not self.aan:
+            return (await session.execute(stmt, params)).all()
+        wie = self._wie(ctx, activiteit, "lezen")
+        if session.get_bind().dialect.name == "postgresql":
+            rows = (await session.execute(self._met_vastlegging(stmt, grondslag, betrokkene),
+                                          {**params, **{f"vwl_{k}": v for k, v in wie.items()},
+                                           "vwl_anders": anders})).all()
+        else:
+            rows = (await session.execute(stmt, params)).all()
+            pairs = []
+            for row in rows:
+                reden = (getattr(row, grondslag) if grondslag else None) or anders
+                if reden:
+                    pairs.append((reden, getattr(row, betrokkene)))
+            await self.vastleggen_elk(session, ctx, activiteit=activiteit, handeling="lezen", per_betrokkene=pairs)
+            return rows
+        crash_point(CRASH_VOOR_COMMIT)
+        return rows
+
+    def _met_vastlegging(self, stmt: Select[Any], grondslag: str | None, betrokkene: str) -> Select[Any]:
+        key = (id(stmt), grondslag, betrokkene)
+        found = self._gelezen.get(key)
+        if found is not None and found[0] is stmt:
+            return found[1]
+        gelezen = stmt.cte("vwl_gelezen")
+        reden: ColumnElement[Any] = bindparam("vwl_anders", type_=String())
+        if grondslag is not None:
+            reden = func.coalesce(gelezen.c[grondslag], reden)
+        reden = func.substr(reden, 1, 100)
+        vastgelegd = insert(self.tabel).from_select(list(_KOLOMMEN), select(
+            bindparam("vwl_tijdstip", type_=DateTime(timezone=True)), bindparam("vwl_client_id", type_=String()),
+            bindparam("vwl_gebruiker", type_=String()), bindparam("vwl_activiteit", type_=String()),
+            bindparam("vwl_handeling", type_=String()), reden, gelezen.c[betrokkene],
+            bindparam("vwl_trace_id", type_=String()),
+        ).where(reden.is_not(None)).distinct()).cte("vwl_vastgelegd")
+        wrapped = select(gelezen).add_cte(vastgelegd)
+        # Kept with the statement itself, so an id reused after it is gone cannot match; bounded for callers that
+        # build their statements per call.
+        if len(self._gelezen) >= 256:
+            self._gelezen.clear()
+        self._gelezen[key] = (stmt, wrapped)
+        return wrapped

@@ -58,34 +58,45 @@ async def raadpleeg(kg: Klantgegevens, session: AsyncSession, ctx: AuthContext,
     today = date.today()
     if isinstance(query, RaadpleegMetBurgerservicenummer):
         bsns = list(dict.fromkeys(query.burgerservicenummer))
-        rows = await store.personen_by_bsn(session, reach, bsns, today)
         if kg.bron is not None:
-            rows = await _from_brp(kg, session, reach, bsns, rows, today)
+            await _from_brp(kg, session, reach, bsns, await store.personen_by_bsn(session, reach, bsns, today))
+        rows = await _lees_gelogd(kg, session, ctx, reach, "bsn", {"bsns": bsns}, today)
         order = {bsn: i for i, bsn in enumerate(bsns)}
         rows.sort(key=lambda r: order[r.bsn])
     else:
         rows = await store.personen_by_naam(session, reach, query.geslachtsnaam, query.geboortedatum,
                                             query.voornamen, today, MAX_ZOEKRESULTATEN)
-    found = []
-    for row in rows:
-        grond = toegang(reach, row)
-        if grond is None:
-            continue  # as the BRP does: a person you may not see is a person not found
-        await kg.log.vastleggen(session, ctx, activiteit="persoon-raadplegen", handeling="lezen", grondslag=grond,
-                                betrokkenen=[row.pseudoniem])
-        found.append(persoon_out(kg, row))
+        await kg.log.vastleggen_elk(session, ctx, activiteit="persoon-raadplegen", handeling="lezen", per_betrokkene=[
+            (grond, row.pseudoniem) for row in rows if (grond := toegang(reach, row)) is not None])
+    # As the BRP does: a person you may not see is a person not found.
+    found = [persoon_out(kg, row) for row in rows if toegang(reach, row) is not None]
     return {"type": query.type, "personen": found}
 
 
+def _gelezen(reach: Bereik) -> dict[str, str | None]:
+    """How ``Verwerkingenlog.lezen`` finds a row's lawful reason, as :func:`toegang` does."""
+    if reach.alles:
+        return {"grondslag": None, "anders": "alle-autorisaties"}
+    return {"grondslag": "grondslag", "anders": "registratie" if reach.zonder_grondslag else None}
+
+
+async def _lees_gelogd(kg: Klantgegevens, session: AsyncSession, ctx: AuthContext, reach: Bereik, by: str,
+                       waarde: dict[str, Any], today: date) -> list[Row[Any]]:
+    """Persons by BSN or uuid, recorded as read by the same statement (one round trip for both)."""
+    stmt, params = store.persoon_query(reach, by, today)
+    return list(await kg.log.lezen(session, ctx, stmt, {**params, **waarde}, activiteit="persoon-raadplegen",
+                                   betrokkene="pseudoniem", **_gelezen(reach)))
+
+
 async def _from_brp(kg: Klantgegevens, session: AsyncSession, reach: Bereik, bsns: list[str],
-                    rows: list[Row[Any]], today: date) -> list[Row[Any]]:
+                    rows: list[Row[Any]]) -> None:
     """The BRP is leading: refresh the persons this client may see, and fetch new ones for a registrar."""
     assert kg.bron is not None
     known = {row.bsn: row for row in rows}
     wanted = [b for b in bsns if (b in known and toegang(reach, known[b]) is not None)
               or (b not in known and (reach.alles or reach.zonder_grondslag))]
     if not wanted:
-        return rows
+        return
     for gegevens in await kg.bron.raadpleeg(wanted):
         if gegevens.bsn not in wanted:
             continue  # never store what was not asked for
@@ -93,7 +104,6 @@ async def _from_brp(kg: Klantgegevens, session: AsyncSession, reach: Bereik, bsn
             await store.update_persoon(session, gegevens, bron="brp")
         else:
             await _insert(kg, session, gegevens, bron="brp", on_conflict="skip")
-    return await store.personen_by_bsn(session, reach, bsns, today)
 
 
 async def _insert(kg: Klantgegevens, session: AsyncSession, gegevens: PersoonGegevens, *, bron: str,
@@ -131,10 +141,7 @@ async def schrijf_in(kg: Klantgegevens, session: AsyncSession, ctx: AuthContext,
 
 async def lees(kg: Klantgegevens, session: AsyncSession, ctx: AuthContext, uuid: str) -> dict[str, Any]:
     reach = kg.lees_bereik(ctx)
-    row = await store.persoon_by_uuid(session, reach, uuid, date.today())
-    grond = toegang(reach, row) if row is not None else None
-    if row is None or grond is None:
+    rows = await _lees_gelogd(kg, session, ctx, reach, "uuid", {"uuid": uuid}, date.today())
+    if not rows or toegang(reach, rows[0]) is None:
         raise NotFound()
-    await kg.log.vastleggen(session, ctx, activiteit="persoon-raadplegen", handeling="lezen", grondslag=grond,
-                            betrokkenen=[row.pseudoniem])
-    return persoon_out(kg, row)
+    return persoon_out(kg, rows[0])

@@ -97,6 +97,12 @@ def _persoon_stmt(alles: bool, by: str) -> Select[Any]:
     return stmt
 
 
+def persoon_query(bereik: Bereik, by: str, vandaag: date) -> tuple[Select[Any], dict[str, Any]]:
+    """The statement (built once per shape) and parameters of a person read by ``bsn`` (bind ``bsns``) or
+    ``uuid``: for a read that records itself in the verwerkingenlog (``Verwerkingenlog.lezen``)."""
+    return _persoon_stmt(bereik.alles, by), _params(bereik, vandaag)
+
+
 async def personen_by_bsn(session: AsyncSession, bereik: Bereik, bsns: Sequence[str], vandaag: date) -> list[Row[Any]]:
     stmt = _persoon_stmt(bereik.alles, "bsn")
     return list((await session.execute(stmt, {"bsns": list(bsns), **_params(bereik, vandaag)})).all())

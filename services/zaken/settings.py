@@ -5,9 +5,10 @@ from __future__ import annotations
 from pydantic import Field
 
 from sds.runtime.settings import ServiceSettings
+from sds.runtime.verwerkingenlog import VerwerkingenlogSettings
 
 
-class ZakenSettings(ServiceSettings):
+class ZakenSettings(ServiceSettings, VerwerkingenlogSettings):
     service: str = "zaken"
     # ZGW: the Documenten API is another component. Until the suite has its own, a zaakinformatieobject names
     # an informatieobject in one of these (as Open Zaak treats an external Documenten API it is configured for).

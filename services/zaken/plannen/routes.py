@@ -84,6 +84,6 @@ async def zaak_escalate(uuid: uuid.UUID, body: schemas.EscalatieIn, ctx: Context
     _require(ctx, "zaken.bijwerken")
     async with ctx.uow:
         hoofd_uuid = await service.escalate(ctx, str(uuid), body)
-        out = await reading.read_zaak(ctx, hoofd_uuid, scope=None)
+        out = await reading.read_zaak(ctx, hoofd_uuid, scope=None, activiteit="zaak-escaleren", handeling="schrijven")
     response.headers["Location"] = out["url"]
     return out

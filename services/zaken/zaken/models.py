@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from sds.runtime.verwerkingenlog import verwerkingen_tabel
 from services.zaken.common import Id, Json
 from services.zaken.models import metadata
 
@@ -188,6 +189,10 @@ audittrail = Table(
     Column("aanmaakdatum", DateTime(timezone=True), nullable=False),
     Column("gegevens", Json, nullable=False),
 )
+
+# After Logboek Dataverwerkingen (sds.runtime.verwerkingenlog): one row per natuurlijk persoon per read or write of
+# a zaak or rol that names them (zaken.verwerking). Append only.
+verwerkingen = verwerkingen_tabel(metadata)
 
 
 # The zaak a deelzaak belongs to, in queries that read a zaak together with its hoofdzaak.

@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sds.runtime.verwerkingenlog import Handeling
 from services.zaken.catalogi.models import (
     zaaktypen,
 )
@@ -24,7 +25,7 @@ from services.zaken.common import (
     refused_or_absent,
     without_blank,
 )
-from services.zaken.zaken import authz, geometrie, schemas
+from services.zaken.zaken import authz, geometrie, schemas, verwerking
 from services.zaken.zaken.context import Ctx, visible_zaak
 from services.zaken.zaken.models import (
     hoofd,
@@ -79,6 +80,10 @@ def _children_query(dialect: str) -> Select[Any]:
                    (statussen, statussen.c.id == zaken.c.status_id)),
             branch("resultaat", resultaten.c.zaak_id, resultaten.c.id, resultaten.c.uuid),
             branch("rollen", rollen.c.zaak_id, rollen.c.id, rollen.c.uuid),
+            # The persons its rollen name, for the verwerkingenlog: in this query, so a read logs without a
+            # round trip of its own.
+            branch("betrokkenen", rollen.c.zaak_id, rollen.c.id, verwerking.betrokkene()).where(
+                rollen.c.betrokkene_type == verwerking.NATUURLIJK_PERSOON, verwerking.betrokkene().is_not(None)),
             branch("eigenschappen", zaakeigenschappen.c.zaak_id, zaakeigenschappen.c.id, zaakeigenschappen.c.uuid),
             branch("zaakobjecten", zaakobjecten.c.zaak_id, zaakobjecten.c.id, zaakobjecten.c.uuid),
             branch("zaakinformatieobjecten", zaakinformatieobjecten.c.zaak_id, zaakinformatieobjecten.c.id,
@@ -92,11 +97,13 @@ def _children_query(dialect: str) -> Select[Any]:
 async def zaak_children(session: AsyncSession, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     """What a page of zaken refers to, in one query for any page size: the single references (zaaktype,
     hoofdzaak, status, resultaat) and the rollen, eigenschappen, zaakobjecten and deelzaken, as one
-    ``UNION ALL`` of (zaak id, kind, order, uuid) rows."""
+    ``UNION ALL`` of (zaak id, kind, order, uuid) rows; ``betrokkenen`` are the BSNs (or URLs) of the persons its
+    rollen name, for the verwerkingenlog only."""
     out: dict[int, dict[str, Any]] = {}
     refs: dict[int, dict[str, Any]] = {}
     for i in ids:
-        out[i] = {"rollen": [], "eigenschappen": [], "zaakobjecten": [], "deelzaken": [], "zaakinformatieobjecten": []}
+        out[i] = {"rollen": [], "betrokkenen": [], "eigenschappen": [], "zaakobjecten": [], "deelzaken": [],
+                  "zaakinformatieobjecten": []}
         refs[i] = dict.fromkeys(_REFS)
     if not ids:
         return out
@@ -150,8 +157,10 @@ _BETALING = {"nvt": "Er is geen sprake van te betalen, met de zaak gemoeide, kos
              "geheel": "De met de zaak gemoeide kosten zijn geheel betaald."}
 
 
-async def read_zaak(ctx: Ctx, zaak_uuid: str, scope: str | None = "zaken.lezen") -> dict[str, Any]:
-    """A zaak the client may see with ``scope``: 403 for one outside its autorisaties, 404 for one that is not there.
+async def read_zaak(ctx: Ctx, zaak_uuid: str, scope: str | None = "zaken.lezen", *,
+                    activiteit: str = "zaak-raadplegen", handeling: Handeling = "lezen") -> dict[str, Any]:
+    """A zaak the client may see with ``scope``: 403 for one outside its autorisaties, 404 for one that is not there;
+    recorded in the verwerkingenlog as ``activiteit`` when its rollen name a person.
 
     ``scope=None`` reads without that check: the answer to a write the client was allowed to make.
     """
@@ -161,6 +170,7 @@ async def read_zaak(ctx: Ctx, zaak_uuid: str, scope: str | None = "zaken.lezen")
     if row is None:
         raise await refused_or_absent(ctx.session, unfiltered)
     children = await zaak_children(ctx.session, [row.id])
+    await verwerking.zaken_gelezen(ctx, [row], children, activiteit=activiteit, handeling=handeling)
     return serialize_zaak(ctx, row, children[row.id])
 
 

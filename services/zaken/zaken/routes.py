@@ -4,7 +4,7 @@ zaakeigenschappen, zaakinformatieobjecten and the audittrail of a zaak."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -29,6 +29,7 @@ from services.zaken.zaken import (
     service,
     subresources,
     updates,
+    verwerking,
 )
 from services.zaken.zaken.context import Ctx, visible_zaak
 from services.zaken.zaken.models import (
@@ -91,6 +92,7 @@ async def _zaak_page(ctx: Ctx, stmt: Select[Any], pagination: Any, filters: dict
         count = await counters.known_count(ctx.session, ctx.request, ctx.auth, filters)
         page = await paginate(ctx.session, stmt, pagination, ctx.request, lambda row: row, count=count)
         children = await reading.zaak_children(ctx.session, [r.id for r in page["results"]])
+        await verwerking.zaken_gelezen(ctx, page["results"], children)
         page["results"] = [reading.serialize_zaak(ctx, r, children[r.id]) for r in page["results"]]
         await expand.apply(ctx, page["results"], expand_paths)
     return page
@@ -196,7 +198,7 @@ async def zaak_create(body: schemas.ZaakIn, ctx: Context, response: Response, _c
         new_uuid = await service.create_zaak(ctx, body)
     # Read back after the commit, so the identificatie counter is not held while the answer is built.
     async with ctx.uow:
-        out = await reading.read_zaak(ctx, new_uuid, scope=None)
+        out = await reading.read_zaak(ctx, new_uuid, scope=None, activiteit="zaak-registreren", handeling="schrijven")
     response.headers["Location"] = out["url"]
     _crs_header(response)
     return out
@@ -219,7 +221,7 @@ async def zaak_update(uuid: uuid.UUID, body: PatchBody, ctx: Context, response: 
     _require(ctx, "zaken.bijwerken")
     async with ctx.uow:
         await service.update_zaak(ctx, str(uuid), body, partial=False)
-        out = await reading.read_zaak(ctx, str(uuid), scope=None)
+        out = await reading.read_zaak(ctx, str(uuid), scope=None, activiteit="zaak-bijwerken", handeling="schrijven")
     _crs_header(response)
     return out
 
@@ -230,7 +232,7 @@ async def zaak_partial_update(uuid: uuid.UUID, body: PatchBody, ctx: Context, re
     _require(ctx, "zaken.bijwerken")
     async with ctx.uow:
         await service.update_zaak(ctx, str(uuid), body, partial=True)
-        out = await reading.read_zaak(ctx, str(uuid), scope=None)
+        out = await reading.read_zaak(ctx, str(uuid), scope=None, activiteit="zaak-bijwerken", handeling="schrijven")
     _crs_header(response)
     return out
 
@@ -246,8 +248,12 @@ async def zaak_delete(uuid: uuid.UUID, ctx: Context) -> Response:
 # --- the resources under a zaak ----------------------------------------------------------------------------
 
 
+# What a read of rows records in the verwerkingenlog (zaken.verwerking), in the read's own transaction.
+Vastleggen = Callable[[Ctx, list[Any]], Awaitable[None]]
+
+
 async def _one(ctx: Ctx, stmt: Select[Any], serialize: Callable[[Ctx, Any], dict[str, Any]],
-               scope: str | None = "zaken.lezen") -> dict[str, Any]:
+               scope: str | None = "zaken.lezen", vastleggen: Vastleggen | None = None) -> dict[str, Any]:
     unfiltered = stmt
     if scope is not None:
         stmt = stmt.where(visible_zaak(ctx, scope))
@@ -255,15 +261,26 @@ async def _one(ctx: Ctx, stmt: Select[Any], serialize: Callable[[Ctx, Any], dict
         row = (await ctx.session.execute(stmt)).first()
         if row is None:
             raise await refused_or_absent(ctx.session, unfiltered)
+        if vastleggen is not None:
+            await vastleggen(ctx, [row])
     return serialize(ctx, row)
 
 
-async def _list(ctx: Ctx, stmt: Select[Any], pagination: Any,
-                serialize: Callable[[Ctx, Any], dict[str, Any]]) -> dict[str, Any]:
+async def _list(ctx: Ctx, stmt: Select[Any], pagination: Any, serialize: Callable[[Ctx, Any], dict[str, Any]],
+                vastleggen: Vastleggen | None = None) -> dict[str, Any]:
     _require(ctx, "zaken.lezen")
     stmt = stmt.where(visible_zaak(ctx))
+    shown: list[Any] = []
+
+    def out(row: Any) -> dict[str, Any]:
+        shown.append(row)
+        return serialize(ctx, row)
+
     async with ctx.uow:
-        return await paginate(ctx.session, stmt, pagination, ctx.request, lambda row: serialize(ctx, row))
+        page = await paginate(ctx.session, stmt, pagination, ctx.request, out)
+        if vastleggen is not None:
+            await vastleggen(ctx, shown)
+    return page
 
 
 def _type_filter(request: Request, stmt: Select[Any], value: str | None, table: Any, collection: str) -> Select[Any]:
@@ -321,7 +338,8 @@ async def rol_list(
                           (medewerker, rollen.c.medewerker_identificatie)):
         if value is not None:
             stmt = stmt.where(column == value)
-    return await _list(ctx, stmt.order_by(rollen.c.id), pagination, subresources.serialize_rol)
+    return await _list(ctx, stmt.order_by(rollen.c.id), pagination, subresources.serialize_rol,
+                       verwerking.rollen_gelezen)
 
 
 @router.post("/rollen", status_code=201, tags=["rollen"])
@@ -330,6 +348,7 @@ async def rol_create(body: schemas.RolIn, ctx: Context, response: Response) -> d
     async with ctx.uow:
         new_uuid = await subresources.create_rol(ctx, body)
         row = (await ctx.session.execute(subresources.rol_select().where(rollen.c.uuid == new_uuid))).one()
+        await verwerking.rollen_gelezen(ctx, [row], activiteit="rol-toevoegen", handeling="schrijven")
     out = subresources.serialize_rol(ctx, row)
     response.headers["Location"] = out["url"]
     return out
@@ -338,7 +357,8 @@ async def rol_create(body: schemas.RolIn, ctx: Context, response: Response) -> d
 @router.get("/rollen/{uuid}", tags=["rollen"])
 async def rol_read(uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
     _require(ctx, "zaken.lezen")
-    return await _one(ctx, subresources.rol_select().where(rollen.c.uuid == str(uuid)), subresources.serialize_rol)
+    return await _one(ctx, subresources.rol_select().where(rollen.c.uuid == str(uuid)), subresources.serialize_rol,
+                      vastleggen=verwerking.rollen_gelezen)
 
 
 @router.delete("/rollen/{uuid}", status_code=204, tags=["rollen"])
@@ -551,7 +571,7 @@ async def zaakinformatieobject_delete(uuid: uuid.UUID, ctx: Context) -> Response
 async def zaakeigenschap_list(zaak_uuid: uuid.UUID, ctx: Context) -> list[dict[str, Any]]:
     _require(ctx, "zaken.lezen")
     async with ctx.uow:
-        await reading.read_zaak(ctx, str(zaak_uuid))
+        await reading.read_zaak(ctx, str(zaak_uuid), activiteit="zaakeigenschappen-raadplegen")
         rows = (await ctx.session.execute(subresources.zaakeigenschap_select().where(
             zaken.c.uuid == str(zaak_uuid)).order_by(zaakeigenschappen.c.id))).all()
     return [subresources.serialize_zaakeigenschap(ctx, r) for r in rows]
@@ -612,7 +632,7 @@ async def zaakbesluit_list(zaak_uuid: uuid.UUID, ctx: Context) -> list[dict[str,
     """Not paginated, as the spec has it."""
     _require(ctx, "zaken.lezen")
     async with ctx.uow:
-        await reading.read_zaak(ctx, str(zaak_uuid))
+        await reading.read_zaak(ctx, str(zaak_uuid), activiteit="zaakbesluiten-raadplegen")
         rows = (await ctx.session.execute(besluiten.select_().where(
             zaken.c.uuid == str(zaak_uuid)).order_by(zaakbesluiten.c.id))).all()
     return [besluiten.serialize(ctx, r) for r in rows]
@@ -649,7 +669,7 @@ async def zaakbesluit_delete(zaak_uuid: uuid.UUID, uuid: uuid.UUID, ctx: Context
 async def audittrail_list(zaak_uuid: uuid.UUID, ctx: Context) -> list[dict[str, Any]]:
     _require(ctx, "audittrails.lezen")
     async with ctx.uow:
-        await reading.read_zaak(ctx, str(zaak_uuid), scope="audittrails.lezen")
+        await reading.read_zaak(ctx, str(zaak_uuid), scope="audittrails.lezen", activiteit="audittrail-raadplegen")
         rows = (await ctx.session.execute(select(audittrail.c.gegevens).where(
             audittrail.c.zaak_uuid == str(zaak_uuid)).order_by(audittrail.c.id))).all()
     return [r.gegevens for r in rows]
@@ -659,7 +679,7 @@ async def audittrail_list(zaak_uuid: uuid.UUID, ctx: Context) -> list[dict[str, 
 async def audittrail_read(zaak_uuid: uuid.UUID, uuid: uuid.UUID, ctx: Context) -> dict[str, Any]:
     _require(ctx, "audittrails.lezen")
     async with ctx.uow:
-        await reading.read_zaak(ctx, str(zaak_uuid), scope="audittrails.lezen")
+        await reading.read_zaak(ctx, str(zaak_uuid), scope="audittrails.lezen", activiteit="audittrail-raadplegen")
         row = (await ctx.session.execute(select(audittrail.c.gegevens).where(
             audittrail.c.zaak_uuid == str(zaak_uuid), audittrail.c.uuid == str(uuid)))).first()
     if row is None:

@@ -36,7 +36,7 @@ from services.zaken.common import (
     check_rsin,
     uuid_from_url,
 )
-from services.zaken.zaken import audit, authz, domain, geometrie, schemas
+from services.zaken.zaken import audit, authz, domain, geometrie, schemas, verwerking
 from services.zaken.zaken.access import authorise_write, zaak_by_url, zaak_by_uuid, zaaktype_of_zaak
 from services.zaken.zaken.context import Ctx
 from services.zaken.zaken.counters import (
@@ -293,6 +293,7 @@ async def delete_zaak(ctx: Ctx, zaak_uuid: str) -> None:
         raise Conflict("De regisseur van een plan is een rol op deze zaak; draag de regie eerst over.",
                        code="regisseur-in-plan")
     zaaktype = await zaaktype_of_zaak(ctx, zaak)
+    await verwerking.zaak_verwijderd(ctx, zaak.id)
     await ctx.session.execute(update(zaken).where(zaken.c.id == zaak.id).values(status_id=None))
     for table in (statussen, rollen, resultaten, zaakobjecten, klantcontacten, zaakeigenschappen,
                   zaakinformatieobjecten):

@@ -36,7 +36,7 @@ from services.zaken.common import (
     uuid_from_url,
     without_blank,
 )
-from services.zaken.zaken import archiving, audit, domain, schemas, service
+from services.zaken.zaken import archiving, audit, domain, schemas, service, verwerking
 from services.zaken.zaken.access import authorise_write, granted, type_of, zaak_by_url, zaak_by_uuid, zaaktype_of_zaak
 from services.zaken.zaken.context import Ctx, aware
 from services.zaken.zaken.models import (
@@ -192,7 +192,8 @@ async def insert_rol(ctx: Ctx, zaak: Any, roltype: Any, body: schemas.RolIn) -> 
 
 
 def rol_select() -> Select[Any]:
-    return (select(rollen, zaken.c.uuid.label("zaak_uuid"), roltypen.c.uuid.label("roltype_uuid"))
+    return (select(rollen, zaken.c.uuid.label("zaak_uuid"), roltypen.c.uuid.label("roltype_uuid"),
+                   zaken.c.kolom.label("zaak_kolom"), zaken.c.kolommen.label("zaak_kolommen"))
             .join(zaken, zaken.c.id == rollen.c.zaak_id).join(roltypen, roltypen.c.id == rollen.c.roltype_id))
 
 
@@ -219,6 +220,7 @@ async def delete_rol(ctx: Ctx, rol_uuid: str) -> None:
             plan_regisseurs.c.rol_uuid == rol_uuid, plan_regisseurs.c.tot.is_(None)))).first():
         raise Conflict("Deze rol is de regisseur van een plan; draag de regie over.", code="regisseur-in-plan")
     await ctx.session.execute(delete(rollen).where(rollen.c.id == row.id))
+    await verwerking.rollen_gelezen(ctx, [row], activiteit="rol-verwijderen", handeling="schrijven")
     await audit.record(ctx, zaak_uuid=zaak.uuid, actie="destroy", resource="rol",
                        resource_url=ctx.url("rollen", rol_uuid), weergave=row.omschrijving, oud={}, nieuw=None)
 
