@@ -18,7 +18,7 @@ from contracts.events import besluiten, documenten, financien, gateway, intake, 
 from contracts.events.fields import EventData
 
 SCHEMA_ID_PREFIX = "urn:nld:sociaal-domein:schema:"
-PARTS = ("intake", "zaken", "documenten", "klantgegevens", "financien", "beleidsinfo", "gateway")
+PARTS = ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "documenten", "gateway")
 
 
 class UnknownEventType(LookupError):

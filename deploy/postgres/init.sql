@@ -5,3 +5,4 @@ CREATE DATABASE sds_zaken;
 CREATE DATABASE sds_klantgegevens;
 CREATE DATABASE sds_financien;
 CREATE DATABASE sds_beleidsinfo;
+CREATE DATABASE sds_documenten;

@@ -20,7 +20,9 @@ class DocumentenSettings(ServiceSettings):
     # Besluiten APIs the relations an objectinformatieobject mirrors (``sds up`` sets SDS_ZAKEN_URL).
     zaken_url: str = Field("http://127.0.0.1:8002", description="the zaken service inside the suite")
     upstream_timeout: float = Field(10.0, description="seconds for a call to the zaken service")
-    # A document whose content is sent in parts is split into bestandsdelen of this size (the last one smaller).
-    bestandsdeel_omvang: int = Field(64 * 1024 * 1024, ge=1024, description="bytes per bestandsdeel")
-    # ``inhoud`` inline (base64 in the JSON body) is parsed with the body; larger documents go in bestandsdelen.
-    inhoud_inline_max: int = Field(32 * 1024 * 1024, ge=1, description="bytes of the largest inline inhoud")
+    # A document whose content is sent in parts is split into bestandsdelen of this size (the last one smaller);
+    # a part, with its multipart envelope, fits under the gateway's default body limit (10 MiB).
+    bestandsdeel_omvang: int = Field(8 * 1024 * 1024, ge=1024, description="bytes per bestandsdeel")
+    # ``inhoud`` inline (base64 in the JSON body) is parsed with the body, so it is kept small (its base64 fits
+    # under the gateway's body limit); larger documents go in bestandsdelen, which stream.
+    inhoud_inline_max: int = Field(7 * 1024 * 1024, ge=1, description="bytes of the largest inline inhoud")

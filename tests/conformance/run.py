@@ -2,7 +2,7 @@
 
 The suite starts in a fresh data directory on free ports; a small local server answers for the
 Referentielijsten API (the collection reads selectielijstklassen and resultaattypeomschrijvingen from it)
-with the anchor files, so nothing leaves the machine. newman runs the folders setUp, ZRC, ZTC, BRC and AC in one
+with the anchor files, so nothing leaves the machine. newman runs the folders setUp, ZRC, DRC, ZTC, BRC and AC in one
 run (setUp's variables carry over) and writes its JSON report; this module reads it per request and per
 assertion.
 
@@ -47,10 +47,10 @@ REFERENTIELIJSTEN = ZGW / "referentielijsten"
 BASELINE = HERE / "known-failures.json"
 REPORT_DOC = REPO / "docs" / "conformance.md"
 
-# Run in one newman run, in the collection's order (BRC after ZTC). DRC and NRC wait on APIs the suite does not
-# have yet.
-FOLDERS = ("setUp", "ZRC", "ZTC", "BRC", "AC")
-NOT_RUN = ("DRC", "NRC")
+# Run in one newman run, in the collection's order (setUp, ZRC, DRC, ZTC, BRC, AC). NRC waits on an API the suite
+# does not have yet.
+FOLDERS = ("setUp", "ZRC", "ZTC", "BRC", "DRC", "AC")
+NOT_RUN = ("NRC",)
 
 # The collection's own client: the suite's bootstrap applicatie (all rights) under the collection's client id.
 # The suite wants a secret of at least 32 characters; the collection's "secret" is overridden.
@@ -63,9 +63,6 @@ JWT_LEEWAY_SECONDS = 300
 # What a ZRC or BRC request needs besides the APIs the suite has, read from the request itself (URL, body).
 # A request waits on an API when its URL or body uses a variable only that API's setUp step or folder sets.
 _WAITS_ON = (
-    ("Documenten API (DRC)",
-     re.compile(r"\{\{(drc_url|informatieobject_url|informatieobject_gebruiksrecht_null_url|zio_url|"
-                r"gebruiksrecht_url|bio_url)\}\}")),
     ("Notificaties API (NRC)", re.compile(r"\{\{(nrc_url|mock_url|kanaal_url|created_abonnement_url)\}\}")),
 )
 
@@ -232,9 +229,9 @@ def _newman(gateway: str, referentielijsten: str, report: Path) -> None:
     overrides = {
         "zrc_url": f"{gateway}/zaken/api/v1", "ztc_url": f"{gateway}/catalogi/api/v1",
         "ac_url": f"{gateway}/autorisaties/api/v1",
-        "brc_url": f"{gateway}/besluiten/api/v1",
+        "brc_url": f"{gateway}/besluiten/api/v1", "drc_url": f"{gateway}/documenten/api/v1",
         # Not run yet; pointed at the suite so that nothing leaves the machine.
-        "drc_url": f"{gateway}/documenten/api/v1", "nrc_url": f"{gateway}/notificaties/api/v1",
+        "nrc_url": f"{gateway}/notificaties/api/v1",
         "referentielijst_url": f"{referentielijsten}/api/v1", "mock_url": referentielijsten,
         "client_id": CLIENT_ID, "secret": CLIENT_SECRET,
     }
@@ -354,10 +351,11 @@ def report_text(outcome: Outcome) -> str:
         "applicatie with a secret of the suite's minimum length; its tokens carry `iat` = now + 257 s, so the run",
         f"allows {JWT_LEEWAY_SECONDS} s of clock skew.",
         "",
-        f"**Not run yet:** the folders {', '.join(NOT_RUN)} (Documenten and Notificaties APIs: not built),",
-        "and tearDown (the run's data directory is thrown away instead). setUp's Documenten requests are sent and",
-        "answered 404. The Besluiten API is served by the zaken service; it has no Documenten API configured here,",
-        "so a besluitinformatieobject (like a zaakinformatieobject) is refused with 400 `bad-url`.",
+        f"**Not run yet:** the folder{'s' if len(NOT_RUN) > 1 else ''} {', '.join(NOT_RUN)} (the Notificaties "
+        "API: not built),",
+        "and tearDown (the run's data directory is thrown away instead). The Besluiten API is served by the zaken",
+        "service, the Documenten API by the documenten service; `sds up` points the Zaken and Besluiten APIs at it,",
+        "so a zaak- or besluitinformatieobject is registered there as an objectinformatieobject too.",
         "",
         "A check is `request path :: assertion name`; a request newman could not send (its URL variable was never",
         "set because the step that creates it failed) counts as `:: (no answer)`. setUp's requests carry no",
@@ -390,10 +388,10 @@ def report_text(outcome: Outcome) -> str:
                    + (":" if paths else " (none of the ZRC and BRC folders' requests calls it)."))
         out += [f"- `{p}`" for p in paths]
         out.append("")
-    out += ["A request waits on an API when its URL or body uses a variable that only that API sets (an",
-            "informatieobject, a kanaal). What the collection does not check at all: the notifications the Zaken,",
-            "Catalogi and Besluiten APIs send (kanalen `zaken`, `zaaktypen`, `besluiten`), which wait on the",
-            "Notificaties API and its NRC folder.", ""]
+    out += ["A request waits on an API when its URL or body uses a variable that only that API sets (a",
+            "kanaal, an abonnement). What the collection does not check at all: the notifications the Zaken,",
+            "Catalogi, Besluiten and Documenten APIs send (kanalen `zaken`, `zaaktypen`, `besluiten`,",
+            "`documenten`), which wait on the Notificaties API and its NRC folder.", ""]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -108,3 +108,24 @@ async def test_bad_input_is_a_400_with_the_standards_codes(drc: Documenten) -> N
     assert (await drc.get(f"{DRC}/enkelvoudiginformatieobjecten/niet-een-uuid")).status_code in (400, 404)
     assert (await drc.client.delete(doc["url"], headers=headers())).status_code == 204
     assert (await drc.get(doc["url"])).status_code == 404
+
+
+async def test_each_change_is_an_event_in_the_outbox(drc: Documenten) -> None:
+    from sqlalchemy import select
+
+    from contracts.envelope import CloudEvent
+    from sds.runtime.db import outbox_table
+
+    doc = await drc.created()
+    lock = (await drc.client.post(f"{doc['url']}/lock", headers=headers())).json()["lock"]
+    r = await drc.client.patch(doc["url"], json={"lock": lock, "titel": "t2"}, headers=headers())
+    assert r.status_code == 200
+    await drc.client.post(f"{doc['url']}/unlock", json={"lock": lock}, headers=headers())
+    assert (await drc.client.delete(doc["url"], headers=headers())).status_code == 204
+    table = outbox_table(drc.app.state.metadata)
+    async with drc.app.state.db.transaction() as session:
+        events = [CloudEvent.from_json(p) for p in (await session.execute(
+            select(table.c.payload).order_by(table.c.seq))).scalars()]
+    assert [e.type.rsplit("-", 1)[1] for e in events] == ["aangemaakt", "gewijzigd", "verwijderd"]
+    assert all(e.data["informatieobject"] == doc["url"] for e in events)
+    assert [e.data["versie"] for e in events] == [1, 2, 2]

@@ -15,7 +15,7 @@ from sds.runtime.migrations import current_revision, upgrade
 from tests.support.databases import fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ["intake", "zaken", "klantgegevens", "financien", "beleidsinfo"]
+SERVICES = ["intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "documenten"]
 
 
 @pytest.mark.parametrize("service", SERVICES)

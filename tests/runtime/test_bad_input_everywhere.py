@@ -20,7 +20,7 @@ from tests.runtime.conftest import auth_headers
 from tests.support import sample_service
 from tests.support.databases import fresh_database_url
 
-SERVICES = ["intake", "zaken", "klantgegevens", "financien", "beleidsinfo"]
+SERVICES = ["intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "documenten"]
 GARBAGE_PATH = ["%00", "-1", "x" * 300, "niet-een-uuid", "1e309"]
 GARBAGE_QUERY = ["", "-1", "0", "x" * 300, "[]", "2026-13-45", "%00"]
 GARBAGE_BODIES: list[bytes] = [b"", b"{", b"[]", b"null", b"123", b'"x"', b'{"a": {"b": [1, {"c": null}]}}',

@@ -23,7 +23,7 @@ from tests.support.browser import browser_page
 from tests.support.openapi import assert_zgw_readable
 from tests.support.servers import serve
 
-SERVICES = ["intake", "zaken", "klantgegevens", "financien", "beleidsinfo"]
+SERVICES = ["intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "documenten"]
 
 
 def _create_app(service: str, database_url: str) -> FastAPI:

@@ -10,7 +10,7 @@ gebruiksrechten = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("uuid", String(36), nullable=False, unique=True),
-    Column("informatieobject_id", Id, ForeignKey("informatieobjecten.id", ondelete="CASCADE"), nullable=False,
+    Column("informatieobject_id", Id, ForeignKey("documenten.id", ondelete="CASCADE"), nullable=False,
            index=True),
     Column("startdatum", DateTime(timezone=True), nullable=False),
     Column("einddatum", DateTime(timezone=True), nullable=True),

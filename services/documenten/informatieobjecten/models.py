@@ -13,7 +13,7 @@ from sds.runtime.db import Id, Json
 from services.documenten.models import metadata
 
 informatieobjecten = Table(
-    "informatieobjecten",
+    "documenten",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("uuid", String(36), nullable=False, unique=True),
@@ -28,14 +28,14 @@ informatieobjecten = Table(
     Column("lock", String(64), nullable=False),
     # The trefwoorden of the latest version as ",a,b,", so a filter on them is a LIKE on one column.
     Column("trefwoorden", Text, nullable=False),
-    UniqueConstraint("bronorganisatie", "identificatie", name="uq_informatieobjecten_bronorganisatie_identificatie"),
+    UniqueConstraint("bronorganisatie", "identificatie", name="uq_documenten_bronorganisatie_identificatie"),
 )
 
 versies = Table(
     "informatieobject_versies",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
-    Column("informatieobject_id", Id, ForeignKey("informatieobjecten.id", ondelete="CASCADE"), nullable=False),
+    Column("informatieobject_id", Id, ForeignKey("documenten.id", ondelete="CASCADE"), nullable=False),
     Column("versie", Integer, nullable=False),
     Column("begin_registratie", DateTime(timezone=True), nullable=False),
     # The version as the API shows it, without what is derived (url, versie, beginRegistratie, inhoud, locked).
@@ -44,7 +44,7 @@ versies = Table(
     Column("inhoud", String(64), nullable=True, index=True),
     Column("bestandsomvang", BigInteger, nullable=True),
     UniqueConstraint("informatieobject_id", "versie"),
-    Index("ix_informatieobject_versies_informatieobject_id_begin_registratie", "informatieobject_id",
+    Index("ix_informatieobject_versies_registratie", "informatieobject_id",
           "begin_registratie"),
 )
 
@@ -53,7 +53,7 @@ bestandsdelen = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("uuid", String(36), nullable=False, unique=True),
-    Column("informatieobject_id", Id, ForeignKey("informatieobjecten.id", ondelete="CASCADE"), nullable=False,
+    Column("informatieobject_id", Id, ForeignKey("documenten.id", ondelete="CASCADE"), nullable=False,
            index=True),
     Column("volgnummer", Integer, nullable=False),
     Column("omvang", BigInteger, nullable=False),
@@ -67,7 +67,7 @@ audittrail = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("uuid", String(36), nullable=False, unique=True),
-    Column("informatieobject_id", Id, ForeignKey("informatieobjecten.id", ondelete="CASCADE"), nullable=False,
+    Column("informatieobject_id", Id, ForeignKey("documenten.id", ondelete="CASCADE"), nullable=False,
            index=True),
     Column("aanmaakdatum", DateTime(timezone=True), nullable=False),
     Column("gegevens", Json, nullable=False),

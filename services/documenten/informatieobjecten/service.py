@@ -56,7 +56,10 @@ def select_(peildatum: domain.Peildatum | None = None) -> Select[Any]:
         conditions = [versies.c.informatieobject_id == informatieobjecten.c.id]
         if peildatum.versie is not None:
             conditions.append(versies.c.versie == peildatum.versie)
-        if peildatum.registratie_op is not None:
+        if peildatum.registratie_op is not None and peildatum.versie is not None:
+            # That version, if it was registered by then.
+            conditions.append(versies.c.begin_registratie <= peildatum.registratie_op)
+        elif peildatum.registratie_op is not None:
             # The version that was the latest at that moment: the highest registered by then.
             inner = versies.alias("v2")
             conditions.append(versies.c.versie == select(func.max(inner.c.versie)).where(

@@ -10,7 +10,7 @@ objectinformatieobjecten = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("uuid", String(36), nullable=False, unique=True),
-    Column("informatieobject_id", Id, ForeignKey("informatieobjecten.id", ondelete="CASCADE"), nullable=False,
+    Column("informatieobject_id", Id, ForeignKey("documenten.id", ondelete="CASCADE"), nullable=False,
            index=True),
     Column("object", String(1000), nullable=False, index=True),
     Column("object_type", String(20), nullable=False),

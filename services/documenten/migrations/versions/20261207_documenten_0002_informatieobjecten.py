@@ -1,4 +1,4 @@
-"""Documenten API: informatieobjecten with their versions, bestandsdelen and audittrail; gebruiksrechten;
+"""Documenten API: documents with their versions, bestandsdelen and audittrail; gebruiksrechten;
 objectinformatieobjecten.
 
 Revision ID: documenten_0002
@@ -21,7 +21,7 @@ _JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgre
 
 def upgrade() -> None:
     op.create_table(
-        "informatieobjecten",
+        "documenten",
         sa.Column("id", _ID, autoincrement=True, nullable=False),
         sa.Column("uuid", sa.String(length=36), nullable=False),
         sa.Column("bronorganisatie", sa.String(length=9), nullable=False),
@@ -32,16 +32,12 @@ def upgrade() -> None:
         sa.Column("versie", sa.Integer(), nullable=False),
         sa.Column("lock", sa.String(length=64), nullable=False),
         sa.Column("trefwoorden", sa.Text(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_informatieobjecten")),
-        sa.UniqueConstraint(
-            "bronorganisatie", "identificatie", name="uq_informatieobjecten_bronorganisatie_identificatie"
-        ),
-        sa.UniqueConstraint("uuid", name=op.f("uq_informatieobjecten_uuid")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_documenten")),
+        sa.UniqueConstraint("bronorganisatie", "identificatie", name="uq_documenten_bronorganisatie_identificatie"),
+        sa.UniqueConstraint("uuid", name=op.f("uq_documenten_uuid")),
     )
-    with op.batch_alter_table("informatieobjecten", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_informatieobjecten_informatieobjecttype"), ["informatieobjecttype"], unique=False
-        )
+    with op.batch_alter_table("documenten", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_documenten_informatieobjecttype"), ["informatieobjecttype"], unique=False)
 
     op.create_table(
         "bestandsdelen",
@@ -53,8 +49,8 @@ def upgrade() -> None:
         sa.Column("inhoud", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["informatieobject_id"],
-            ["informatieobjecten.id"],
-            name=op.f("fk_bestandsdelen_informatieobject_id_informatieobjecten"),
+            ["documenten.id"],
+            name=op.f("fk_bestandsdelen_informatieobject_id_documenten"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_bestandsdelen")),
@@ -75,8 +71,8 @@ def upgrade() -> None:
         sa.Column("omschrijving_voorwaarden", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["informatieobject_id"],
-            ["informatieobjecten.id"],
-            name=op.f("fk_gebruiksrechten_informatieobject_id_informatieobjecten"),
+            ["documenten.id"],
+            name=op.f("fk_gebruiksrechten_informatieobject_id_documenten"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_gebruiksrechten")),
@@ -96,8 +92,8 @@ def upgrade() -> None:
         sa.Column("gegevens", _JSON, nullable=False),
         sa.ForeignKeyConstraint(
             ["informatieobject_id"],
-            ["informatieobjecten.id"],
-            name=op.f("fk_informatieobject_audittrail_informatieobject_id_informatieobjecten"),
+            ["documenten.id"],
+            name=op.f("fk_informatieobject_audittrail_informatieobject_id_documenten"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_informatieobject_audittrail")),
@@ -119,8 +115,8 @@ def upgrade() -> None:
         sa.Column("bestandsomvang", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(
             ["informatieobject_id"],
-            ["informatieobjecten.id"],
-            name=op.f("fk_informatieobject_versies_informatieobject_id_informatieobjecten"),
+            ["documenten.id"],
+            name=op.f("fk_informatieobject_versies_informatieobject_id_documenten"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_informatieobject_versies")),
@@ -129,12 +125,10 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("informatieobject_versies", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_informatieobject_versies_informatieobject_id_begin_registratie",
-            ["informatieobject_id", "begin_registratie"],
-            unique=False,
-        )
         batch_op.create_index(batch_op.f("ix_informatieobject_versies_inhoud"), ["inhoud"], unique=False)
+        batch_op.create_index(
+            "ix_informatieobject_versies_registratie", ["informatieobject_id", "begin_registratie"], unique=False
+        )
 
     op.create_table(
         "objectinformatieobjecten",
@@ -145,8 +139,8 @@ def upgrade() -> None:
         sa.Column("object_type", sa.String(length=20), nullable=False),
         sa.ForeignKeyConstraint(
             ["informatieobject_id"],
-            ["informatieobjecten.id"],
-            name=op.f("fk_objectinformatieobjecten_informatieobject_id_informatieobjecten"),
+            ["documenten.id"],
+            name=op.f("fk_objectinformatieobjecten_informatieobject_id_documenten"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_objectinformatieobjecten")),
@@ -169,8 +163,8 @@ def downgrade() -> None:
 
     op.drop_table("objectinformatieobjecten")
     with op.batch_alter_table("informatieobject_versies", schema=None) as batch_op:
+        batch_op.drop_index("ix_informatieobject_versies_registratie")
         batch_op.drop_index(batch_op.f("ix_informatieobject_versies_inhoud"))
-        batch_op.drop_index("ix_informatieobject_versies_informatieobject_id_begin_registratie")
 
     op.drop_table("informatieobject_versies")
     with op.batch_alter_table("informatieobject_audittrail", schema=None) as batch_op:
@@ -186,7 +180,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_bestandsdelen_informatieobject_id"))
 
     op.drop_table("bestandsdelen")
-    with op.batch_alter_table("informatieobjecten", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_informatieobjecten_informatieobjecttype"))
+    with op.batch_alter_table("documenten", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_documenten_informatieobjecttype"))
 
-    op.drop_table("informatieobjecten")
+    op.drop_table("documenten")
