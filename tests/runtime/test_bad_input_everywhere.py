@@ -92,7 +92,7 @@ async def test_garbage_to_every_route_is_a_4xx_problem(service: str, tmp_path) -
                     assert response.status_code < 500, (method, path, kwargs, response.text)
                     if response.status_code >= 400:
                         assert response.headers["content-type"] == "application/problem+json", (method, path)
-                    if response.status_code == 400:
+                    if response.status_code == 400 and method != "HEAD":  # an answer to HEAD has no body
                         assert response.json().get("invalidParams"), (method, path, kwargs, response.text)
         if service == "proef":
             assert seen_routes > 100  # the walk does reach the routes
