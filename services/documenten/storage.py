@@ -22,7 +22,11 @@ from typing import Protocol
 
 from anyio import to_thread
 
+from sds.runtime.faults import crash_point
+
 CHUNK = 1024 * 1024
+# Where a test can have the process killed (``SDS_CRASH_AT``): with a blob half written.
+CRASH_MID_WRITE = "documenten-store-mid-write"
 
 
 class StoreCorrupt(Exception):
@@ -81,6 +85,7 @@ class DiskStore:
                     digest.update(chunk)
                     size += len(chunk)
                     await to_thread.run_sync(handle.write, chunk)
+                    crash_point(CRASH_MID_WRITE)
             await to_thread.run_sync(_flush, handle)
         except BaseException:
             handle.close()

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from sds.runtime.errors import ApiError, NotFound, PermissionDenied, ValidatieFout
+from sds.runtime.faults import crash_point
 from sds.runtime.pagination import Pagination, paginate
 from sds.runtime.scopes import (
     AUDITTRAILS_LEZEN,
@@ -32,6 +33,8 @@ from services.documenten.informatieobjecten.models import audittrail, bestandsde
 from services.documenten.storage import Blob
 
 router = APIRouter()
+# Where a test can have the process killed (``SDS_CRASH_AT``): the content in the store, no row naming it yet.
+CRASH_AFTER_STORE = "documenten-after-store"
 COLLECTION = service.COLLECTION
 PatchBody = Annotated[dict[str, Any], Body()]
 
@@ -103,6 +106,7 @@ async def informatieobject_create(body: schemas.InformatieObjectIn, ctx: Context
     service.prepare(body)
     iotype = await service.zaken(ctx.request).informatieobjecttype(body.informatieobjecttype)
     blob, omvang = await service.content(ctx, body)
+    crash_point(CRASH_AFTER_STORE)
     async with ctx.uow:
         new_uuid, lock = await service.create(ctx, body, blob, omvang, iotype)
         out = await service.read(ctx, new_uuid, DOCUMENTEN_AANMAKEN, with_lock=lock)
