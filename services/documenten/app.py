@@ -17,6 +17,10 @@ SERVICE = "documenten"
 
 
 def make_store(settings: DocumentenSettings) -> Store:
+    if settings.storage == "s3":
+        from services.documenten.s3 import S3Store
+
+        return S3Store(settings)
     return DiskStore(settings.storage_dir)
 
 

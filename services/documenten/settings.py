@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from sds.runtime.settings import ServiceSettings
@@ -10,7 +12,7 @@ from sds.runtime.settings import ServiceSettings
 class DocumentenSettings(ServiceSettings):
     service: str = "documenten"
     # Where the content of documents lives: a directory on disk (the embedded default) or an S3-compatible store.
-    storage: str = Field("disk", description="'disk' or 's3'")
+    storage: Literal["disk", "s3"] = Field("disk", description="'disk' or 's3'")
     storage_dir: str = Field("./.sds/documenten", description="the directory of the disk store")
     s3_bucket: str = Field("", description="bucket of the S3 store")
     s3_endpoint_url: str | None = Field(None, description="endpoint of an S3-compatible store; unset is AWS")

@@ -53,7 +53,7 @@ async def put_bytes(store: Store, data: bytes) -> Blob:
     return await store.put(one())
 
 
-def _check_address(sha256: str) -> str:
+def check_address(sha256: str) -> str:
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         raise ValueError(f"not a blob address: {sha256[:80]!r}")
     return sha256
@@ -71,7 +71,7 @@ class DiskStore:
             leftover.unlink(missing_ok=True)
 
     def path(self, sha256: str) -> Path:
-        sha256 = _check_address(sha256)
+        sha256 = check_address(sha256)
         return self.objects / sha256[:2] / sha256
 
     async def put(self, chunks: AsyncIterator[bytes]) -> Blob:
