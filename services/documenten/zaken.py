@@ -56,7 +56,7 @@ class Zaken:
         if response.status_code != 200:
             raise ValidatieFout.single(field, "bad-url",
                                        f"Het informatieobjecttype is niet op te halen (HTTP {response.status_code}).")
-        body = response.json()
+        body = _json(response)
         if not isinstance(body, dict) or not body.get("url") or "vertrouwelijkheidaanduiding" not in body:
             raise ValidatieFout.single(field, "invalid-resource", "De URL wijst niet naar een informatieobjecttype.")
         if body.get("concept"):
@@ -81,8 +81,17 @@ class Zaken:
         if response.status_code != 200:
             raise ValidatieFout.single("object", "relation-lookup-error",
                                        f"De relatie is niet op te vragen (HTTP {response.status_code}).")
-        body = response.json()
-        return isinstance(body, list) and len(body) > 0
+        body = _json(response)
+        if not isinstance(body, list):
+            raise ValidatieFout.single("object", "relation-lookup-error", "De relaties zijn niet te lezen.")
+        return len(body) > 0
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
 
 def zaken(request: Request) -> Zaken:

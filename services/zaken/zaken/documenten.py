@@ -111,9 +111,15 @@ class Documenten:
             return
         response = await self._call("GET", f"{self._root(informatieobject)}objectinformatieobjecten", params={
             "informatieobject": informatieobject, "object": obj})
-        if response.status_code != 200 or not isinstance(found := response.json(), list):
+        try:
+            found = response.json() if response.status_code == 200 else None
+        except ValueError:
+            found = None
+        if not isinstance(found, list):
             raise RelatieFout(f"De Documenten API gaf de relatie niet (HTTP {response.status_code}).")
         for oio in found:
-            response = await self._call("DELETE", str(oio["url"]))
+            if not isinstance(oio, dict) or not isinstance(oio.get("url"), str):
+                raise RelatieFout("De Documenten API gaf een relatie zonder url.")
+            response = await self._call("DELETE", oio["url"])
             if response.status_code not in (204, 404):
                 raise RelatieFout(f"De Documenten API verwijderde de relatie niet (HTTP {response.status_code}).")
