@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -97,3 +98,18 @@ class S3Store:
 
     async def delete(self, sha256: str) -> None:
         await to_thread.run_sync(lambda: self.client.delete_object(Bucket=self.bucket, Key=self.key(sha256)))
+
+    async def older_than(self, seconds: float) -> list[str]:
+        """Every put copies onto the address, content already there too, so LastModified is the last put."""
+        def scan() -> list[str]:
+            limit = datetime.now(UTC) - timedelta(seconds=seconds)
+            out = []
+            for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket,
+                                                                               Prefix=self.prefix):
+                for item in page.get("Contents", []):
+                    name = item["Key"][len(self.prefix):]
+                    if "/" not in name and item["LastModified"] < limit:
+                        out.append(name)
+            return out
+
+        return await to_thread.run_sync(scan)

@@ -28,3 +28,6 @@ class DocumentenSettings(ServiceSettings):
     # ``inhoud`` inline (base64 in the JSON body) is parsed with the body, so it is kept small (its base64 fits
     # under the gateway's body limit); larger documents go in bestandsdelen, which stream.
     inhoud_inline_max: int = Field(7 * 1024 * 1024, ge=1, description="bytes of the largest inline inhoud")
+    # The content no document names any more is collected this often, once it is this old (seconds).
+    opruimen_interval: float = Field(600.0, gt=0, description="seconds between collections of unnamed blobs")
+    opruimen_na: float = Field(3600.0, ge=0, description="age in seconds before an unnamed blob is collected")

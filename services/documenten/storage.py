@@ -4,6 +4,10 @@ A blob is written once and never changed: a new version of a document with the s
 reader checks the content against its address as it reads. Bodies pass through in chunks, so a 500 MB
 document never sits whole in memory.
 
+A blob no row names any more (a deleted document, the parts of a merged upload, content a crash left unnamed) is
+collected by ``services.documenten.opruimen`` once it is old enough, never in the request that let go of it: a put
+of the same content at that moment would otherwise lose the blob it found in place.
+
 The disk store (the embedded default) writes a blob to a temporary file in the store's own directory, flushes
 it to disk, and renames it to its address: a crash mid-write leaves a temporary file (cleared at start), never
 a blob with half its content. The database names a blob only after it is in place, so an answered 201 does not
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -45,6 +50,10 @@ class Store(Protocol):
     def read(self, sha256: str) -> AsyncIterator[bytes]: ...
 
     async def delete(self, sha256: str) -> None: ...
+
+    async def older_than(self, seconds: float) -> list[str]:
+        """The blobs not written (nor written again: a put of content already there) for ``seconds``."""
+        ...
 
 
 async def put_bytes(store: Store, data: bytes) -> Blob:
@@ -112,6 +121,13 @@ class DiskStore:
     async def delete(self, sha256: str) -> None:
         await to_thread.run_sync(lambda: self.path(sha256).unlink(missing_ok=True))
 
+    async def older_than(self, seconds: float) -> list[str]:
+        def scan() -> list[str]:
+            limit = time.time() - seconds
+            return [p.name for p in self.objects.glob("??/*") if p.stat().st_mtime < limit]
+
+        return await to_thread.run_sync(scan)
+
 
 def _flush(handle: object) -> None:
     handle.flush()  # type: ignore[attr-defined]
@@ -121,7 +137,10 @@ def _flush(handle: object) -> None:
 def _place(tmp: Path, target: Path) -> None:
     target.parent.mkdir(exist_ok=True)
     if target.exists():
-        tmp.unlink(missing_ok=True)  # the same content is already there, under the same address
+        # The same content is already there, under the same address: it is written again as far as the collection
+        # of unnamed blobs goes (services.documenten.opruimen), so it is not collected before this put's row exists.
+        os.utime(target)
+        tmp.unlink(missing_ok=True)
         return
     os.replace(tmp, target)
     # The rename itself is durable only once the directory is flushed too.

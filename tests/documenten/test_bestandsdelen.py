@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from services.documenten.opruimen import collect
 from tests.documenten.conftest import DRC, Documenten, codes, drc_client, make_documenten
 from tests.zaken.conftest import Suite, headers
 
@@ -60,9 +61,11 @@ async def test_a_document_is_uploaded_in_parts_and_reads_back_byte_for_byte(drc:
     assert shown["locked"] is False and shown["bestandsdelen"] == [] and shown["bestandsomvang"] == len(content)
     download = await drc.get(shown["inhoud"])
     assert hashlib.sha256(download.content).digest() == hashlib.sha256(content).digest()
-    # The parts are gone from the store: only the merged content is kept.
-    objects = [p for p in (drc.app.state.store.objects).rglob("*") if p.is_file()]
-    assert len(objects) == 1
+    # The parts go with the next collection of blobs no row names: only the merged content is kept.
+    store = drc.app.state.store
+    assert len(await store.older_than(0)) == 4
+    assert await collect(store, drc.app.state.db, 0) == 3
+    assert await store.older_than(0) == [hashlib.sha256(content).hexdigest()]
 
 
 async def test_a_new_version_can_be_uploaded_in_parts(drc: Documenten) -> None:

@@ -3,6 +3,7 @@ under its SHA-256, stream it back, and refuse to pass off content that changed u
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -69,7 +70,10 @@ async def _round_trip(store: Store) -> None:
     assert big.size == len(large) and await _read(store, big.sha256) == large
     # The same content twice is one blob.
     assert (await put_bytes(store, small)).sha256 == blob.sha256
+    assert sorted(await store.older_than(0)) == sorted([blob.sha256, big.sha256])
+    assert await store.older_than(3600) == []
     await store.delete(blob.sha256)
+    assert await store.older_than(0) == [big.sha256]
 
 
 async def test_the_disk_store_round_trips_and_detects_a_changed_blob(tmp_path: Path) -> None:
@@ -107,3 +111,21 @@ async def test_the_documenten_api_keeps_its_content_in_s3_by_settings(drc_s3: Do
     assert (await drc_s3.get(doc["inhoud"])).content == b"de inhoud"
     keys = [o["Key"] for o in drc_s3.app.state.store.client.list_objects_v2(Bucket=BUCKET)["Contents"]]
     assert keys == [f"documenten/{hashlib.sha256(b'de inhoud').hexdigest()}"]
+
+
+async def test_the_content_of_a_deleted_document_is_collected_once_old_and_unnamed(drc: Documenten) -> None:
+    from services.documenten.opruimen import collect
+    from tests.zaken.conftest import headers
+
+    store, db = drc.app.state.store, drc.app.state.db
+    kept = await drc.created(inhoud=base64.b64encode(b"gedeeld").decode())
+    gone = await drc.created(inhoud=base64.b64encode(b"gedeeld").decode())
+    alone = await drc.created(inhoud=base64.b64encode(b"alleen").decode())
+    for doc in (gone, alone):
+        assert (await drc.client.delete(doc["url"], headers=headers())).status_code == 204
+    # Too young: nothing is collected yet.
+    assert await collect(store, db, 3600) == 0
+    # Old enough: the content only the deleted document named goes; the shared content stays.
+    assert await collect(store, db, 0) == 1
+    assert (await drc.get(f"{kept['url']}/download")).content == b"gedeeld"
+    assert await store.older_than(0) == [hashlib.sha256(b"gedeeld").hexdigest()]

@@ -158,11 +158,8 @@ async def informatieobject_partial_update(uuid: uuid.UUID, body: PatchBody, ctx:
 async def informatieobject_delete(uuid: uuid.UUID, ctx: Context) -> Response:
     authz.require_scope(ctx.auth, DOCUMENTEN_VERWIJDEREN)
     async with ctx.uow:
-        blobs = await service.delete_(ctx, str(uuid))
-    async with ctx.uow:
-        gone = await service.unreferenced(ctx, blobs)
-    for sha in gone:
-        await service.store(ctx.request).delete(sha)
+        await service.delete_(ctx, str(uuid))
+    # Its content goes with the store's collection of blobs no row names (services.documenten.opruimen).
     return Response(status_code=204)
 
 
@@ -219,11 +216,6 @@ async def informatieobject_unlock(uuid: uuid.UUID, request: Request, ctx: Contex
         if again.versie != row.versie or [d.inhoud for d in delen_nu] != [d.inhoud for d in delen]:
             raise ApiError("Het document is intussen gewijzigd; probeer het opnieuw.", status=409)
         await service.unlock(ctx, again, delen_nu, blob)
-    blobs = [d.inhoud for d in delen if d.inhoud]
-    async with ctx.uow:
-        gone = await service.unreferenced(ctx, blobs)
-    for sha in gone:
-        await service.store(ctx.request).delete(sha)
     return Response(status_code=204)
 
 

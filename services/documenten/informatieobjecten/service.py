@@ -309,35 +309,19 @@ async def update_(ctx: Ctx, document_uuid: str, body: schemas.InformatieObjectIn
                      subject=row.uuid, dataref=ctx.url(COLLECTION, row.uuid))
 
 
-async def delete_(ctx: Ctx, document_uuid: str) -> list[str]:
+async def delete_(ctx: Ctx, document_uuid: str) -> None:
     """The document goes with its versions, gebruiksrechten and audittrail; not while a zaak or besluit still
-    relates to it (``pending-relations``). Returns the blobs its versions named, for the caller to collect."""
+    relates to it (``pending-relations``). Its content goes when the store's blobs are next collected."""
     row = await stored(ctx, document_uuid, DOCUMENTEN_VERWIJDEREN, lock=True)
     if (await ctx.session.execute(select(objectinformatieobjecten.c.id).where(
             objectinformatieobjecten.c.informatieobject_id == row.id).limit(1))).first():
         raise ValidatieFout.single("nonFieldErrors", "pending-relations",
                                    "Alle relaties met zaken en besluiten moeten verwijderd zijn voor het document "
                                    "verwijderd kan worden.")
-    blobs = [r.inhoud for r in (await ctx.session.execute(select(versies.c.inhoud).where(
-        versies.c.informatieobject_id == row.id, versies.c.inhoud.is_not(None)))).all()]
-    blobs += [r.inhoud for r in (await ctx.session.execute(select(bestandsdelen.c.inhoud).where(
-        bestandsdelen.c.informatieobject_id == row.id, bestandsdelen.c.inhoud.is_not(None)))).all()]
     await ctx.session.execute(delete(informatieobjecten).where(informatieobjecten.c.id == row.id))
     await ctx.record(f"{EVENT}-verwijderd", _event(ctx, row.uuid, row.informatieobjecttype, row.versie,
                                                    row.gegevens["vertrouwelijkheidaanduiding"]),
                      subject=row.uuid, dataref=ctx.url(COLLECTION, row.uuid))
-    return sorted(set(blobs))
-
-
-async def unreferenced(ctx: Ctx, blobs: list[str]) -> list[str]:
-    """Of ``blobs``, those no version and no bestandsdeel names any more (content is shared by address)."""
-    out = []
-    for sha in blobs:
-        used = (await ctx.session.execute(select(versies.c.id).where(versies.c.inhoud == sha).limit(1))).first() or (
-            await ctx.session.execute(select(bestandsdelen.c.id).where(bestandsdelen.c.inhoud == sha).limit(1))).first()
-        if not used:
-            out.append(sha)
-    return out
 
 
 async def lock(ctx: Ctx, document_uuid: str) -> str:
