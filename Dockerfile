@@ -16,6 +16,8 @@ COPY contracts /src/contracts
 RUN pip install /src && rm -rf /src
 
 RUN useradd --system --uid 10001 --user-group --home-dir /app --create-home --shell /usr/sbin/nologin sds
+# The documenten service keeps its content here (a volume in docker-compose.yml), owned by the service user.
+RUN mkdir -p /var/lib/sds/documenten && chown sds:sds /var/lib/sds/documenten
 WORKDIR /app
 USER sds
 

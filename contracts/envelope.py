@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SOURCE_PATTERN = r"^urn:nld:[a-z0-9][a-z0-9-]*(:[A-Za-z0-9._~-]+)+$"
-TYPE_PATTERN = r"^(nl\.overheid\.zaken|nl\.sociaal-domein\.[a-z]+)\.[a-z][a-z0-9-]*$"
+TYPE_PATTERN = r"^(nl\.overheid\.(zaken|documenten)|nl\.sociaal-domein\.[a-z]+)\.[a-z][a-z0-9-]*$"
 TRACEPARENT_PATTERN = r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"
 
 

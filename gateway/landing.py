@@ -28,6 +28,7 @@ API_TITLES = {
     "zaken": "Zaken API (ZGW)",
     "catalogi": "Catalogi API (ZGW)",
     "besluiten": "Besluiten API (ZGW)",
+    "documenten": "Documenten API (ZGW)",
     "klantgegevens": "Klantgegevens API (personen, huishoudens)",
     "financien": "Financiën API",
     "beleidsinfo": "Beleidsinformatie API",

@@ -22,6 +22,7 @@ SEGMENTS: dict[str, str] = {
     "zaken": "zaken",
     "catalogi": "zaken",
     "besluiten": "zaken",
+    "documenten": "documenten",
     "klantgegevens": "klantgegevens",
     "financien": "financien",
     "beleidsinfo": "beleidsinfo",

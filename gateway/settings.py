@@ -17,7 +17,7 @@ from sds.runtime.settings import (
     async_database_url,
 )
 
-UPSTREAMS = ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties")
+UPSTREAMS = ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties", "documenten")
 _MIN_SECRET_LENGTH = 16
 
 
@@ -65,6 +65,7 @@ class GatewaySettings(BaseSettings):
     upstream_financien: str = "http://127.0.0.1:8004"
     upstream_beleidsinfo: str = "http://127.0.0.1:8005"
     upstream_notificaties: str = "http://127.0.0.1:8006"
+    upstream_documenten: str = "http://127.0.0.1:8007"
 
     internal_secret: str = DEV_INTERNAL_SECRET
     bootstrap_client_id: str = DEV_BOOTSTRAP_CLIENT_ID
@@ -118,7 +119,7 @@ class GatewaySettings(BaseSettings):
                                               description="how long a delivery may take before NATS sends it again")
 
     @field_validator("upstream_intake", "upstream_zaken", "upstream_klantgegevens", "upstream_financien",
-                     "upstream_beleidsinfo", "upstream_notificaties")
+                     "upstream_beleidsinfo", "upstream_notificaties", "upstream_documenten")
     @classmethod
     def _base_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):

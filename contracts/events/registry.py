@@ -14,11 +14,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from contracts.envelope import CloudEvent, subject_for
-from contracts.events import besluiten, financien, gateway, intake, klantgegevens, zaken
+from contracts.events import besluiten, documenten, financien, gateway, intake, klantgegevens, zaken
 from contracts.events.fields import EventData
 
 SCHEMA_ID_PREFIX = "urn:nld:sociaal-domein:schema:"
-PARTS = ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties", "gateway")
+PARTS = ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties", "documenten", "gateway")
 
 
 class UnknownEventType(LookupError):
@@ -140,6 +140,18 @@ EVENT_TYPES: dict[str, EventType] = _register(
     EventType("nl.overheid.zaken.besluitinformatieobject-verwijderd", "zaken", ("klantgegevens", "notificaties"),
               besluiten.BesluitInformatieObjectVerwijderd, "1.0.0",
               "An informatieobject's relation to a besluit was removed (Besluiten API)."),
+    EventType("nl.overheid.documenten.enkelvoudiginformatieobject-aangemaakt", "documenten", ("notificaties",),
+              documenten.InformatieObjectAangemaakt, "1.0.0", "A document was registered (Documenten API)."),
+    EventType("nl.overheid.documenten.enkelvoudiginformatieobject-gewijzigd", "documenten", ("notificaties",),
+              documenten.InformatieObjectGewijzigd, "1.0.0", "A document got a new version (Documenten API)."),
+    EventType("nl.overheid.documenten.enkelvoudiginformatieobject-verwijderd", "documenten", ("notificaties",),
+              documenten.InformatieObjectVerwijderd, "1.0.0", "A document was deleted (Documenten API)."),
+    EventType("nl.overheid.documenten.objectinformatieobject-aangemaakt", "documenten", ("notificaties",),
+              documenten.ObjectInformatieObjectAangemaakt, "1.0.0",
+              "A document was related to a zaak or besluit (Documenten API)."),
+    EventType("nl.overheid.documenten.objectinformatieobject-verwijderd", "documenten", ("notificaties",),
+              documenten.ObjectInformatieObjectVerwijderd, "1.0.0",
+              "A document's relation to a zaak or besluit was removed (Documenten API)."),
     EventType("nl.sociaal-domein.klantgegevens.huishouden-gewijzigd", "klantgegevens", ("beleidsinfo", "notificaties"),
               klantgegevens.HuishoudenGewijzigd, "1.0.0", "A household's composition changed."),
     EventType("nl.sociaal-domein.financien.toewijzing-afgegeven", "financien",

@@ -6,3 +6,4 @@ CREATE DATABASE sds_klantgegevens;
 CREATE DATABASE sds_financien;
 CREATE DATABASE sds_beleidsinfo;
 CREATE DATABASE sds_notificaties;
+CREATE DATABASE sds_documenten;

@@ -15,7 +15,7 @@ from sds.cli.errors import UsageError
 from sds.runtime.settings import sqlite_path
 
 # Start order; the gateway comes after them all.
-SERVICES = ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties")
+SERVICES = ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties", "documenten")
 GATEWAY = "gateway"
 GATEWAY_FACTORY = "gateway.app:create_app"
 # The profile `sds up` runs with when none is named: totaal-integraal shows the suite's idea most fully (one

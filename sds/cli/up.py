@@ -10,6 +10,7 @@ of them: a half-running suite is worse than none, because its failures show up l
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -337,6 +338,10 @@ class Up:
             # Where each service answers inside the suite, for the REST calls services make to each other.
             **{f"SDS_{service.upper()}_URL": http_url(self.options.host, self.ports[service]) for service in SERVICES},
         })
+        # The Zaken and Besluiten APIs relate zaken and besluiten to the suite's own Documenten API (unless told
+        # otherwise), and the documenten service keeps its content beside the suite's other data.
+        env.setdefault("SDS_DOCUMENTEN_APIS", json.dumps([f"{env['SDS_PUBLIC_BASE_URL']}/documenten/api/v1"]))
+        env.setdefault("SDS_STORAGE_DIR", str(self.data_dir / "documenten"))
         if self.archetype:
             env["SDS_ARCHETYPE"] = self.archetype
         if self.secrets.dev:

@@ -23,8 +23,8 @@ from contracts.events.intake import SignaalOntvangen
 KOLOMMEN: tuple[str, ...] = get_args(Kolom)
 
 # Kept equal to sds.cli.suite.SERVICES by a test: services import this package and may not import the CLI.
-SERVICES = ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties")
-Service = Literal["intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties"]
+SERVICES = ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties", "documenten")
+Service = Literal["intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties", "documenten"]
 
 # The signal kinds intake accepts are the event contract's, so a profile can map every kind a partner sends.
 Signaalsoort = SignaalOntvangen.model_fields["signaalsoort"].annotation

@@ -42,6 +42,7 @@ COMPONENT_OF_API: dict[str, str] = {
     "zaken": ZRC,
     "catalogi": ZTC,
     "besluiten": BRC,
+    "documenten": DRC,
     "autorisaties": AC,
     "notificaties": NRC,
     INTAKE: INTAKE,

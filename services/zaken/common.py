@@ -14,6 +14,7 @@ from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sds.runtime.body import ZgwBody  # noqa: F401  (re-exported: the body of a ZGW API, readOnly/unknown ignored)
+from sds.runtime.bsn import elfproef  # noqa: F401  (re-exported: the 11-proef of an RSIN)
 from sds.runtime.db import Id, Json  # noqa: F401  (re-exported: the zaken packages take them from here)
 from sds.runtime.errors import ApiError, NotFound, PermissionDenied, ValidatieFout
 
@@ -74,15 +75,6 @@ def require_url(request: Request, url: str, prefix: str, collection: str, field:
         raise ValidatieFout.single(field, "bad-url",
                                    f"De URL '{url[:200]}' is geen {collection}-resource van deze API.")
     return found
-
-
-def elfproef(value: str) -> bool:
-    """The 11-proef of a BSN or RSIN: 9 digits, weighted sum 9..2 and -1 divisible by 11."""
-    if not re.fullmatch(r"[0-9]{9}", value):
-        return False
-    digits = [int(c) for c in value]
-    total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
-    return total % 11 == 0
 
 
 def check_rsin(value: str, field: str) -> None:

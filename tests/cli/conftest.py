@@ -21,7 +21,7 @@ import pytest
 
 from tests.support.databases import BACKEND, POSTGRES_URL
 
-SERVICES = ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties")
+SERVICES = ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties", "documenten")
 # Ports the suite's defaults and the system NATS use; a test that lands on one of them is wrong.
 RESERVED_PORTS = {4222, *range(8000, 8006)}
 

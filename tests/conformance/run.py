@@ -3,7 +3,7 @@
 The suite starts in a fresh data directory on free ports; a small local server answers for the
 Referentielijsten API (the collection reads selectielijstklassen and resultaattypeomschrijvingen from it)
 with the anchor files, and another is the NRC folder's callback (``mock_url``, answering 204), so nothing leaves
-the machine. newman runs the folders setUp, ZRC, ZTC, BRC, AC and NRC in one
+the machine. newman runs the folders setUp, ZRC, ZTC, BRC, DRC, AC and NRC in one
 run (setUp's variables carry over) and writes its JSON report; this module reads it per request and per
 assertion.
 
@@ -48,9 +48,8 @@ REFERENTIELIJSTEN = ZGW / "referentielijsten"
 BASELINE = HERE / "known-failures.json"
 REPORT_DOC = REPO / "docs" / "conformance.md"
 
-# Run in one newman run, in the collection's order (BRC after ZTC). DRC waits on an API the suite does not have yet.
-FOLDERS = ("setUp", "ZRC", "ZTC", "BRC", "AC", "NRC")
-NOT_RUN = ("DRC",)
+# Run in one newman run (BRC after ZTC, NRC last). Every folder of the collection is run.
+FOLDERS = ("setUp", "ZRC", "ZTC", "BRC", "DRC", "AC", "NRC")
 
 # The collection's own client: the suite's bootstrap applicatie (all rights) under the collection's client id.
 # The suite wants a secret of at least 32 characters; the collection's "secret" is overridden.
@@ -62,11 +61,8 @@ JWT_LEEWAY_SECONDS = 300
 
 # What a ZRC or BRC request needs besides the APIs the suite has, read from the request itself (URL, body).
 # A request waits on an API when its URL or body uses a variable only that API's setUp step or folder sets.
-_WAITS_ON = (
-    ("Documenten API (DRC)",
-     re.compile(r"\{\{(drc_url|informatieobject_url|informatieobject_gebruiksrecht_null_url|zio_url|"
-                r"gebruiksrecht_url|bio_url)\}\}")),
-)
+# None since the suite serves every API the collection calls (the Documenten API came last).
+_WAITS_ON: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
 
 @dataclass
@@ -242,10 +238,8 @@ def _newman(gateway: str, referentielijsten: str, callback: str, report: Path) -
     overrides = {
         "zrc_url": f"{gateway}/zaken/api/v1", "ztc_url": f"{gateway}/catalogi/api/v1",
         "ac_url": f"{gateway}/autorisaties/api/v1",
-        "brc_url": f"{gateway}/besluiten/api/v1",
+        "brc_url": f"{gateway}/besluiten/api/v1", "drc_url": f"{gateway}/documenten/api/v1",
         "nrc_url": f"{gateway}/notificaties/api/v1",
-        # Not run yet; pointed at the suite so that nothing leaves the machine.
-        "drc_url": f"{gateway}/documenten/api/v1",
         "referentielijst_url": f"{referentielijsten}/api/v1", "mock_url": callback,
         "client_id": CLIENT_ID, "secret": CLIENT_SECRET,
     }
@@ -366,10 +360,9 @@ def report_text(outcome: Outcome) -> str:
         "applicatie with a secret of the suite's minimum length; its tokens carry `iat` = now + 257 s, so the run",
         f"allows {JWT_LEEWAY_SECONDS} s of clock skew.",
         "",
-        f"**Not run yet:** the folder {', '.join(NOT_RUN)} (the Documenten API: not built),",
-        "and tearDown (the run's data directory is thrown away instead). setUp's Documenten requests are sent and",
-        "answered 404. The Besluiten API is served by the zaken service; it has no Documenten API configured here,",
-        "so a besluitinformatieobject (like a zaakinformatieobject) is refused with 400 `bad-url`.",
+        "**Not run:** tearDown (the run's data directory is thrown away instead). The Besluiten API is served by",
+        "the zaken service, the Documenten API by the documenten service; `sds up` points the Zaken and Besluiten",
+        "APIs at it, so a zaak- or besluitinformatieobject is registered there as an objectinformatieobject too.",
         "",
         "A check is `request path :: assertion name`; a request newman could not send (its URL variable was never",
         "set because the step that creates it failed) counts as `:: (no answer)`. setUp's requests carry no",
@@ -402,13 +395,12 @@ def report_text(outcome: Outcome) -> str:
                    + (":" if paths else " (none of the ZRC and BRC folders' requests calls it)."))
         out += [f"- `{p}`" for p in paths]
         out.append("")
-    out += ["A request waits on an API when its URL or body uses a variable that only that API sets (an",
-            "informatieobject).", "",
+    out += ["A request waits on an API when its URL or body uses a variable that only that API sets.", "",
             "The NRC folder sends 5 of its 10 requests: its first request's script jumps (`setNextRequest`) to the",
             "kanalen, so the abonnement's create, update and delete (with the local callback `mock_url`, answering",
             "204) are never sent; tests/notificaties/test_api.py covers them. What the collection does not check at",
-            "all: the notificaties the suite sends on its kanalen (`zaken`, `besluiten`, ...); tests/notificaties",
-            "does.", ""]
+            "all: the notificaties the suite sends on its kanalen (`zaken`, `besluiten`, `documenten`, ...);",
+            "tests/notificaties does.", ""]
     return "\n".join(out).rstrip() + "\n"
 
 

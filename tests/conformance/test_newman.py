@@ -76,17 +76,15 @@ def test_a_request_that_was_not_sent_counts_as_failing() -> None:
         _outcome(unsent))
 
 
-def test_requests_on_the_documenten_api_are_named_as_waiting() -> None:
-    assert waits_on("ZRC/zaakinformatieobjecten/Maak een ZAAK-INFORMATIEOBJECT relatie aan.") == \
-        "Documenten API (DRC)"
-    assert waits_on("BRC/besluitinformatieobjecten/Maak een BESLUIT-INFORMATIEOBJECT relatie aan.") == \
-        "Documenten API (DRC)"
-    # The Besluiten API is the suite's own now: its requests wait on nothing.
+def test_requests_on_the_suites_own_apis_wait_on_nothing() -> None:
+    # The Besluiten and Documenten APIs are the suite's own now: requests that use a document wait on nothing.
+    assert waits_on("ZRC/zaakinformatieobjecten/Maak een ZAAK-INFORMATIEOBJECT relatie aan.") is None
+    assert waits_on("BRC/besluitinformatieobjecten/Maak een BESLUIT-INFORMATIEOBJECT relatie aan.") is None
+    assert waits_on("setUp/Create EnkelvoudigInformatieObject") is None
     assert waits_on("setUp/Create Besluit") is None
-    assert waits_on("BRC/besluiten/Maak een BESLUIT aan.") is None
     assert waits_on("ZRC/zaken/Maak een ZAAK aan.") is None
-    req = Request("ZRC/zaakinformatieobjecten/Maak een ZAAK-INFORMATIEOBJECT relatie aan.", 400, "", [])
-    assert reason("", req) == "waits on the Documenten API (DRC)"
+    req = Request("ZRC/zaakinformatieobjecten/Maak een ZAAK-INFORMATIEOBJECT relatie aan.", 400, "bad-url", [])
+    assert reason("", req) == "answers 400 (bad-url)"
 
 
 def test_a_request_without_assertions_must_answer_2xx() -> None:
@@ -123,15 +121,15 @@ def test_the_update_command_writes_a_sorted_baseline_and_the_report(
         "ZTC/zaaktypen/Maak een ZAAKTYPE aan. :: Maak een ZAAKTYPE aan geeft 201",
         "setUp/Create EnkelvoudigInformatieObject :: (answer 2xx)",
     ]
-    assert baseline["setUp/Create EnkelvoudigInformatieObject :: (answer 2xx)"] == "waits on the Documenten API (DRC)"
+    assert baseline["setUp/Create EnkelvoudigInformatieObject :: (answer 2xx)"] == "answers 404 (not_found)"
     assert baseline["ZTC/zaaktypen/Maak een ZAAKTYPE aan. :: Maak een ZAAKTYPE aan geeft 201"] == \
         "answers 400 (invalidParams concept: unknown-parameters)"
     doc = (tmp_path / "conformance.md").read_text()
     assert "| ZTC | 1 | 0 | 0 | 1 | 0 |" in doc and "| ZRC | 1 | 1 | 1 | 0 | 0 |" in doc
-    assert "5xx answers: 0." in doc and "**Not run yet:** the folders DRC, NRC" in doc
-    assert "### waits on the Documenten API (DRC) (1)" in doc
-    # Read from the collection, not from this run: ZRC's 6 and BRC's 4 besluitinformatieobjecten requests.
-    assert "Documenten API (DRC): 10 requests:" in doc
+    assert "5xx answers: 0." in doc and "**Not run:** tearDown" in doc
+    assert "### answers 404 (not_found) (1)" in doc
+    # Read from the collection, not from this run: no ZRC or BRC request uses the Notificaties API.
+    assert "Notificaties API (NRC): 0 requests (none of the ZRC and BRC folders' requests calls it)." in doc
     # Same input, same files: nothing in them depends on the time or the order of the run.
     first = (tmp_path / "known-failures.json").read_text(), doc
     monkeypatch.setattr(run, "run_collection", lambda keep_report=None: Outcome(requests[::-1], 2.0))

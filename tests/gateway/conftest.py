@@ -52,7 +52,7 @@ def gateway_settings(upstream_url: str, **overrides: Any) -> GatewaySettings:
         # A database of its own per gateway: tests must not see each other's applicaties.
         "gateway_database_url": f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='sds-gateway-')}/gateway.db",
         **{f"upstream_{name}": upstream_url for name in
-           ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties")},
+           ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties", "documenten")},
     }
     values.update(overrides)
     return GatewaySettings(**values)

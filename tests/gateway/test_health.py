@@ -18,7 +18,7 @@ async def test_health_reports_each_part_and_is_503_when_one_is_down(client: http
     body = response.json()
     assert body["status"] == "degraded"
     parts = body["parts"]
-    assert set(parts) == {"intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties"}
+    assert set(parts) == {"intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties", "documenten"}
     assert parts["financien"]["status"] == "unavailable"
     assert "niet bereikbaar" in parts["financien"]["error"]
     for name in ("intake", "zaken", "klantgegevens", "beleidsinfo"):

@@ -45,7 +45,7 @@ def gateway_process(database_url: str, log: Path) -> Iterator[str]:
            "SDS_BOOTSTRAP_SECRET": CLIENT_SECRET, "SDS_NATS_URL": f"nats://127.0.0.1:{closed_port()}",
            "SDS_RATE_LIMIT_PER_SECOND": "0",
            **{f"SDS_UPSTREAM_{name.upper()}": down for name in
-              ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties")}}
+              ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties", "documenten")}}
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "gateway.app:create_app",
                                  "--host", "127.0.0.1", "--port", str(port), "--lifespan", "on"],

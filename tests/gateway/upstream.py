@@ -21,7 +21,8 @@ from sds.runtime.errors import install_error_handlers
 from sds.runtime.middleware import RequestContextMiddleware
 
 API_VERSION = "1.2.3"
-SEGMENTS = ("intake", "zaken", "catalogi", "besluiten", "klantgegevens", "financien", "beleidsinfo", "notificaties")
+SEGMENTS = ("intake", "zaken", "catalogi", "besluiten", "klantgegevens", "financien", "beleidsinfo", "notificaties",
+            "documenten")
 PUBLIC = {"/health/live", "/health/ready",
           *(path for segment in SEGMENTS for path in schema_paths(f"/{segment}/api/v1"))}
 

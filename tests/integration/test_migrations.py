@@ -15,7 +15,7 @@ from sds.runtime.migrations import current_revision, upgrade
 from tests.support.databases import fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ["intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties"]
+SERVICES = ["intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties", "documenten"]
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -96,3 +96,27 @@ def test_no_route_passes_anything_but_its_kenmerken_and_no_bsn() -> None:
         assert BSN not in json.dumps(made.bericht), event_type
         assert set(made.bericht) == {"kanaal", "hoofdObject", "resource", "resourceUrl", "actie", "aanmaakdatum",
                                      "kenmerken"}
+
+
+def test_a_document_event_becomes_a_documenten_notificatie_for_who_may_read_its_type() -> None:
+    drc = "http://x.example/documenten/api/v1/enkelvoudiginformatieobjecten/1"
+    iotype = "http://x.example/catalogi/api/v1/informatieobjecttypen/1"
+    event = CloudEvent(source="urn:nld:sociaal-domein:documenten", type=(
+        "nl.overheid.documenten.enkelvoudiginformatieobject-aangemaakt"), subject="1", dataref=drc, data={
+        "informatieobject": drc, "informatieobjecttype": iotype, "versie": 1, "vertrouwelijkheidaanduiding": "intern"})
+    notificatie = notificatie_of(event)
+    assert notificatie is not None
+    assert (notificatie.kanaal, notificatie.bericht["resource"], notificatie.bericht["actie"]) == (
+        "documenten", "enkelvoudiginformatieobject", "create")
+    assert notificatie.bericht["kenmerken"] == {"informatieobjecttype": iotype, "vertrouwelijkheidaanduiding": "intern"}
+
+    def lezer(**kw: Any) -> AuthContext:
+        return abonnee("a", Autorisatie(component="drc", scopes=["documenten.lezen"], **kw))
+
+    kenmerken, bereik = notificatie.bericht["kenmerken"], notificatie.bereik
+    assert may_receive(lezer(informatieobjecttype=iotype, max_vertrouwelijkheidaanduiding="intern"), "documenten",
+                       kenmerken, bereik)
+    assert not may_receive(lezer(informatieobjecttype=iotype + "0"), "documenten", kenmerken, bereik)
+    assert not may_receive(lezer(max_vertrouwelijkheidaanduiding="openbaar"), "documenten", kenmerken, bereik)
+    # a zaken reader is no documenten reader
+    assert not may_receive(abonnee("a", zrc()), "documenten", kenmerken, bereik)

@@ -20,7 +20,7 @@ from tests.runtime.conftest import auth_headers
 from tests.support import sample_service
 from tests.support.databases import fresh_database_url
 
-SERVICES = ["intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties"]
+SERVICES = ["intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties", "documenten"]
 GARBAGE_PATH = ["%00", "-1", "x" * 300, "niet-een-uuid", "1e309"]
 GARBAGE_QUERY = ["", "-1", "0", "x" * 300, "[]", "2026-13-45", "%00"]
 GARBAGE_BODIES: list[bytes] = [b"", b"{", b"[]", b"null", b"123", b'"x"', b'{"a": {"b": [1, {"c": null}]}}',
@@ -92,7 +92,7 @@ async def test_garbage_to_every_route_is_a_4xx_problem(service: str, tmp_path) -
                     assert response.status_code < 500, (method, path, kwargs, response.text)
                     if response.status_code >= 400:
                         assert response.headers["content-type"] == "application/problem+json", (method, path)
-                    if response.status_code == 400:
+                    if response.status_code == 400 and method != "HEAD":  # an answer to HEAD has no body
                         assert response.json().get("invalidParams"), (method, path, kwargs, response.text)
         if service == "proef":
             assert seen_routes > 100  # the walk does reach the routes

@@ -23,7 +23,7 @@ from tests.support.browser import browser_page
 from tests.support.openapi import assert_zgw_readable
 from tests.support.servers import serve
 
-SERVICES = ["intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties"]
+SERVICES = ["intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties", "documenten"]
 
 
 def _create_app(service: str, database_url: str) -> FastAPI:
@@ -137,3 +137,19 @@ def test_the_zgw_operations_the_suite_serves_carry_the_standards_operation_ids(t
             for method, operation in item.items():
                 assert operation["operationId"] == standard.get(f"{method} {path}", operation["operationId"])
                 assert "_api_v1_" not in operation["operationId"], (method, path)
+
+
+def test_the_documenten_api_carries_the_standards_operation_ids(tmp_path: Path) -> None:
+    client = TestClient(_create_app("documenten", f"sqlite:///{tmp_path}/documenten.db"))
+    doc = client.get("/documenten/api/v1/openapi.json").json()
+    assert doc["paths"]["/enkelvoudiginformatieobjecten"]["post"]["operationId"] == "enkelvoudiginformatieobject_create"
+    assert doc["paths"]["/enkelvoudiginformatieobjecten/{uuid}/download"]["get"]["operationId"] == \
+        "enkelvoudiginformatieobject_download"
+    assert doc["paths"]["/bestandsdelen/{uuid}"]["put"]["operationId"] == "bestandsdeel_update"
+    standard = ZGW_OPERATION_IDS["/documenten/api/v1"]["operations"]
+    served = {f"{method} {path}" for path, item in doc["paths"].items() for method in item}
+    # Every operation of the standard is served, under the standard's id.
+    assert set(standard) == served
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            assert operation["operationId"] == standard[f"{method} {path}"], (method, path)

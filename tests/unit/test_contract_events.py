@@ -31,6 +31,7 @@ PRODUCT = {"productcategorie": "45", "productcode": "45A01"}
 OMVANG = {"volume": 3, "eenheid": "uur", "frequentie": "per-week"}
 BESLUIT = f"{BASE}/besluiten/api/v1/besluiten/3c4d5e6f-7a8b-4c9d-8e0f-2a3b4c5d6e7f"
 BESLUITTYPE = f"{BASE}/catalogi/api/v1/besluittypen/4d5e6f7a-8b9c-4d0e-9f1a-3b4c5d6e7f8a"
+IOTYPE = f"{BASE}/catalogi/api/v1/informatieobjecttypen/6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c"
 INFORMATIEOBJECT = "https://drc.gemeente.example/documenten/api/v1/enkelvoudiginformatieobjecten/5e6f7a8b-9c0d-4e1f-8a2b"
 
 SAMPLES: dict[str, dict[str, Any]] = {
@@ -87,6 +88,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "nl.overheid.zaken.besluitinformatieobject-verwijderd": {
         "besluitinformatieobject": f"{BASE}/besluiten/api/v1/besluitinformatieobjecten/1", "besluit": BESLUIT,
         "besluittype": BESLUITTYPE, "informatieobject": INFORMATIEOBJECT},
+    **{f"nl.overheid.documenten.enkelvoudiginformatieobject-{verb}": {
+        "informatieobject": INFORMATIEOBJECT, "informatieobjecttype": IOTYPE, "versie": 2,
+        "vertrouwelijkheidaanduiding": "vertrouwelijk"} for verb in ("aangemaakt", "gewijzigd", "verwijderd")},
+    **{f"nl.overheid.documenten.objectinformatieobject-{verb}": {
+        "objectinformatieobject": f"{BASE}/documenten/api/v1/objectinformatieobjecten/1",
+        "informatieobject": INFORMATIEOBJECT, "informatieobjecttype": IOTYPE, "object": ZAAK, "objectType": "zaak"}
+       for verb in ("aangemaakt", "verwijderd")},
     "nl.overheid.zaken.rol-toegevoegd": {
         "zaak": ZAAK, "zaaktype": ZAAKTYPE, "rol": f"{BASE}/zaken/api/v1/rollen/1",
         "roltype": f"{BASE}/catalogi/api/v1/roltypen/1", "omschrijving": "Regisseur",

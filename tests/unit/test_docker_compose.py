@@ -28,7 +28,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties")
+SERVICES = ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties", "documenten")
 INFRA = ("nats", "postgres")
 PARTS = (*SERVICES, "gateway")
 REQUIRED = re.compile(r"^\$\{(?P<name>[A-Z0-9_]+):\?[^}]+\}$")

@@ -15,6 +15,7 @@ from tests.zaken.conftest import CATALOGI, ZAKEN, Suite, headers
 
 DRC = "https://drc.gemeente.example/documenten/api/v1"
 SECRET = "geheim-van-de-documenten-api-in-de-test"
+OIO_PATH = "/documenten/api/v1/objectinformatieobjecten"
 
 
 def _codes(response: Any) -> list[tuple[str, str]]:
@@ -27,6 +28,9 @@ class FakeDrc:
     def __init__(self) -> None:
         self.documents: dict[str, Any] = {}
         self.calls = 0
+        # Its objectinformatieobjecten (the other side of each relation), and whether it refuses new ones.
+        self.relaties: dict[str, dict[str, Any]] = {}
+        self.refuses = False
 
     def add(self, doc_uuid: str, informatieobjecttype: str, **extra: Any) -> str:
         url = f"{DRC}/enkelvoudiginformatieobjecten/{doc_uuid}"
@@ -34,11 +38,28 @@ class FakeDrc:
                                     **extra}
         return url
 
+    def _relatie(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            if self.refuses:
+                return httpx.Response(400, json={"code": "invalid"})
+            body = json.loads(request.content)
+            url = f"{DRC}/objectinformatieobjecten/{len(self.relaties) + 1}"
+            self.relaties[url] = {"url": url, **body}
+            return httpx.Response(201, json=self.relaties[url])
+        if request.method == "GET":
+            io, obj = request.url.params["informatieobject"], request.url.params["object"]
+            return httpx.Response(200, json=[r for r in self.relaties.values()
+                                             if r["informatieobject"] == io and r["object"] == obj])
+        assert request.method == "DELETE"
+        return httpx.Response(204 if self.relaties.pop(str(request.url), None) else 404)
+
     def handler(self, request: httpx.Request) -> httpx.Response:
-        self.calls += 1
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         claims = decode_jwt_zgw(token, SECRET, max_age=60)
         assert claims.client_id == "sds-zaken"
+        if request.url.path.startswith(OIO_PATH):
+            return self._relatie(request)
+        self.calls += 1
         found = self.documents.get(request.url.path.rsplit("/", 1)[1])
         if found is None:
             return httpx.Response(404, json={"detail": "Niet gevonden."})

@@ -20,12 +20,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from sds.runtime.auth import AuthContext, Autorisatie, vertrouwelijkheid_rank
-from sds.runtime.scopes import BESLUITEN_LEZEN, BRC, NOTIFICATIES_CONSUMEREN, NRC, ZAKEN_LEZEN, ZRC
+from sds.runtime.scopes import (
+    BESLUITEN_LEZEN,
+    BRC,
+    DOCUMENTEN_LEZEN,
+    DRC,
+    NOTIFICATIES_CONSUMEREN,
+    NRC,
+    ZAKEN_LEZEN,
+    ZRC,
+)
 
 # kanaal -> (component, read scope, the kenmerk and grant field of its type)
 _GUARDED: dict[str, tuple[str, str, str]] = {
     "zaken": (ZRC, ZAKEN_LEZEN, "zaaktype"),
     "besluiten": (BRC, BESLUITEN_LEZEN, "besluittype"),
+    "documenten": (DRC, DOCUMENTEN_LEZEN, "informatieobjecttype"),
 }
 
 
@@ -77,8 +87,8 @@ def _grant_covers(grant: Autorisatie, type_field: str, kenmerken: Mapping[str, s
     if grant.max_vertrouwelijkheidaanduiding is not None:
         aanduiding = kenmerken.get("vertrouwelijkheidaanduiding")
         if aanduiding is None:
-            # A besluit has no vertrouwelijkheid of its own; for a zaak, one that does not say is not shown.
-            return type_field != "zaaktype"
+            # A besluit has no vertrouwelijkheid of its own; a zaak or document that does not say is not shown.
+            return type_field == "besluittype"
         try:
             return vertrouwelijkheid_rank(aanduiding) <= vertrouwelijkheid_rank(grant.max_vertrouwelijkheidaanduiding)
         except ValueError:

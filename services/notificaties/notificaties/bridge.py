@@ -26,7 +26,7 @@ class Route:
     hoofd: str  # the field of data that is the hoofdObject
 
 
-_Z, _B = "nl.overheid.zaken.", "nl.sociaal-domein."
+_Z, _B, _D = "nl.overheid.zaken.", "nl.sociaal-domein.", "nl.overheid.documenten."
 ROUTES: dict[str, Route] = {
     f"{_Z}zaak-geopend": Route("zaken", "zaak", "create", "zaak"),
     f"{_Z}zaak-gemuteerd": Route("zaken", "zaak", "update", "zaak"),  # "destroy" when data.actie says so
@@ -42,6 +42,16 @@ ROUTES: dict[str, Route] = {
     f"{_Z}besluit-verwijderd": Route("besluiten", "besluit", "destroy", "besluit"),
     f"{_Z}besluitinformatieobject-aangemaakt": Route("besluiten", "besluitinformatieobject", "create", "besluit"),
     f"{_Z}besluitinformatieobject-verwijderd": Route("besluiten", "besluitinformatieobject", "destroy", "besluit"),
+    f"{_D}enkelvoudiginformatieobject-aangemaakt": Route("documenten", "enkelvoudiginformatieobject", "create",
+                                                        "informatieobject"),
+    f"{_D}enkelvoudiginformatieobject-gewijzigd": Route("documenten", "enkelvoudiginformatieobject", "update",
+                                                       "informatieobject"),
+    f"{_D}enkelvoudiginformatieobject-verwijderd": Route("documenten", "enkelvoudiginformatieobject", "destroy",
+                                                        "informatieobject"),
+    f"{_D}objectinformatieobject-aangemaakt": Route("documenten", "objectinformatieobject", "create",
+                                                   "informatieobject"),
+    f"{_D}objectinformatieobject-verwijderd": Route("documenten", "objectinformatieobject", "destroy",
+                                                   "informatieobject"),
     f"{_B}intake.aanvraag-ingediend": Route("aanvragen", "aanvraag", "create", "aanvraag"),
     f"{_B}intake.aanvraag-getrieerd": Route("aanvragen", "aanvraag", "update", "aanvraag"),
     f"{_B}intake.aanvraag-afgerond": Route("aanvragen", "aanvraag", "update", "aanvraag"),

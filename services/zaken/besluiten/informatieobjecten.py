@@ -8,7 +8,9 @@ Rules (Besluiten API 1.0.2, as Open Zaak applies them to an external Documenten 
 - its informatieobjecttype is one of the besluittype's informatieobjecttypen
   (``missing-besluittype-informatieobjecttype-relation``);
 - a besluit relates to an informatieobject once (``unique``); every change leaves an audittrail entry on the
-  besluit and an event in the outbox.
+  besluit and an event in the outbox;
+- the relation is two-sided, as a zaakinformatieobject's (``services.zaken.zaken.informatieobjecten``): stored
+  and committed here, then registered in the Documenten API; undone when that API refuses.
 """
 
 from __future__ import annotations
@@ -83,13 +85,23 @@ async def create(ctx: Ctx, body: schemas.BesluitInformatieObjectIn) -> str:
     await ctx.session.execute(insert(besluitinformatieobjecten).values(
         uuid=new_uuid, besluit_id=besluit.id, informatieobject=body.informatieobject,
         registratiedatum=datetime.now(UTC)))
-    bio_url = service.url(ctx, "besluitinformatieobjecten", new_uuid)
-    shown = {"url": bio_url, "informatieobject": body.informatieobject, "besluit": body.besluit}
-    await service.audit_entry(ctx, besluit.id, besluit.uuid, "create", "informatieobject", None, shown,
-                              resource=RESOURCE, resource_url=bio_url)
-    await events.record(ctx.uow, "nl.overheid.zaken.besluitinformatieobject-aangemaakt", _event(
-        ctx, bio_url, besluit.uuid, besluit.besluittype_uuid, body.informatieobject), subject=new_uuid, dataref=bio_url)
     return new_uuid
+
+
+async def registered(ctx: Ctx, bio_uuid: str) -> None:
+    """The Documenten API has the relation too: the creation enters the audittrail and the outbox."""
+    row = (await ctx.session.execute(select_().where(besluitinformatieobjecten.c.uuid == bio_uuid))).one()
+    shown = serialize(ctx, row)
+    await service.audit_entry(ctx, row.besluit_id, row.besluit_uuid, "create", "informatieobject", None, shown,
+                              resource=RESOURCE, resource_url=shown["url"])
+    await events.record(ctx.uow, "nl.overheid.zaken.besluitinformatieobject-aangemaakt", _event(
+        ctx, shown["url"], row.besluit_uuid, row.besluittype_uuid, row.informatieobject), subject=row.uuid,
+        dataref=shown["url"])
+
+
+async def forget(ctx: Ctx, bio_uuid: str) -> None:
+    """Undo a creation the Documenten API did not take."""
+    await ctx.session.execute(delete(besluitinformatieobjecten).where(besluitinformatieobjecten.c.uuid == bio_uuid))
 
 
 def _event(ctx: Ctx, bio_url: str, besluit_uuid: str, besluittype_uuid: str, informatieobject: str) -> dict[str, Any]:
@@ -111,12 +123,23 @@ async def _stored(ctx: Ctx, bio_uuid: str, scope: str) -> Any:
     return row
 
 
-async def delete_(ctx: Ctx, bio_uuid: str) -> None:
+async def delete_(ctx: Ctx, bio_uuid: str) -> Any:
+    """Removed here; returns the row, for ``removed`` (or ``restore``) once the Documenten API has answered."""
     row = await _stored(ctx, bio_uuid, BESLUITEN_VERWIJDEREN)
     await ctx.session.execute(delete(besluitinformatieobjecten).where(besluitinformatieobjecten.c.id == row.id))
+    return row
+
+
+async def removed(ctx: Ctx, row: Any) -> None:
     bio_url = service.url(ctx, "besluitinformatieobjecten", row.uuid)
-    shown = serialize(ctx, row)
-    await service.audit_entry(ctx, row.besluit_id, row.besluit_uuid, "destroy", "informatieobject", shown, None,
-                              resource=RESOURCE, resource_url=bio_url)
+    await service.audit_entry(ctx, row.besluit_id, row.besluit_uuid, "destroy", "informatieobject",
+                              serialize(ctx, row), None, resource=RESOURCE, resource_url=bio_url)
     await events.record(ctx.uow, "nl.overheid.zaken.besluitinformatieobject-verwijderd", _event(
         ctx, bio_url, row.besluit_uuid, row.besluittype_uuid, row.informatieobject), subject=row.uuid, dataref=bio_url)
+
+
+async def restore(ctx: Ctx, row: Any) -> None:
+    """Put back a relation the Documenten API would not let go of."""
+    await ctx.session.execute(insert(besluitinformatieobjecten).values(
+        id=row.id, uuid=row.uuid, besluit_id=row.besluit_id, informatieobject=row.informatieobject,
+        registratiedatum=row.registratiedatum))

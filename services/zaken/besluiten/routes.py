@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Annotated, Any
 
@@ -10,7 +11,7 @@ from sqlalchemy import false, select
 
 from sds.runtime.app import Uow
 from sds.runtime.auth import Auth
-from sds.runtime.errors import NotFound
+from sds.runtime.errors import NotFound, ValidatieFout
 from sds.runtime.pagination import Pagination, paginate
 from sds.runtime.scopes import (
     AUDITTRAILS_LEZEN,
@@ -24,8 +25,11 @@ from services.zaken.besluiten.models import besluit_audittrail, besluiten, beslu
 from services.zaken.catalogi.models import besluittypen
 from services.zaken.common import BESLUITEN_PREFIX, CATALOGI_PREFIX, ZAKEN_PREFIX, PatchBody, UrlQuery, uuid_from_url
 from services.zaken.zaken.context import Ctx
+from services.zaken.zaken.documenten import RelatieFout
+from services.zaken.zaken.informatieobjecten import documenten
 from services.zaken.zaken.models import zaken
 
+log = logging.getLogger("sds.besluiten")
 router = APIRouter()
 
 # The spec lists besluitinformatieobjecten without pages; a besluit with more than this is not a list to send whole.
@@ -111,7 +115,14 @@ async def besluit_partial_update(uuid: uuid.UUID, body: PatchBody, ctx: Context)
 async def besluit_delete(uuid: uuid.UUID, ctx: Context) -> Response:
     authz.require_scope(ctx.auth, BESLUITEN_VERWIJDEREN)
     async with ctx.uow:
-        await service.delete_(ctx, str(uuid))
+        relaties = await service.delete_(ctx, str(uuid))
+    # Its besluitinformatieobjecten went with it; their side in the Documenten API goes now.
+    for informatieobject in relaties:
+        try:
+            await documenten(ctx.request).delete_oio(informatieobject, service.url(ctx, "besluiten", str(uuid)))
+        except RelatieFout as exc:
+            log.warning("the relation of deleted besluit %s to %s stays in the Documenten API: %s", uuid,
+                        informatieobject, exc)
     return Response(status_code=204)
 
 
@@ -158,6 +169,15 @@ async def besluitinformatieobject_create(body: schemas.BesluitInformatieObjectIn
     authz.require_scope(ctx.auth, BESLUITEN_AANMAKEN)
     async with ctx.uow:
         new_uuid = await informatieobjecten.create(ctx, body)
+    # Committed first: the Documenten API checks that this side of the relation exists.
+    try:
+        await documenten(ctx.request).create_oio(body.informatieobject, body.besluit, "besluit")
+    except RelatieFout as exc:
+        async with ctx.uow:
+            await informatieobjecten.forget(ctx, new_uuid)
+        raise ValidatieFout.single("informatieobject", "pending-relations", str(exc)) from None
+    async with ctx.uow:
+        await informatieobjecten.registered(ctx, new_uuid)
         row = (await ctx.session.execute(informatieobjecten.select_().where(
             besluitinformatieobjecten.c.uuid == new_uuid))).one()
     out = informatieobjecten.serialize(ctx, row)
@@ -176,5 +196,14 @@ async def besluitinformatieobject_read(uuid: uuid.UUID, ctx: Context) -> dict[st
 async def besluitinformatieobject_delete(uuid: uuid.UUID, ctx: Context) -> Response:
     authz.require_scope(ctx.auth, BESLUITEN_VERWIJDEREN)
     async with ctx.uow:
-        await informatieobjecten.delete_(ctx, str(uuid))
+        row = await informatieobjecten.delete_(ctx, str(uuid))
+    try:
+        await documenten(ctx.request).delete_oio(row.informatieobject,
+                                                 service.url(ctx, "besluiten", row.besluit_uuid))
+    except RelatieFout as exc:
+        async with ctx.uow:
+            await informatieobjecten.restore(ctx, row)
+        raise ValidatieFout.single("informatieobject", "pending-relations", str(exc)) from None
+    async with ctx.uow:
+        await informatieobjecten.removed(ctx, row)
     return Response(status_code=204)

@@ -222,9 +222,11 @@ async def update_(ctx: Ctx, besluit_uuid: str, patch: dict[str, Any], *, partial
         "velden": changed_fields(old, new)}, subject=row.uuid, dataref=besluit_url)
 
 
-async def delete_(ctx: Ctx, besluit_uuid: str) -> None:
+async def delete_(ctx: Ctx, besluit_uuid: str) -> list[str]:
     """The besluit goes with its besluitinformatieobjecten and its audittrail (the standard's "samen met alle
-    gerelateerde resources binnen deze API"); the zaak it belonged to loses it from its besluiten."""
+    gerelateerde resources binnen deze API"); the zaak it belonged to loses it from its besluiten. Returns the
+    informatieobjecten it was related to, for the caller to remove the relations' other side from the Documenten
+    API once this is committed."""
     row = await stored(ctx, besluit_uuid, BESLUITEN_VERWIJDEREN, lock=True)
     besluit_url = url(ctx, "besluiten", row.uuid)
     if row.zaak_id is not None:
@@ -233,9 +235,10 @@ async def delete_(ctx: Ctx, besluit_uuid: str) -> None:
     besluittype_url = ctx.type_url("besluittypen", row.besluittype_uuid)
     # Its besluitinformatieobjecten go with it (the foreign key cascades); each is announced as removed, so a
     # consumer that follows them does not keep one that is gone.
-    for bio in (await ctx.session.execute(select(besluitinformatieobjecten.c.uuid,
-                                                 besluitinformatieobjecten.c.informatieobject).where(
-            besluitinformatieobjecten.c.besluit_id == row.id).order_by(besluitinformatieobjecten.c.id))).all():
+    bios = (await ctx.session.execute(select(besluitinformatieobjecten.c.uuid,
+                                             besluitinformatieobjecten.c.informatieobject).where(
+        besluitinformatieobjecten.c.besluit_id == row.id).order_by(besluitinformatieobjecten.c.id))).all()
+    for bio in bios:
         bio_url = url(ctx, "besluitinformatieobjecten", bio.uuid)
         await events.record(ctx.uow, "nl.overheid.zaken.besluitinformatieobject-verwijderd", {
             "besluitinformatieobject": bio_url, "besluit": besluit_url, "besluittype": besluittype_url,
@@ -244,6 +247,7 @@ async def delete_(ctx: Ctx, besluit_uuid: str) -> None:
     await events.record(ctx.uow, "nl.overheid.zaken.besluit-verwijderd", {
         "besluit": besluit_url, "besluittype": ctx.type_url("besluittypen", row.besluittype_uuid),
         "zaak": ctx.url("zaken", row.zaak_uuid) if row.zaak_uuid else None}, subject=row.uuid, dataref=besluit_url)
+    return [bio.informatieobject for bio in bios]
 
 
 async def zaak_deleted(ctx: Ctx, zaak: Any) -> None:

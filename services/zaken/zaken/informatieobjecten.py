@@ -6,7 +6,10 @@ ZGW rules applied here (Zaken API 1.5.1, as Open Zaak applies them to an externa
 - its informatieobjecttype must be one of the zaaktype's catalogus (``missing-zaaktype-informatieobjecttype-relation``);
 - a zaak relates to an informatieobject once (``unique``); ``zaak`` and ``informatieobject`` do not change
   afterwards (``wijzigen-niet-toegelaten``); a ``status`` must be one of the zaak's own;
-- a closed zaak changes only with ``zaken.geforceerd-bijwerken``; every change leaves an audittrail entry.
+- a closed zaak changes only with ``zaken.geforceerd-bijwerken``; every change leaves an audittrail entry;
+- the relation is two-sided: once stored (committed: the Documenten API checks it), it is registered in the
+  Documenten API as an objectinformatieobject, and removed there once it is gone here; when the Documenten API
+  refuses, the change here is undone and the answer is 400 ``pending-relations`` (as Open Zaak answers).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from services.zaken.zaken.documenten import Documenten
 from services.zaken.zaken.models import statussen, zaakinformatieobjecten, zaken
 
 AARD_RELATIE = "Hoort bij, omgekeerd: kent"
+
 _READ_ONLY = ("url", "uuid", "aardRelatieWeergave", "registratiedatum")
 
 
@@ -80,10 +84,20 @@ async def create(ctx: Ctx, body: schemas.ZaakInformatieObjectIn) -> str:
     await ctx.session.execute(insert(zaakinformatieobjecten).values(
         uuid=new_uuid, zaak_id=zaak.id, informatieobject=body.informatieobject, registratiedatum=datetime.now(UTC),
         gegevens=gegevens))
-    await audit.record(ctx, zaak_uuid=zaak.uuid, actie="create", resource="zaakinformatieobject",
-                       resource_url=ctx.url("zaakinformatieobjecten", new_uuid),
-                       weergave=body.titel or "informatieobject", oud=None, nieuw=gegevens)
     return new_uuid
+
+
+async def registered(ctx: Ctx, zio_uuid: str) -> None:
+    """The Documenten API has the relation too: the creation enters the audittrail."""
+    row = (await ctx.session.execute(select_().where(zaakinformatieobjecten.c.uuid == zio_uuid))).one()
+    await audit.record(ctx, zaak_uuid=row.zaak_uuid, actie="create", resource="zaakinformatieobject",
+                       resource_url=ctx.url("zaakinformatieobjecten", zio_uuid),
+                       weergave=row.gegevens.get("titel") or "informatieobject", oud=None, nieuw=row.gegevens)
+
+
+async def forget(ctx: Ctx, zio_uuid: str) -> None:
+    """Undo a creation the Documenten API did not take."""
+    await ctx.session.execute(delete(zaakinformatieobjecten).where(zaakinformatieobjecten.c.uuid == zio_uuid))
 
 
 def select_() -> Select[Any]:
@@ -127,9 +141,21 @@ async def update_(ctx: Ctx, zio_uuid: str, patch: dict[str, Any], *, partial: bo
                        weergave=body.titel or "informatieobject", oud=row.gegevens, nieuw=gegevens)
 
 
-async def delete_(ctx: Ctx, zio_uuid: str) -> None:
-    row, zaak = await _stored(ctx, zio_uuid, ("zaken.bijwerken", "zaken.geforceerd-bijwerken", "zaken.verwijderen"))
+async def delete_(ctx: Ctx, zio_uuid: str) -> Any:
+    """Removed here; returns the row, for ``removed`` (or ``restore``) once the Documenten API has answered."""
+    row, _ = await _stored(ctx, zio_uuid, ("zaken.bijwerken", "zaken.geforceerd-bijwerken", "zaken.verwijderen"))
     await ctx.session.execute(delete(zaakinformatieobjecten).where(zaakinformatieobjecten.c.id == row.id))
-    await audit.record(ctx, zaak_uuid=zaak.uuid, actie="destroy", resource="zaakinformatieobject",
-                       resource_url=ctx.url("zaakinformatieobjecten", zio_uuid),
+    return row
+
+
+async def removed(ctx: Ctx, row: Any) -> None:
+    await audit.record(ctx, zaak_uuid=row.zaak_uuid, actie="destroy", resource="zaakinformatieobject",
+                       resource_url=ctx.url("zaakinformatieobjecten", row.uuid),
                        weergave=row.gegevens.get("titel") or "informatieobject", oud=row.gegevens, nieuw=None)
+
+
+async def restore(ctx: Ctx, row: Any) -> None:
+    """Put back a relation the Documenten API would not let go of."""
+    await ctx.session.execute(insert(zaakinformatieobjecten).values(
+        id=row.id, uuid=row.uuid, zaak_id=row.zaak_id, informatieobject=row.informatieobject,
+        registratiedatum=row.registratiedatum, gegevens=row.gegevens))

@@ -3,6 +3,7 @@ zaakeigenschappen, zaakinformatieobjecten and the audittrail of a zaak."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -13,7 +14,7 @@ from sqlalchemy import Select, select
 
 from sds.runtime.app import Uow
 from sds.runtime.auth import Auth
-from sds.runtime.errors import ApiError, NotFound
+from sds.runtime.errors import ApiError, NotFound, ValidatieFout
 from sds.runtime.pagination import Pagination, paginate
 from sds.runtime.scopes import ZRC
 from services.zaken.catalogi.models import resultaattypen, roltypen, statustypen
@@ -32,6 +33,7 @@ from services.zaken.zaken import (
     verwerking,
 )
 from services.zaken.zaken.context import Ctx, visible_zaak
+from services.zaken.zaken.documenten import RelatieFout
 from services.zaken.zaken.models import (
     audittrail,
     klantcontacten,
@@ -45,6 +47,7 @@ from services.zaken.zaken.models import (
     zaken,
 )
 
+log = logging.getLogger("sds.zaken")
 router = APIRouter()
 
 CRS = "EPSG:4326"
@@ -241,7 +244,14 @@ async def zaak_partial_update(uuid: uuid.UUID, body: PatchBody, ctx: Context, re
 async def zaak_delete(uuid: uuid.UUID, ctx: Context) -> Response:
     _require(ctx, "zaken.verwijderen")
     async with ctx.uow:
-        await service.delete_zaak(ctx, str(uuid))
+        relaties = await service.delete_zaak(ctx, str(uuid))
+    # Its zaakinformatieobjecten went with it; their side in the Documenten API goes now.
+    for informatieobject in relaties:
+        try:
+            await informatieobjecten.documenten(ctx.request).delete_oio(informatieobject, ctx.url("zaken", str(uuid)))
+        except RelatieFout as exc:
+            log.warning("the relation of deleted zaak %s to %s stays in the Documenten API: %s", uuid,
+                        informatieobject, exc)
     return Response(status_code=204)
 
 
@@ -525,6 +535,15 @@ async def zaakinformatieobject_create(body: schemas.ZaakInformatieObjectIn, ctx:
     _require(ctx, "zaken.aanmaken", "zaken.bijwerken", "zaken.geforceerd-bijwerken")
     async with ctx.uow:
         new_uuid = await informatieobjecten.create(ctx, body)
+    # Committed first: the Documenten API checks that this side of the relation exists.
+    try:
+        await informatieobjecten.documenten(ctx.request).create_oio(body.informatieobject, body.zaak, "zaak")
+    except RelatieFout as exc:
+        async with ctx.uow:
+            await informatieobjecten.forget(ctx, new_uuid)
+        raise ValidatieFout.single("informatieobject", "pending-relations", str(exc)) from None
+    async with ctx.uow:
+        await informatieobjecten.registered(ctx, new_uuid)
         row = (await ctx.session.execute(informatieobjecten.select_().where(
             zaakinformatieobjecten.c.uuid == new_uuid))).one()
     out = informatieobjecten.serialize(ctx, row)
@@ -563,7 +582,16 @@ async def zaakinformatieobject_partial_update(uuid: uuid.UUID, body: PatchBody, 
 async def zaakinformatieobject_delete(uuid: uuid.UUID, ctx: Context) -> Response:
     _require(ctx, "zaken.bijwerken", "zaken.geforceerd-bijwerken", "zaken.verwijderen")
     async with ctx.uow:
-        await informatieobjecten.delete_(ctx, str(uuid))
+        row = await informatieobjecten.delete_(ctx, str(uuid))
+    try:
+        await informatieobjecten.documenten(ctx.request).delete_oio(row.informatieobject,
+                                                                    ctx.url("zaken", row.zaak_uuid))
+    except RelatieFout as exc:
+        async with ctx.uow:
+            await informatieobjecten.restore(ctx, row)
+        raise ValidatieFout.single("informatieobject", "pending-relations", str(exc)) from None
+    async with ctx.uow:
+        await informatieobjecten.removed(ctx, row)
     return Response(status_code=204)
 
 

@@ -280,7 +280,9 @@ async def update_zaak(ctx: Ctx, zaak_uuid: str, patch: dict[str, Any], *, partia
 
 
 
-async def delete_zaak(ctx: Ctx, zaak_uuid: str) -> None:
+async def delete_zaak(ctx: Ctx, zaak_uuid: str) -> list[str]:
+    """Deletes the zaak and what hangs on it; returns the informatieobjecten of its zaakinformatieobjecten, for the
+    caller to remove the relations' other side from the Documenten API once this is committed."""
     zaak = await zaak_by_uuid(ctx, zaak_uuid, lock=True)
     await authorise_write(ctx, zaak, ("zaken.verwijderen",))
     if (await ctx.session.execute(select(zaken.c.id).where(zaken.c.hoofdzaak_id == zaak.id).limit(1))).first():
@@ -294,6 +296,8 @@ async def delete_zaak(ctx: Ctx, zaak_uuid: str) -> None:
                        code="regisseur-in-plan")
     zaaktype = await zaaktype_of_zaak(ctx, zaak)
     await verwerking.zaak_verwijderd(ctx, zaak.id)
+    relaties = list((await ctx.session.execute(select(zaakinformatieobjecten.c.informatieobject).where(
+        zaakinformatieobjecten.c.zaak_id == zaak.id))).scalars())
     await ctx.session.execute(update(zaken).where(zaken.c.id == zaak.id).values(status_id=None))
     for table in (statussen, rollen, resultaten, zaakobjecten, klantcontacten, zaakeigenschappen,
                   zaakinformatieobjecten):
@@ -312,3 +316,4 @@ async def delete_zaak(ctx: Ctx, zaak_uuid: str) -> None:
     await events.record(ctx.uow, "nl.overheid.zaken.zaak-gemuteerd", {
         "zaak": url, "zaaktype": ctx.type_url("zaaktypen", zaaktype.uuid), "actie": "verwijderd", "velden": [],
         "huishouden": zaak.huishouden, **events.kenmerken(zaak)}, subject=zaak.uuid, dataref=url)
+    return relaties

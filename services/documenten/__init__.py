@@ -1,0 +1,1 @@
+"""Documenten API 1.4.3: enkelvoudiginformatieobjecten, gebruiksrechten, objectinformatieobjecten."""

@@ -1,0 +1,71 @@
+"""ZGW authorisation on documents: a client's grants on the component ``drc`` become part of the query.
+
+A ``drc`` grant names an informatieobjecttype (the Autorisaties API requires it for the ``documenten.*``
+scopes) and a ``maxVertrouwelijkheidaanduiding``; it holds for the documents of that type up to that
+aanduiding. The suite's narrowing per catalogus applies as on the other components. Lists are filtered by the
+clause inside the query (so paging and counts hold); a document outside it is 403, as ZGW (Open Zaak) answers,
+and so is a write outside it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, false, or_, true
+
+from sds.runtime.auth import AuthContext, Autorisatie, vertrouwelijkheid_rank
+from sds.runtime.errors import PermissionDenied
+from sds.runtime.scopes import DRC
+from services.documenten.informatieobjecten.models import informatieobjecten
+
+COMPONENT = DRC
+
+
+def _rank(grant: Autorisatie) -> int | None:
+    value = grant.max_vertrouwelijkheidaanduiding
+    return vertrouwelijkheid_rank(value) if value else None
+
+
+def clause(auth: AuthContext, scope: str) -> ColumnElement[bool]:
+    """The documents ``auth`` may act on with ``scope``, as a WHERE clause on ``informatieobjecten``."""
+    if auth.heeft_alle_autorisaties:
+        return true()
+    alternatives: list[ColumnElement[bool]] = []
+    for grant in auth.grants(COMPONENT, scope):
+        conditions: list[ColumnElement[bool]] = []
+        if grant.informatieobjecttype:
+            conditions.append(informatieobjecten.c.informatieobjecttype == grant.informatieobjecttype)
+        if grant.catalogus:
+            conditions.append(informatieobjecten.c.catalogus == grant.catalogus)
+        rank = _rank(grant)
+        if rank is not None:
+            conditions.append(informatieobjecten.c.vertrouwelijkheid_rank <= rank)
+        alternatives.append(and_(true(), *conditions))
+    return or_(*alternatives) if alternatives else false()
+
+
+def may(auth: AuthContext, scope: str, *, informatieobjecttype: str, catalogus: str, rank: int) -> bool:
+    """Whether a grant with ``scope`` covers a document of this type and aanduiding (one not stored yet, or about
+    to change)."""
+    if auth.heeft_alle_autorisaties:
+        return True
+    for grant in auth.grants(COMPONENT, scope):
+        if grant.informatieobjecttype and grant.informatieobjecttype != informatieobjecttype:
+            continue
+        if grant.catalogus and grant.catalogus != catalogus:
+            continue
+        grant_rank = _rank(grant)
+        if grant_rank is not None and rank > grant_rank:
+            continue
+        return True
+    return False
+
+
+def require(auth: AuthContext, scope: str, **document: str | int) -> None:
+    if not may(auth, scope, **document):  # type: ignore[arg-type]
+        raise PermissionDenied("Deze applicatie heeft geen rechten op documenten van dit informatieobjecttype "
+                               "of met deze vertrouwelijkheidaanduiding voor deze actie.")
+
+
+def require_scope(auth: AuthContext, *scopes: str) -> None:
+    """The scope check before any query: without one of ``scopes`` on ``drc`` the answer is 403."""
+    if not any(auth.has_scope(COMPONENT, s) for s in scopes):
+        auth.require_scope(COMPONENT, scopes[0])

@@ -1,0 +1,1 @@
+"""Gebruiksrechten of an informatieobject."""

@@ -1,0 +1,1 @@
+"""Enkelvoudiginformatieobjecten: the document, its versions, its content, its lock, its bestandsdelen."""
