@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sds.runtime.auth import AuthContext
-from sds.runtime.errors import Conflict, NotFound, PermissionDenied
+from sds.runtime.errors import Conflict, PermissionDenied, refused_or_absent
 from sds.runtime.verwerkingenlog import pseudoniem
 from services.klantgegevens import store
 from services.klantgegevens.brp import PersoonGegevens
@@ -134,7 +134,7 @@ async def lees(kg: Klantgegevens, session: AsyncSession, ctx: AuthContext, uuid:
     row = await store.persoon_by_uuid(session, reach, uuid, date.today())
     grond = toegang(reach, row) if row is not None else None
     if row is None or grond is None:
-        raise NotFound()
+        raise refused_or_absent(row is not None)
     await kg.log.vastleggen(session, ctx, activiteit="persoon-raadplegen", handeling="lezen", grondslag=grond,
                             betrokkenen=[row.pseudoniem])
     return persoon_out(kg, row)
