@@ -104,6 +104,19 @@ async def test_a_consent_opens_access_and_its_withdrawal_closes_it(kg: Kg) -> No
     assert (await kg.get(h["url"], WMO)).status_code == 403
 
 
+async def test_a_consent_opens_only_the_household_of_its_giver(kg: Kg) -> None:
+    # Found by the access matrix: the consent of one household's member opened every household to that kolom.
+    p, h = await _household(kg)
+    q, other = await _household(kg)
+    r = await kg.post("/toestemmingen", {"persoon": p["url"], "doel": "ondersteuning-thuis", "kolom": "wmo",
+                                         "startdatum": "2026-01-01"}, inwoner(p["burgerservicenummer"]))
+    assert r.status_code == 201, r.text
+    assert (await kg.get(h["url"], WMO)).status_code == 200
+    assert (await kg.get(p["url"], WMO)).status_code == 200
+    assert (await kg.get(other["url"], WMO)).status_code == 403
+    assert (await kg.get(q["url"], WMO)).status_code == 403
+
+
 async def test_an_expired_or_future_consent_gives_no_access(kg: Kg) -> None:
     p, h = await _household(kg)
     for start, end in (("2020-01-01", "2020-12-31"), ("2099-01-01", None)):
