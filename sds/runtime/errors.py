@@ -165,6 +165,15 @@ class NotFound(ApiError):
         super().__init__(detail, **kwargs)
 
 
+def refused_or_absent(exists: bool) -> ApiError:
+    """The one rule for a detail a client may not see, in every service: 403 ``permission_denied`` when the object
+    exists but lies outside the client's rights (as the ZGW APIs and Open Zaak answer), 404 only when it is not
+    there at all."""
+    if exists:
+        return PermissionDenied("Deze applicatie heeft geen rechten op dit object.")
+    return NotFound()
+
+
 class Conflict(ApiError):
     status = 409
 

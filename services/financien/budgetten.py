@@ -15,7 +15,7 @@ from contracts.envelope import CloudEvent
 from contracts.events import make_event
 from contracts.events.financien import BudgetDrempelBereikt
 from sds.runtime.auth import AuthContext
-from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
+from sds.runtime.errors import PermissionDenied, ValidatieFout, refused_or_absent
 from sds.runtime.pagination import PageParams, paginate
 from services.financien import schemas, verplichtingen, verwerking
 from services.financien.context import SOURCE, base_url, gemeente, lees_bereik, url
@@ -82,12 +82,11 @@ async def _gemeente_leest(session: AsyncSession, ctx: AuthContext) -> None:
 
 
 async def lees_budget(session: AsyncSession, request: Request, ctx: AuthContext, uuid: str) -> dict[str, Any]:
-    # A budget is outside an aanbieder's reach: its detail is a 404, as another aanbieder's contract or
-    # toewijzing is, so an aanbieder does not learn which budgets exist.
+    # A budget is the municipality's: outside an aanbieder's reach (403, as every detail outside a client's rights).
     reach = await lees_bereik(session, ctx)
     row = (await session.execute(budget_select().where(budgetten.c.uuid == uuid))).first()
     if row is None or reach.aanbieder_id is not None:
-        raise NotFound()
+        raise refused_or_absent(row is not None)
     return _budget(base_url(request), row)
 
 

@@ -24,7 +24,7 @@ from contracts.events import make_event
 from contracts.events.financien import DeclaratieVerwerkt
 from sds.runtime.app import UnitOfWork
 from sds.runtime.auth import AuthContext
-from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
+from sds.runtime.errors import PermissionDenied, ValidatieFout, refused_or_absent
 from sds.runtime.pagination import PageParams, paginate
 from services.financien import schemas, verplichtingen, verwerking
 from services.financien.context import SOURCE, base_url, bereik, lees_bereik, url
@@ -259,7 +259,7 @@ async def lees(session: AsyncSession, request: Request, ctx: AuthContext, uuid: 
                                  .join(aanbieders, aanbieders.c.id == declaraties.c.aanbieder_id)
                                  .where(declaraties.c.uuid == uuid))).first()
     if row is None or (reach.aanbieder_id is not None and row.aanbieder_id != reach.aanbieder_id):
-        raise NotFound()
+        raise refused_or_absent(row is not None)
     await verwerking.declaratie(request, session, ctx, row.id)
     regels = [{"referentie": r.referentie, "retourcode": r.retourcode} for r in (await session.execute(
         select(declaratie_regels.c.referentie, declaratie_regels.c.retourcode)

@@ -10,7 +10,7 @@ from sqlalchemy import Select, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sds.runtime.auth import AuthContext
-from sds.runtime.errors import NotFound, ValidatieFout
+from sds.runtime.errors import ValidatieFout, refused_or_absent
 from sds.runtime.pagination import PageParams, paginate
 from services.financien import schemas
 from services.financien.context import Bereik, base_url, gemeente, lees_bereik, url
@@ -70,7 +70,7 @@ async def lees_aanbieder(session: AsyncSession, request: Request, ctx: AuthConte
     reach = await lees_bereik(session, ctx)
     row = await _one(session, select(aanbieders).where(aanbieders.c.uuid == uuid))
     if row is None or (reach.aanbieder_id is not None and row.id != reach.aanbieder_id):
-        raise NotFound()
+        raise refused_or_absent(row is not None)
     return _aanbieder(base_url(request), row, await _applicaties(session, row.id))
 
 
@@ -125,9 +125,9 @@ def _contract_in_reach(stmt: Select[Any], reach: Bereik) -> Select[Any]:
 
 async def lees_contract(session: AsyncSession, request: Request, ctx: AuthContext, uuid: str) -> dict[str, Any]:
     reach = await lees_bereik(session, ctx)
-    row = await _one(session, _contract_in_reach(contract_select().where(contracten.c.uuid == uuid), reach))
-    if row is None:
-        raise NotFound()
+    row = await _one(session, contract_select().where(contracten.c.uuid == uuid))
+    if row is None or (reach.aanbieder_id is not None and row.aanbieder_id != reach.aanbieder_id):
+        raise refused_or_absent(row is not None)
     return _contract(base_url(request), row)
 
 

@@ -32,7 +32,7 @@ from contracts.events.financien import (
 )
 from sds.runtime.app import UnitOfWork
 from sds.runtime.auth import AuthContext
-from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
+from sds.runtime.errors import PermissionDenied, ValidatieFout, refused_or_absent
 from sds.runtime.outbox import record_event
 from sds.runtime.pagination import PageParams, paginate
 from services.financien import budgetten, schemas, verplichtingen, verwerking
@@ -321,9 +321,8 @@ def _out(base: str, row: Any) -> dict[str, Any]:
 async def lees(session: AsyncSession, request: Request, ctx: AuthContext, uuid: str) -> dict[str, Any]:
     reach = await lees_bereik(session, ctx)
     row = (await session.execute(toewijzing_select().where(toewijzingen.c.uuid == uuid))).first()
-    # Another aanbieder's toewijzing does not exist for this one: 404, not 403, so its existence does not leak.
     if row is None or (reach.aanbieder_id is not None and row.aanbieder_id != reach.aanbieder_id):
-        raise NotFound()
+        raise refused_or_absent(row is not None)
     await verwerking.toewijzingen_van(request, session, ctx, [row])
     return _out(base_url(request), row)
 
@@ -351,7 +350,7 @@ async def _eigen(session: AsyncSession, ctx: AuthContext, uuid: str) -> Any:
     row = (await session.execute(toewijzing_select().where(toewijzingen.c.uuid == uuid)
                                  .with_for_update(of=toewijzingen))).first()
     if row is None or (reach.aanbieder_id is not None and row.aanbieder_id != reach.aanbieder_id):
-        raise NotFound()
+        raise refused_or_absent(row is not None)
     if reach.aanbieder_id is None and not ctx.heeft_alle_autorisaties:
         raise PermissionDenied("Start en stop zorg meldt de aanbieder.", code="permission_denied")
     return row

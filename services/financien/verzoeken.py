@@ -26,7 +26,7 @@ from contracts.events.financien import (
 )
 from sds.runtime.app import UnitOfWork
 from sds.runtime.auth import AuthContext
-from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
+from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout, refused_or_absent
 from sds.runtime.pagination import PageParams, paginate
 from sds.runtime.verwerkingenlog import Handeling
 from services.financien import schemas, toewijzingen, verwerking
@@ -148,10 +148,9 @@ async def lees_verzoek_om_toewijzing(session: AsyncSession, request: Request, ct
                                      uuid: str) -> dict[str, Any]:
     reach = await lees_bereik(session, ctx)
     t = verzoeken_om_toewijzing
-    row = (await session.execute(_in_reach(_om_toewijzing_select().where(t.c.uuid == uuid), t.c.aanbieder_id,
-                                           reach))).first()
-    if row is None:
-        raise NotFound()
+    row = (await session.execute(_om_toewijzing_select().where(t.c.uuid == uuid))).first()
+    if row is None or (reach.aanbieder_id is not None and row.aanbieder_id != reach.aanbieder_id):
+        raise refused_or_absent(row is not None)
     await _klanten(request, session, ctx, [row], "verzoek-om-toewijzing-raadplegen", "lezen")
     return _om_toewijzing_out(base_url(request), row)
 
@@ -268,11 +267,10 @@ async def dien_verzoek_om_wijziging_in(uow: UnitOfWork, request: Request, ctx: A
                                        body: schemas.NieuwVerzoekOmWijziging) -> dict[str, Any]:
     session = uow.session
     aanbieder = await _aanbieder(session, ctx)
-    # Another aanbieder's toewijzing does not exist for this one.
     t = (await session.execute(select(toewijzingen_t).where(toewijzingen_t.c.uuid == toewijzing_uuid)
                                .with_for_update())).first()
     if t is None or t.aanbieder_id != aanbieder.id:
-        raise NotFound()
+        raise refused_or_absent(t is not None)
     if body.omvang is None and body.einddatum is None:
         raise ValidatieFout.single("omvang", "required", "Vraag een nieuwe omvang, een nieuwe einddatum of beide.")
     _lopend(t, body.einddatum)
@@ -301,11 +299,10 @@ async def dien_verzoek_om_wijziging_in(uow: UnitOfWork, request: Request, ctx: A
 async def _om_wijziging(session: AsyncSession, reach: Bereik, toewijzing_uuid: str, uuid: str,
                         lock: bool = False) -> Any:
     v = verzoeken_om_wijziging
-    stmt = _in_reach(_om_wijziging_select().where(v.c.uuid == uuid, toewijzingen_t.c.uuid == toewijzing_uuid),
-                     v.c.aanbieder_id, reach)
+    stmt = _om_wijziging_select().where(v.c.uuid == uuid, toewijzingen_t.c.uuid == toewijzing_uuid)
     row = (await session.execute(stmt.with_for_update(of=v) if lock else stmt)).first()
-    if row is None:
-        raise NotFound()
+    if row is None or (reach.aanbieder_id is not None and row.aanbieder_id != reach.aanbieder_id):
+        raise refused_or_absent(row is not None)
     return row
 
 
@@ -323,11 +320,11 @@ async def lijst_verzoeken_om_wijziging(session: AsyncSession, request: Request, 
     v = verzoeken_om_wijziging
     stmt = _in_reach(_om_wijziging_select().order_by(v.c.id), v.c.aanbieder_id, reach)
     if toewijzing_uuid is not None:
-        # The verzoeken of a toewijzing this applicatie may not see: 404, as the toewijzing itself answers.
-        t = (await session.execute(_in_reach(select(toewijzingen_t.c.id).where(
-            toewijzingen_t.c.uuid == toewijzing_uuid), toewijzingen_t.c.aanbieder_id, reach))).first()
-        if t is None:
-            raise NotFound()
+        # The verzoeken of a toewijzing this applicatie may not see: 403, as the toewijzing itself answers.
+        t = (await session.execute(select(toewijzingen_t.c.id, toewijzingen_t.c.aanbieder_id).where(
+            toewijzingen_t.c.uuid == toewijzing_uuid))).first()
+        if t is None or (reach.aanbieder_id is not None and t.aanbieder_id != reach.aanbieder_id):
+            raise refused_or_absent(t is not None)
         stmt = stmt.where(toewijzingen_t.c.uuid == toewijzing_uuid)
     if status is not None:
         stmt = stmt.where(v.c.status == status)

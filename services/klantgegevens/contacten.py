@@ -12,7 +12,7 @@ from sds.runtime.app import UnitOfWork
 from sds.runtime.auth import AuthContext
 from sds.runtime.bsn import inwoner_bsn
 from sds.runtime.doelbinding import Zicht
-from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout
+from sds.runtime.errors import NotFound, PermissionDenied, ValidatieFout, refused_or_absent
 from services.klantgegevens import store
 from services.klantgegevens.context import Klantgegevens
 from services.klantgegevens.domain import SCOPE_INWONER, Bereik, toestemming_geldig
@@ -95,10 +95,10 @@ async def lees_contactmoment(kg: Klantgegevens, uow: UnitOfWork, ctx: AuthContex
     row = (await uow.session.execute(stmt)).first()
     clusters = _clusters(ctx)
     if row is None or (clusters is not None and row.cluster not in clusters):
-        raise NotFound()
+        raise refused_or_absent(row is not None)
     found = await _zichtbare_persoon(uow, reach, row.persoon_uuid)
     if found is None:
-        raise NotFound()
+        raise refused_or_absent(True)
     await kg.log.vastleggen(uow.session, ctx, activiteit="contactmomenten-raadplegen", handeling="lezen",
                             grondslag=found[1], betrokkenen=[found[0].pseudoniem])
     return _zicht_contactmomenten(ctx).snijd(CONTACTMOMENT, contactmoment_out(kg, row, row.persoon_uuid))
@@ -168,12 +168,12 @@ async def trek_in(kg: Klantgegevens, uow: UnitOfWork, ctx: AuthContext, uuid: st
     eigen = await _eigen_persoon(kg, uow, ctx)
     if eigen is not None:
         if eigen.id != row.persoon_id:
-            raise NotFound()
+            raise refused_or_absent(True)
         grond = "eigen-gegevens"
     else:
         reach = kg.schrijf_bereik(ctx)
         if not (reach.alles or row.kolom in reach.kolommen or row.cluster in reach.clusters):
-            raise NotFound()
+            raise refused_or_absent(True)
         grond = "toestemming-intrekken"
     if row.ingetrokken is None:
         await uow.session.execute(update(toestemmingen).where(toestemmingen.c.id == row.id)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sds.runtime.app import UnitOfWork
 from sds.runtime.auth import AuthContext
-from sds.runtime.errors import Conflict, NotFound, PermissionDenied, ValidatieFout
+from sds.runtime.errors import Conflict, NotFound, PermissionDenied, ValidatieFout, refused_or_absent
 from services.klantgegevens import store
 from services.klantgegevens.context import Klantgegevens
 from services.klantgegevens.domain import Bereik
@@ -39,7 +39,7 @@ async def lees(kg: Klantgegevens, uow: UnitOfWork, ctx: AuthContext, uuid: str, 
     row = await store.huishouden(uow.session, reach, uuid, date.today())
     grond = _grond(reach, row)
     if row is None or grond is None:
-        raise NotFound()
+        raise refused_or_absent(row is not None)
     leden = await store.leden(uow.session, row.id, historie=historie)
     await kg.log.vastleggen(uow.session, ctx, activiteit="huishouden-raadplegen", handeling="lezen", grondslag=grond,
                             betrokkenen=[lid.pseudoniem for lid in leden])
@@ -133,7 +133,7 @@ async def _schrijfbaar(kg: Klantgegevens, uow: UnitOfWork, ctx: AuthContext, uui
     row = await store.huishouden(uow.session, reach, uuid, date.today(), for_update=True)
     grond = _grond(reach, row)
     if row is None or grond is None:
-        raise NotFound()
+        raise refused_or_absent(row is not None)
     if row.opgeheven is not None:
         raise Conflict("Dit huishouden is opgeheven.", code="opgeheven")
     return row, grond

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sds.runtime.auth import AuthContext
-from sds.runtime.errors import Conflict, NotFound, PermissionDenied
+from sds.runtime.errors import Conflict, PermissionDenied, refused_or_absent
 from sds.runtime.verwerkingenlog import pseudoniem
 from services.klantgegevens import store
 from services.klantgegevens.brp import PersoonGegevens
@@ -143,5 +143,5 @@ async def lees(kg: Klantgegevens, session: AsyncSession, ctx: AuthContext, uuid:
     reach = kg.lees_bereik(ctx)
     rows = await _lees_gelogd(kg, session, ctx, reach, "uuid", {"uuid": uuid}, date.today())
     if not rows or toegang(reach, rows[0]) is None:
-        raise NotFound()
+        raise refused_or_absent(bool(rows))
     return persoon_out(kg, rows[0])

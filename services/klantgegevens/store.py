@@ -57,7 +57,10 @@ def _grondslag(huishouden: FromClause, persoon_id: ColumnElement[Any] | None) ->
     )
     t = toestemmingen
     member = lidmaatschappen.alias("toestemmer")
-    gevers = select(member.c.persoon_id).where(member.c.huishouden_id == huishouden.c.id, member.c.tot.is_(None))
+    # Correlated to the household of the outer query explicitly: nested two deep, auto-correlation would not reach
+    # it, and the consent of any member of any household would open every household (found by the access matrix).
+    gevers = (select(member.c.persoon_id).where(member.c.huishouden_id == huishouden.c.id, member.c.tot.is_(None))
+              .correlate(huishouden))
     door: ColumnElement[bool] = t.c.persoon_id.in_(gevers)
     if persoon_id is not None:
         door = or_(door, t.c.persoon_id == persoon_id)

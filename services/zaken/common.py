@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sds.runtime.body import ZgwBody  # noqa: F401  (re-exported: the body of a ZGW API, readOnly/unknown ignored)
 from sds.runtime.bsn import elfproef  # noqa: F401  (re-exported: the 11-proef of an RSIN)
 from sds.runtime.db import Id, Json  # noqa: F401  (re-exported: the zaken packages take them from here)
-from sds.runtime.errors import ApiError, NotFound, PermissionDenied, ValidatieFout
+from sds.runtime.errors import ApiError, ValidatieFout
+from sds.runtime.errors import refused_or_absent as refused_or_absent_rule
 
 ZAKEN_PREFIX = "/zaken/api/v1"
 CATALOGI_PREFIX = "/catalogi/api/v1"
@@ -43,9 +44,7 @@ class ApiModel(BaseModel):
 async def refused_or_absent(session: AsyncSession, unfiltered: Select[Any]) -> ApiError:
     """Why a detail did not come back from the query filtered by the client's autorisaties: 403 when ``unfiltered``
     (the same query without them) finds it, as the ZGW APIs answer (and Open Zaak); 404 when it is not there."""
-    if (await session.execute(unfiltered.limit(1))).first() is not None:
-        return PermissionDenied("Deze applicatie heeft geen rechten op dit object.")
-    return NotFound()
+    return refused_or_absent_rule((await session.execute(unfiltered.limit(1))).first() is not None)
 
 
 def base_url(request: Request) -> str:

@@ -64,7 +64,7 @@ async def test_each_line_is_checked_and_answered_with_a_retourcode(fin: Fin) -> 
     # Nothing more fits the toewijzing now: a later batch's line for it is refused on volume.
     r = await fin.post("/declaraties", _declaratie([_regel(t, "R9", volume=1)], nr="D-2026-03b"), app)
     assert [x["retourcode"] for x in r.json()["regels"]] == ["SD03"]
-    assert (await fin.get(body["url"], aanbieder_app("ander-app"))).status_code == 404
+    assert (await fin.get(body["url"], aanbieder_app("ander-app"))).status_code == 403
 
 
 async def test_a_batch_sent_again_has_no_second_effect(fin: Fin) -> None:

@@ -133,12 +133,13 @@ async def test_budgetten_per_kolom_or_cluster_per_year_and_a_taakbudget(fin: Fin
     assert taak["aanbieder"] == made["aanbieder"]["url"]
     assert (await fin.get("/budgetten", jaar=2026)).json()["count"] == 3
     assert await fin.count(budgetten) == 3
-    # An aanbieder's applicatie: a budget's detail does not exist for it (as another's contract), the list is
-    # refused (budgetten are the municipality's).
+    # An aanbieder's applicatie: a budget's detail is outside its rights (403, as another's contract; 404 only
+    # for a budget that does not exist), the list is refused (budgetten are the municipality's).
     await fin.made("/aanbieders", {"naam": "App", "agbCode": "44445555", "kvkNummer": "12345678",
                                    "applicaties": ["zorg-app"]})
-    assert (await fin.get(taak["url"], aanbieder_app("zorg-app"))).status_code == 404
-    assert (await fin.get(b["url"], aanbieder_app("zorg-app"))).status_code == 404
+    assert (await fin.get(taak["url"], aanbieder_app("zorg-app"))).status_code == 403
+    assert (await fin.get(b["url"], aanbieder_app("zorg-app"))).status_code == 403
+    assert (await fin.get(b["url"][:-12] + "000000000000")).status_code == 404
     assert (await fin.get(b["url"])).status_code == 200
     assert (await fin.get("/budgetten", aanbieder_app("zorg-app"))).status_code == 403
 

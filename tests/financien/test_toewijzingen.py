@@ -124,13 +124,13 @@ async def test_an_aanbieder_never_reads_another_aanbieders_toewijzing_or_contrac
     lijst = (await fin.get("/toewijzingen", aanbieder_app("app-a"))).json()
     assert [t["url"] for t in lijst["results"]] == [van_a["url"]]
     assert (await fin.get(van_a["url"], aanbieder_app("app-a"))).status_code == 200
-    assert (await fin.get(van_b["url"], aanbieder_app("app-a"))).status_code == 404
+    assert (await fin.get(van_b["url"], aanbieder_app("app-a"))).status_code == 403
     r = await fin.post(f"{van_b['url']}/start-zorg", {"begindatum": "2026-03-02"}, aanbieder_app("app-a"))
-    assert r.status_code == 404
-    assert (await fin.get(b["contract"]["url"], aanbieder_app("app-a"))).status_code == 404
+    assert r.status_code == 403
+    assert (await fin.get(b["contract"]["url"], aanbieder_app("app-a"))).status_code == 403
     assert [c["url"] for c in (await fin.get("/contracten", aanbieder_app("app-a"))).json()["results"]] == [
         a["contract"]["url"]]
-    assert (await fin.get(b["aanbieder"]["url"], aanbieder_app("app-a"))).status_code == 404
+    assert (await fin.get(b["aanbieder"]["url"], aanbieder_app("app-a"))).status_code == 403
     assert (await fin.get("/budgetten", aanbieder_app("app-a"))).status_code == 403
 
 

@@ -54,7 +54,7 @@ async def test_what_is_not_shown_is_not_logged(fin: Fin) -> None:
     t = await _toewijzing(fin)
     await fin.inkoop(agb="22222222", applicaties=["ander-app"])
     before = await _records(fin)
-    assert (await fin.get(t["url"], aanbieder_app("ander-app"))).status_code == 404
+    assert (await fin.get(t["url"], aanbieder_app("ander-app"))).status_code == 403
     assert (await fin.get("/toewijzingen", aanbieder_app("ander-app"))).json()["count"] == 0
     assert await _records(fin) == before
 

@@ -88,11 +88,11 @@ async def test_another_aanbieder_neither_sees_nor_asks_for_anothers_toewijzing(f
     await fin.inkoop(agb="22222222", applicaties=["ander-app"])
     ander = aanbieder_app("ander-app")
     r = await fin.post(f"{t['url']}/verzoeken-om-wijziging", {"einddatum": "2026-03-15", "reden": "x"}, ander)
-    assert r.status_code == 404
-    assert (await fin.get(v["url"], ander)).status_code == 404
+    assert r.status_code == 403
+    assert (await fin.get(v["url"], ander)).status_code == 403
     # The verzoeken of another's toewijzing answer as the toewijzing does: it does not exist for this one.
-    assert (await fin.get(t["url"], ander)).status_code == 404
-    assert (await fin.get(f"{t['url']}/verzoeken-om-wijziging", ander)).status_code == 404
+    assert (await fin.get(t["url"], ander)).status_code == 403
+    assert (await fin.get(f"{t['url']}/verzoeken-om-wijziging", ander)).status_code == 403
     assert [x["url"] for x in (await fin.get(f"{t['url']}/verzoeken-om-wijziging", APP)).json()["results"]] == [
         v["url"]]
     assert (await fin.get("/verzoeken-om-wijziging", ander)).json()["results"] == []
@@ -175,7 +175,7 @@ async def test_verzoeken_om_toewijzing_are_each_aanbieders_own(fin: Fin) -> None
     await fin.inkoop(agb="22222222", kolommen=["jeugd"], applicaties=["ander-app"])
     v = (await fin.post("/verzoeken-om-toewijzing", _om_toewijzing(), APP)).json()
     ander = aanbieder_app("ander-app")
-    assert (await fin.get(v["url"], ander)).status_code == 404
+    assert (await fin.get(v["url"], ander)).status_code == 403
     assert (await fin.get("/verzoeken-om-toewijzing", ander)).json()["results"] == []
     assert [x["url"] for x in (await fin.get("/verzoeken-om-toewijzing")).json()["results"]] == [v["url"]]
     assert (await fin.post("/verzoeken-om-toewijzing", _om_toewijzing(), inkoper())).status_code == 403

@@ -117,6 +117,13 @@ async def test_validation_names_each_problem(api: httpx.AsyncClient) -> None:
                       "autorisaties.0.maxVertrouwelijkheidaanduiding": "invalid_choice",
                       "autorisaties.0.kolom": "outside_kolommen"}
 
+    # An autorisatie naming a kolom the profile does not have: 400, never a 500 (issue 18, bad input).
+    params = _params(await api.post(BASE, headers=bearer(), json={
+        "clientIds": ["b"], "label": "x", "secret": SECRET,
+        "autorisaties": [{"component": "zrc", "scopes": ["zaken.lezen"], "kolom": "sport",
+                          "maxVertrouwelijkheidaanduiding": "geheim"}]}))
+    assert params == {"autorisaties.0.kolom": "unknown_kolom"}
+
     # An unknown field is ignored (as the ZGW reference does); an unknown component is not.
     params = _params(await api.post(BASE, headers=bearer(), json={"label": "zonder client", "onbekend": 1,
                                                                    "autorisaties": [{"component": "zaken"}]}))

@@ -1,5 +1,5 @@
-"""Purpose-bound access: a lawful reason from intake and zaken events, or a consent; anything else is 404.
-Contactmomenten stay within their cluster."""
+"""Purpose-bound access: a lawful reason from intake and zaken events, or a consent; anything else is 403
+(404 only for what does not exist). Contactmomenten stay within their cluster."""
 
 from __future__ import annotations
 
@@ -37,8 +37,13 @@ async def test_wmo_cannot_see_a_household_with_only_a_jeugd_zaak_until_a_wmo_aan
     p, h = await _household(kg)
     await kg.deliver(zaak_geopend(h["url"], "jeugd"))
     assert (await kg.get(h["url"], JEUGD)).status_code == 200
-    assert (await kg.get(h["url"], WMO)).status_code == 404
-    assert (await kg.get(p["url"], WMO)).status_code == 404
+    assert (await kg.get(h["url"], WMO)).status_code == 403
+    assert (await kg.get(p["url"], WMO)).status_code == 403
+    # 404 only for what does not exist, to every client.
+    for absent in (h["url"][:-12] + "000000000000", p["url"][:-12] + "000000000000"):
+        r = await kg.get(absent, WMO)
+        assert r.status_code == 404 and r.headers["content-type"].startswith("application/problem+json")
+    assert (await kg.get(h["url"], WMO)).json()["code"] == "permission_denied"
     assert await _lookup(kg, p, WMO) == []
 
     await kg.deliver(aanvraag_ingediend(h["url"], ["wmo"]))
@@ -56,21 +61,21 @@ async def test_the_reason_ends_with_the_zaak_or_aanvraag(kg: Kg) -> None:
         "zaak": f"{ZAKEN}/zaken/7", "zaaktype": "http://zaken.test/catalogi/api/v1/zaaktypen/wmo",
         "huishouden": h["url"], "kolommen": ["wmo"], "resultaattype": "http://zaken.test/resultaattypen/1",
         "einddatum": "2026-11-20"}))
-    assert (await kg.get(h["url"], WMO)).status_code == 404
+    assert (await kg.get(h["url"], WMO)).status_code == 403
 
 
 async def test_a_cluster_reason_from_triage_reaches_clients_of_that_cluster(kg: Kg) -> None:
     _, h = await _household(kg)
     zorg = kolom_client("wmo", clusters=["zorg"], client_id="cluster-zorg")
     await kg.deliver(aanvraag_ingediend(h["url"], ["jeugd"], nr=3))
-    assert (await kg.get(h["url"], zorg)).status_code == 404
+    assert (await kg.get(h["url"], zorg)).status_code == 403
     await kg.deliver(event(handlers.AANVRAAG_GETRIEERD, {
         "aanvraag": f"{INTAKE}/aanvragen/3", "huishouden": h["url"], "integraal": False, "regie": "per-cluster",
         "zaken": [{"kolommen": ["jeugd"], "cluster": "zorg", "zaaktype": "http://zaken.test/zaaktypen/j",
                    "integraal": False, "regisseur": False}], "delegaties": [],
         "redenen": [{"code": "vraag-jeugd"}]}))
     assert (await kg.get(h["url"], zorg)).status_code == 200
-    assert (await kg.get(h["url"], WMO)).status_code == 404
+    assert (await kg.get(h["url"], WMO)).status_code == 403
 
 
 async def test_a_payment_arrears_signal_is_a_reason_for_schuldhulp_only(kg: Kg) -> None:
@@ -79,12 +84,12 @@ async def test_a_payment_arrears_signal_is_a_reason_for_schuldhulp_only(kg: Kg) 
         "signaal": f"{INTAKE}/signalen/1", "huishouden": h["url"], "partnersoort": "woningcorporatie",
         "signaalsoort": "huurachterstand", "crisis": False, "registratiedatum": "2026-11-01"}))
     assert (await kg.get(h["url"], kolom_client("schuldhulp"))).status_code == 200
-    assert (await kg.get(h["url"], WMO)).status_code == 404
+    assert (await kg.get(h["url"], WMO)).status_code == 403
 
 
 async def test_a_consent_opens_access_and_its_withdrawal_closes_it(kg: Kg) -> None:
     p, h = await _household(kg)
-    assert (await kg.get(h["url"], WMO)).status_code == 404
+    assert (await kg.get(h["url"], WMO)).status_code == 403
     # The resident gives consent through the municipality's portal.
     r = await kg.post("/toestemmingen", {"persoon": p["url"], "doel": "ondersteuning-thuis", "kolom": "wmo",
                                          "startdatum": "2026-01-01"}, inwoner(p["burgerservicenummer"]))
@@ -92,11 +97,24 @@ async def test_a_consent_opens_access_and_its_withdrawal_closes_it(kg: Kg) -> No
     toestemming = r.json()
     assert toestemming["geldig"] is True
     assert (await kg.get(h["url"], WMO)).status_code == 200
-    assert (await kg.get(h["url"], JEUGD)).status_code == 404
+    assert (await kg.get(h["url"], JEUGD)).status_code == 403
 
     r = await kg.post(f"/toestemmingen/{toestemming['uuid']}/intrekking", {}, inwoner(p["burgerservicenummer"]))
     assert r.status_code == 200 and r.json()["ingetrokken"] is not None and r.json()["geldig"] is False
-    assert (await kg.get(h["url"], WMO)).status_code == 404
+    assert (await kg.get(h["url"], WMO)).status_code == 403
+
+
+async def test_a_consent_opens_only_the_household_of_its_giver(kg: Kg) -> None:
+    # Found by the access matrix: the consent of one household's member opened every household to that kolom.
+    p, h = await _household(kg)
+    q, other = await _household(kg)
+    r = await kg.post("/toestemmingen", {"persoon": p["url"], "doel": "ondersteuning-thuis", "kolom": "wmo",
+                                         "startdatum": "2026-01-01"}, inwoner(p["burgerservicenummer"]))
+    assert r.status_code == 201, r.text
+    assert (await kg.get(h["url"], WMO)).status_code == 200
+    assert (await kg.get(p["url"], WMO)).status_code == 200
+    assert (await kg.get(other["url"], WMO)).status_code == 403
+    assert (await kg.get(q["url"], WMO)).status_code == 403
 
 
 async def test_an_expired_or_future_consent_gives_no_access(kg: Kg) -> None:
@@ -106,7 +124,7 @@ async def test_an_expired_or_future_consent_gives_no_access(kg: Kg) -> None:
                                              "startdatum": start, "einddatum": end},
                           inwoner(p["burgerservicenummer"]))
         assert r.status_code == 201 and r.json()["geldig"] is False
-    assert (await kg.get(h["url"], WMO)).status_code == 404
+    assert (await kg.get(h["url"], WMO)).status_code == 403
 
 
 async def test_a_consent_needs_exactly_one_of_kolom_or_cluster(kg: Kg) -> None:
@@ -143,7 +161,7 @@ async def test_contactmomenten_stay_within_their_cluster(kg: Kg) -> None:
     seen_by_inkomen = (await kg.get("/contactmomenten", inkomen, persoon=p["url"])).json()
     assert [m["cluster"] for m in seen_by_zorg["results"]] == ["zorg"]
     assert [m["cluster"] for m in seen_by_inkomen["results"]] == ["inkomen"]
-    assert (await kg.get(zorg_moment["url"], inkomen)).status_code == 404
+    assert (await kg.get(zorg_moment["url"], inkomen)).status_code == 403
     assert (await kg.get(zorg_moment["url"], zorg)).status_code == 200
 
 
@@ -172,7 +190,7 @@ async def test_a_deleted_zaak_is_no_reason_and_leaves_the_dossier(kg: Kg) -> Non
     await kg.deliver(event(handlers.ZAAK_GEMUTEERD, {
         "zaak": f"{ZAKEN}/zaken/5", "zaaktype": "http://zaken.test/catalogi/api/v1/zaaktypen/wmo",
         "actie": "verwijderd", "velden": [], "huishouden": h["url"]}))
-    assert (await kg.get(h["url"], WMO)).status_code == 404
+    assert (await kg.get(h["url"], WMO)).status_code == 403
     assert (await kg.get("/eigen-dossier", inwoner(p["burgerservicenummer"]))).json()["zaken"] == []
 
 

@@ -66,7 +66,7 @@ async def test_a_refused_read_leaves_no_record_and_the_trace_id_is_the_requests(
     p = await kg.persoon()
     h = await kg.huishouden((p, "ouder"))
     count = len(await kg.verwerkingen())
-    assert (await kg.get(h["url"], WMO)).status_code == 404
+    assert (await kg.get(h["url"], WMO)).status_code == 403
     assert len(await kg.verwerkingen()) == count
 
     await kg.deliver(zaak_geopend(h["url"], "wmo"))
