@@ -62,6 +62,8 @@ def main() -> None:
         "|---|---:|---|---:|",
         *rows,
         "",
+        "A phase at 0 effects/s is one in which nothing was committed while that node was down.",
+        "",
         f"Lost: 0, doubled: 0 in each of the {args.runs} runs (every event's effect once, by event id and by number; "
         "the run fails otherwise). The same scenario runs in `make test` (`tests/chaos/test_nats_cluster.py`).",
     ])
