@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from sds.runtime.settings import ServiceSettings
 from services.beleidsinfo.app import create_app as create_beleidsinfo
 from services.beleidsinfo.settings import BeleidsinfoSettings
 from services.financien.app import create_app as create_financien
@@ -21,6 +20,7 @@ from services.intake.settings import IntakeSettings
 from services.klantgegevens.app import create_app as create_klantgegevens
 from services.klantgegevens.settings import KlantgegevensSettings
 from services.zaken.app import create_app as create_zaken
+from services.zaken.settings import ZakenSettings
 from tests.access.matrix import bevindingen, gegevens, verslag
 from tests.access.matrix.definitie import ARCHETYPEN, profiel
 from tests.access.matrix.meting import CATALOGI, DEKKING, VRIJGESTELD, meet
@@ -50,7 +50,7 @@ def _routes() -> set[tuple[str, str]]:
     common: dict[str, Any] = {"env": "test", "database_url": "sqlite+aiosqlite:///:memory:",
                               "internal_secret": "matrix-internal-secret-0123456789abcdef",
                               "pseudoniem_sleutel": "matrix-pseudoniem-sleutel-0123456789"}
-    apps = [create_intake(IntakeSettings(**common)), create_zaken(ServiceSettings(service="zaken", **common)),
+    apps = [create_intake(IntakeSettings(**common)), create_zaken(ZakenSettings(**common)),
             create_klantgegevens(KlantgegevensSettings(**common)), create_financien(FinancienSettings(**common)),
             create_beleidsinfo(BeleidsinfoSettings(**common, beleidsinfo_sleutel="matrix-beleidsinfo-sleutel-0123"))]
     return {(method.upper(), path) for app in apps for path, ops in app.openapi()["paths"].items()

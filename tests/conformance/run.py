@@ -388,14 +388,16 @@ def report_text(outcome: Outcome) -> str:
         out += [f"### {cause} ({len(by_cause[cause])})", ""]
         out += [f"- `{key}`" for key in by_cause[cause]]
         out.append("")
-    out += ["## ZRC and BRC requests that wait on APIs not built yet", ""]
-    for api, _ in _WAITS_ON:
-        paths = waiting.get(api, [])
-        out.append(f"{api}: {len(paths)} request{'s' if len(paths) != 1 else ''}"
-                   + (":" if paths else " (none of the ZRC and BRC folders' requests calls it)."))
-        out += [f"- `{p}`" for p in paths]
-        out.append("")
-    out += ["A request waits on an API when its URL or body uses a variable that only that API sets.", "",
+    if _WAITS_ON:
+        out += ["## ZRC and BRC requests that wait on APIs not built yet", ""]
+        for api, _ in _WAITS_ON:
+            paths = waiting.get(api, [])
+            out.append(f"{api}: {len(paths)} request{'s' if len(paths) != 1 else ''}"
+                       + (":" if paths else " (none of the ZRC and BRC folders' requests calls it)."))
+            out += [f"- `{p}`" for p in paths]
+            out.append("")
+        out += ["A request waits on an API when its URL or body uses a variable that only that API sets.", ""]
+    out += ["## What the collection does not send or check", "",
             "The NRC folder sends 5 of its 10 requests: its first request's script jumps (`setNextRequest`) to the",
             "kanalen, so the abonnement's create, update and delete (with the local callback `mock_url`, answering",
             "204) are never sent; tests/notificaties/test_api.py covers them. What the collection does not check at",

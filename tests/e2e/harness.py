@@ -22,7 +22,6 @@ from gateway.settings import GatewaySettings
 from sds.profiles import shipped_path
 from sds.runtime.db import create_engine
 from sds.runtime.jwt_zgw import encode_jwt_zgw
-from sds.runtime.settings import ServiceSettings
 from services.intake.app import create_app as create_intake
 from services.intake.settings import IntakeSettings
 from services.klantgegevens.app import create_app as create_klantgegevens
@@ -30,6 +29,7 @@ from services.klantgegevens.settings import KlantgegevensSettings
 from services.zaken.app import create_app as create_zaken
 from services.zaken.seed_catalogus import DEFAULT_RSIN
 from services.zaken.seed_catalogus import run as seed_catalogus
+from services.zaken.settings import ZakenSettings
 from tests.support.bsns import synthetic_bsns
 from tests.support.databases import fresh_database_url
 from tests.support.servers import listening_socket, serve
@@ -149,7 +149,7 @@ def running_suite(tmp_path: Path, nats_url: str, archetype: str, stream_replicas
         intake = create_intake(IntakeSettings(database_url=databases["intake"], archetype=profile,
                                               zaken_url=url["zaken"], klantgegevens_url=url["klantgegevens"],
                                               triage_interval=0.2, **common))
-        zaken = create_zaken(ServiceSettings(service="zaken", database_url=databases["zaken"], **common))
+        zaken = create_zaken(ZakenSettings(database_url=databases["zaken"], **common))
         kg = create_klantgegevens(KlantgegevensSettings(database_url=databases["klantgegevens"],
                                                         archetype=profile, **common))
 

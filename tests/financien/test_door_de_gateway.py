@@ -18,12 +18,12 @@ from gateway.app import create_app as create_gateway
 from gateway.settings import GatewaySettings
 from sds.runtime.db import create_engine
 from sds.runtime.jwt_zgw import encode_jwt_zgw
-from sds.runtime.settings import ServiceSettings
 from services.financien.app import create_app as create_financien
 from services.financien.settings import FinancienSettings
 from services.zaken.app import create_app as create_zaken
 from services.zaken.seed_catalogus import DEFAULT_RSIN
 from services.zaken.seed_catalogus import run as seed_catalogus
+from services.zaken.settings import ZakenSettings
 from tests.support.databases import fresh_database_url
 from tests.support.natsserver import NatsServer
 from tests.support.servers import listening_socket, serve
@@ -49,7 +49,8 @@ def suite(tmp_path: Path, nats_url: str) -> Iterator[tuple[httpx.Client, dict[st
                for name in ("zaken", "financien")}
         common: dict[str, Any] = {"env": "test", "nats_url": nats_url, "public_base_url": url["gateway"],
                                   "internal_secret": INTERNAL_SECRET, "outbox_poll_interval": 0.05}
-        apps = {"zaken": create_zaken(ServiceSettings(service="zaken", database_url=dbs["zaken"], **common)),
+        apps = {"zaken": create_zaken(ZakenSettings(database_url=dbs["zaken"], **common,
+                                                    pseudoniem_sleutel="zaken-e2e-pseudoniem-sleutel-0123")),
                 "financien": create_financien(FinancienSettings(
                     database_url=dbs["financien"], pseudoniem_sleutel="fin-e2e-pseudoniem-sleutel-0123", **common))}
 

@@ -16,10 +16,10 @@ import pytest
 from gateway.app import create_app as create_gateway
 from sds.runtime.db import create_engine
 from sds.runtime.jwt_zgw import encode_jwt_zgw
-from sds.runtime.settings import ServiceSettings
 from services.zaken.app import create_app as create_zaken
 from services.zaken.seed_catalogus import DEFAULT_RSIN
 from services.zaken.seed_catalogus import run as seed_catalogus
+from services.zaken.settings import ZakenSettings
 from tests.gateway.conftest import INTERNAL_SECRET, bearer, gateway_settings
 from tests.support.databases import fresh_database_url
 from tests.support.servers import listening_socket, serve
@@ -51,8 +51,9 @@ def suite(tmp_path_factory: pytest.TempPathFactory, upstream_url: str) -> Iterat
     database = fresh_database_url(tmp_path, "zaakt")
     try:
         url = loop.run_until_complete(database.__aenter__())
-        zaken = create_zaken(ServiceSettings(service="zaken", env="test", database_url=url, public_base_url=public,
-                                             internal_secret=INTERNAL_SECRET, nats_url="nats://127.0.0.1:1"))
+        zaken = create_zaken(ZakenSettings(env="test", database_url=url, public_base_url=public,
+                                           internal_secret=INTERNAL_SECRET, nats_url="nats://127.0.0.1:1",
+                                           pseudoniem_sleutel="zaaktype-pseudoniem-sleutel-0123456789"))
 
         async def schema() -> dict[str, str]:
             engine = create_engine(url)

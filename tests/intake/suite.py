@@ -25,6 +25,7 @@ from services.klantgegevens.app import create_app as create_klantgegevens
 from services.zaken.app import create_app as create_zaken
 from services.zaken.seed_catalogus import DEFAULT_RSIN
 from services.zaken.seed_catalogus import run as seed_catalogus
+from services.zaken.settings import ZakenSettings
 from tests.support.bsns import synthetic_bsns
 from tests.support.databases import fresh_database_url
 
@@ -128,7 +129,7 @@ async def make_suite(tmp_path: Path, nats_url: str, archetype: str | None, label
         intake = create_intake(IntakeSettings(database_url=urls["intake"], archetype=archetype,
                                               zaken_url=ZAKEN_INTERN, klantgegevens_url=KG_INTERN,
                                               triage_interval=0.2, **common))
-        zaken = create_zaken(ServiceSettings(service="zaken", database_url=urls["zaken"], **common))
+        zaken = create_zaken(ZakenSettings(database_url=urls["zaken"], **common))
         kg = create_klantgegevens(ServiceSettings(service="klantgegevens", database_url=urls["klantgegevens"],
                                                   **common))
         for app, url in ((intake, urls["intake"]), (zaken, urls["zaken"]), (kg, urls["klantgegevens"])):
