@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shapely.errors import GEOSException
+from shapely.errors import ShapelyError
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
@@ -24,7 +24,8 @@ class OngeldigeGeometrie(ValueError):
 def vorm(geojson: dict[str, Any]) -> BaseGeometry:
     try:
         geometry = shape(geojson)
-    except (GEOSException, TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
+    # ShapelyError: GEOS's own errors and shapely's, e.g. a MultiLineString with an empty line in it.
+    except (ShapelyError, TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
         raise OngeldigeGeometrie(f"Geen geldige GeoJSON-geometrie ({exc}).") from None
     if geometry.is_empty:
         raise OngeldigeGeometrie("De geometrie heeft geen coördinaten.")
