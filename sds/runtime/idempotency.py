@@ -4,7 +4,8 @@ Same key and same body: the first response again, without a second effect. Same 
 another body: 422. Same key while the first request is still running: 409. The key is kept
 per client, in the service's own database; a 5xx is not kept, so the client can retry.
 
-The request's own transactions mark the key ``effected`` when they write (``Database.transaction``): the effect
+The answer is recorded before it is sent, so a client that got it can always have it again. The request's own
+transactions mark the key ``effected`` when they write (``Database.transaction``): the effect
 and that mark commit together. So when the process dies after the effect and before the answer is recorded, a
 retry with the key finds ``effected`` and gets 409 ``idempotency-key-effected`` — never a second effect — and a 5xx
 after an effect keeps the key for the same reason.
@@ -72,37 +73,53 @@ class IdempotencyMiddleware:
                 await _replay(send, row)
             return
 
-        captured: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
+        # The answer is held back until it is recorded: a client that has it can always get it again with its key,
+        # however soon it asks. A crash before the record leaves the key "effected" (if the request wrote) and the
+        # client without an answer; its retry is told so, and nothing happens twice.
+        start: Message | None = None
+        chunks: list[bytes] = []
 
         async def capture(message: Message) -> None:
+            nonlocal start
             if message["type"] == "http.response.start":
-                captured["status"] = message["status"]
-                captured["headers"] = [
-                    (k.decode("latin-1"), v.decode("latin-1")) for k, v in message.get("headers", [])
-                    if k.lower() in (b"content-type", b"location")
-                ]
+                start = message
             elif message["type"] == "http.response.body":
-                captured["body"] += message.get("body", b"")
-            await send(message)
+                chunks.append(message.get("body", b""))
 
         token = IDEMPOTENCY_CLAIM.set(IdempotencyClaim(table, client_id, key))
         try:
             await self.app(scope, _replay_receive(body), capture)
+        except BaseException:
+            await self._record(db, table, client_id, key, None, b"")
+            raise
         finally:
             IDEMPOTENCY_CLAIM.reset(token)
-            crash_point(CRASH_VOOR_ANTWOORD)
-            async with db.transaction() as session:
-                if captured["status"] >= 500:
-                    # Free the key for a retry, unless the request had its effect before it failed.
-                    await session.execute(delete(table).where(table.c.client_id == client_id, table.c.key == key,
-                                                              table.c.state == "running"))
-                else:
-                    await session.execute(
-                        update(table)
-                        .where(table.c.client_id == client_id, table.c.key == key)
-                        .values(state="done", status_code=captured["status"],
-                                headers=json.dumps(captured["headers"]), body=captured["body"])
-                    )
+        crash_point(CRASH_VOOR_ANTWOORD)
+        content = b"".join(chunks)
+        await self._record(db, table, client_id, key, start, content)
+        if start is None:
+            start = {"type": "http.response.start", "status": 500, "headers": []}
+        await send(start)
+        await send({"type": "http.response.body", "body": content})
+
+    @staticmethod
+    async def _record(db: Database, table: Any, client_id: str, key: str, start: Message | None,
+                      content: bytes) -> None:
+        status = start["status"] if start is not None else 500
+        async with db.transaction() as session:
+            if status >= 500:
+                # Free the key for a retry, unless the request had its effect before it failed.
+                await session.execute(delete(table).where(table.c.client_id == client_id, table.c.key == key,
+                                                          table.c.state == "running"))
+                return
+            assert start is not None
+            kept = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in start.get("headers", [])
+                    if k.lower() in (b"content-type", b"location")]
+            await session.execute(
+                update(table)
+                .where(table.c.client_id == client_id, table.c.key == key)
+                .values(state="done", status_code=status, headers=json.dumps(kept), body=content)
+            )
 
     async def _claim(self, db: Database, table: Any, client_id: str, key: str, digest: str) -> Any:
         """True when this request owns the key now; otherwise the existing row."""

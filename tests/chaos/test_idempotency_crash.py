@@ -1,8 +1,8 @@
 """A crash between a request's effect and the record of its answer gives no second effect on a retry with the
 same ``Idempotency-Key``: intake is SIGKILLed at that moment (``sds.runtime.idempotency.CRASH_VOOR_ANTWOORD``), after
-the aanvraag and its event committed and the answer went out. The key was marked ``effected`` in the effect's own
-transaction, so the retry — even long after the five minutes in which a merely "running" key is held — is told
-the request was carried out, and nothing is filed twice."""
+the aanvraag and its event committed and before the answer (held back until it is recorded) went out. The key was
+marked ``effected`` in the effect's own transaction, so the retry — even long after the five minutes in which a
+merely "running" key is held — is told the request was carried out, and nothing is filed twice."""
 
 from __future__ import annotations
 
@@ -48,9 +48,9 @@ async def test_kill_tussen_effect_en_antwoord_geeft_geen_tweede_effect(tmp_path:
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=headers,
                                          timeout=10) as client:
                 await _ready(client, proc, log)
-                # The answer goes out as the app sends it; the process dies before it is recorded.
-                first = await client.post("/intake/api/v1/aanvragen", json=AANVRAAG)
-                assert first.status_code == 201, first.text
+                # The process dies after the effect, before the answer is recorded and so before it is sent.
+                with pytest.raises(httpx.TransportError):
+                    await client.post("/intake/api/v1/aanvragen", json=AANVRAAG)
                 assert proc.wait(timeout=10) == -9
                 # The effect is there, with its event, and the key says so.
                 assert await _count(db, aanvragen) == 1

@@ -11,7 +11,7 @@ from fastapi import Request
 from sqlalchemy import func, select
 
 from contracts.envelope import CloudEvent
-from sds.runtime.db import outbox_table
+from sds.runtime.db import idempotency_table, outbox_table
 from sds.runtime.tracing import traced_client
 from tests.runtime.conftest import auth_headers
 from tests.support import sample_service
@@ -147,6 +147,29 @@ async def test_idempotency_key_replays_the_first_response(client, sample_app) ->
     other_client = {**auth_headers(client_id="ander"), "Idempotency-Key": "aanvraag-42"}
     assert (await client.post(f"{BASE}/notities", json=GOOD, headers=other_client)).json() != first.json()
     assert await _count(sample_app, sample_service.notities) == 2
+
+
+async def test_idempotency_key_answer_is_recorded_before_it_goes_out(sample_app) -> None:  # type: ignore[no-untyped-def]
+    """A client that has the answer and asks again at once gets that answer, not "still running" or "effected"."""
+    keys = idempotency_table(sample_service.metadata)
+    seen: list[list[str]] = []
+    body = json.dumps(GOOD).encode()
+    headers = [(k.lower().encode(), v.encode()) for k, v in
+               {**auth_headers(), "Idempotency-Key": "meteen-weer", "content-type": "application/json"}.items()]
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": f"{BASE}/notities", "raw_path": f"{BASE}/notities".encode(), "query_string": b"",
+             "root_path": "", "headers": headers, "client": ("127.0.0.1", 1), "server": ("testserver", 80)}
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            async with sample_app.state.db.transaction() as session:
+                seen.append(list((await session.execute(select(keys.c.state))).scalars()))
+
+    await sample_app(scope, receive, send)
+    assert seen == [["done"]]
 
 
 async def test_idempotency_key_in_use_is_409(client, sample_app) -> None:  # type: ignore[no-untyped-def]
