@@ -60,13 +60,14 @@ def _die_with_parent_hook() -> Callable[[], None] | None:
     return hook
 
 
-def spawn(name: str, argv: Sequence[str], env: dict[str, str], log_dir: Path) -> Child:
+def spawn(name: str, argv: Sequence[str], env: dict[str, str], log_dir: Path,
+          pass_fds: Sequence[int] = ()) -> Child:
     log = log_dir / f"{name}.log"
     # A fresh log per run, so the tail shown after a failure is about this run.
     with open(log, "wb") as out:
         popen = subprocess.Popen(
             list(argv), env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True, preexec_fn=_die_with_parent_hook(),
+            start_new_session=True, preexec_fn=_die_with_parent_hook(), pass_fds=tuple(pass_fds),
         )
     return Child(name=name, popen=popen, log=log)
 
@@ -98,6 +99,23 @@ def log_tail(path: Path | None, lines: int = 20) -> list[str]:
 
 def _family(host: str) -> socket.AddressFamily:
     return socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)[0][0]
+
+
+def listen(host: str, port: int) -> socket.socket | None:
+    """A listening socket on ``host:port`` (0: any free port), for a child to inherit; None when it is taken.
+
+    `sds up` binds its apps' ports itself, before anything else starts: a port that was free when it was
+    chosen cannot be taken by another process (or an outgoing connection) before the app comes to use it."""
+    sock = socket.socket(_family(host), socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        return None
+    sock.set_inheritable(True)
+    return sock
 
 
 def port_is_free(host: str, port: int) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -29,7 +30,7 @@ import httpx
 from sds.cli.database import migrate
 from sds.cli.errors import StartupFailure, UsageError
 from sds.cli.nats import NATS_HOST, nats_addresses, nats_answers, nats_server_argv, nats_server_binary
-from sds.cli.processes import Child, free_port, http_url, log_tail, port_is_free, spawn, stop
+from sds.cli.processes import Child, free_port, http_url, listen, log_tail, port_is_free, spawn, stop
 from sds.cli.seed import seed_catalogus_argv
 from sds.cli.state import read_state, remove_state, supervisor_running, write_state
 from sds.cli.suite import (
@@ -173,22 +174,26 @@ def describe_stop(returncode: int) -> str:
     return describe_exit(returncode)
 
 
-def plan_ports(host: str, gateway_port: int) -> dict[str, int]:
-    """The gateway on ``gateway_port``, services on the ports after it when free, else on any free port."""
-    if gateway_port == 0:
-        gateway_port = free_port(host)
-    elif not port_is_free(host, gateway_port):
+_NATS_PORT_TRIES = 3
+
+
+def plan_ports(host: str, gateway_port: int) -> dict[str, socket.socket]:
+    """Listening sockets: the gateway on ``gateway_port`` (0: any free port), services on the ports after it
+    when free, else on any free port. The caller closes them once the apps that inherited them are gone."""
+    gateway = listen(host, gateway_port)
+    if gateway is None:
         raise StartupFailure(f"port {gateway_port} on {host} is already in use: stop what listens there "
                              "or choose another port with --port")
-    ports = {GATEWAY: gateway_port}
+    listeners = {GATEWAY: gateway}
+    port = gateway.getsockname()[1]
     for offset, service in enumerate(SERVICES, start=1):
-        port = gateway_port + offset
-        if port > 65535 or port in ports.values() or not port_is_free(host, port):
-            port = free_port(host)
-            while port in ports.values():
-                port = free_port(host)
-        ports[service] = port
-    return ports
+        sock = listen(host, port + offset) if port + offset <= 65535 else None
+        listeners[service] = sock or listen(host, 0) or _no_port(host)
+    return listeners
+
+
+def _no_port(host: str) -> socket.socket:
+    raise StartupFailure(f"no free port on {host}")
 
 
 def _out(line: str = "") -> None:
@@ -238,6 +243,7 @@ class Up:
             for service in SERVICES
         }
         self.nats_url = options.nats_url
+        self.listeners: dict[str, socket.socket] = {}
         self.ports: dict[str, int] = {}
         self.catalogue = ""
         self.started_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -248,25 +254,33 @@ class Up:
 
     def start_nats(self) -> str:
         binary = nats_server_binary()
-        port = self.options.nats_port or free_port(NATS_HOST)
-        if self.options.nats_port and not port_is_free(NATS_HOST, port):
-            raise StartupFailure(f"NATS port {port} on {NATS_HOST} is already in use: choose another with "
-                                 "--nats-port, or leave it out to get a free one")
+        if self.options.nats_port and not port_is_free(NATS_HOST, self.options.nats_port):
+            raise StartupFailure(f"NATS port {self.options.nats_port} on {NATS_HOST} is already in use: choose "
+                                 "another with --nats-port, or leave it out to get a free one")
         store = self.data_dir / "nats"
         store.mkdir(parents=True, exist_ok=True)
-        child = spawn("nats", nats_server_argv(binary, store, port), self.environ, self.log_dir)
-        self.supervisor.nats = child
-        url = f"nats://{NATS_HOST}:{port}"
-        deadline = time.monotonic() + min(self.options.timeout, 30.0)
-        while not nats_answers(url, timeout=0.5):
-            if child.returncode() is not None:
-                raise StartupFailure(f"nats-server {describe_exit(child.returncode() or 0)} before it accepted "
-                                     "connections", [child.log])
-            if time.monotonic() > deadline:
-                raise StartupFailure(f"nats-server did not accept connections at {url} in time", [child.log])
-            self.supervisor.sleep(0.1)
-        _out(f"nats-server (JetStream in {store}) at {url}")
-        return url
+        # nats-server binds its port itself, so a free port can be taken between choosing it and the bind; then it
+        # gets another one (its own, chosen port is tried once).
+        for attempt in range(1 if self.options.nats_port else _NATS_PORT_TRIES):
+            port = self.options.nats_port or free_port(NATS_HOST)
+            child = spawn("nats", nats_server_argv(binary, store, port), self.environ, self.log_dir)
+            self.supervisor.nats = child
+            url = f"nats://{NATS_HOST}:{port}"
+            deadline = time.monotonic() + min(self.options.timeout, 30.0)
+            while not nats_answers(url, timeout=0.5):
+                if child.returncode() is not None:
+                    taken = any("address already in use" in line for line in log_tail(child.log, _TAIL_LINES))
+                    if taken and attempt + 1 < _NATS_PORT_TRIES and not self.options.nats_port:
+                        break
+                    raise StartupFailure(f"nats-server {describe_exit(child.returncode() or 0)} before it "
+                                         "accepted connections", [child.log])
+                if time.monotonic() > deadline:
+                    raise StartupFailure(f"nats-server did not accept connections at {url} in time", [child.log])
+                self.supervisor.sleep(0.1)
+            else:
+                _out(f"nats-server (JetStream in {store}) at {url}")
+                return url
+        raise AssertionError("unreachable: the last try raises")
 
     def check_external_nats(self, url: str) -> None:
         deadline = time.monotonic() + min(self.options.timeout, 10.0)
@@ -317,9 +331,10 @@ class Up:
         lines = result.stdout.strip().splitlines()
         return lines[-1] if lines else "loaded"
 
-    def _uvicorn_argv(self, factory: str, port: int) -> list[str]:
-        return [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", self.options.host,
-                "--port", str(port), "--lifespan", "on",
+    def _uvicorn_argv(self, factory: str, name: str) -> list[str]:
+        # The app serves the socket `sds up` bound for it (``plan_ports``), inherited as this descriptor.
+        return [sys.executable, "-m", "uvicorn", "--factory", factory, "--fd", str(self.listeners[name].fileno()),
+                "--lifespan", "on",
                 # Fail loudly rather than fall back to the pure-Python loop and parser (several times
                 # the CPU), and trust no X-Forwarded-For from whoever connects on loopback.
                 "--loop", "uvloop", "--http", "httptools", "--no-proxy-headers",
@@ -353,8 +368,9 @@ class Up:
         for service in SERVICES:
             env = {**common, "SDS_SERVICE": service, "SDS_PORT": str(self.ports[service]),
                    "SDS_DATABASE_URL": self.databases[service]}
-            argv = self._uvicorn_argv(service_factory(service), self.ports[service])
-            self.supervisor.services.append(spawn(service, argv, env, self.log_dir))
+            argv = self._uvicorn_argv(service_factory(service), service)
+            self.supervisor.services.append(spawn(service, argv, env, self.log_dir,
+                                                  pass_fds=[self.listeners[service].fileno()]))
         gateway_env = {
             **common,
             "SDS_SERVICE": GATEWAY,
@@ -367,11 +383,12 @@ class Up:
             **{f"SDS_UPSTREAM_{service.upper()}": http_url(self.options.host, self.ports[service])
                for service in SERVICES},
         }
-        self.supervisor.gateway = spawn(GATEWAY, self.gateway_argv(), gateway_env, self.log_dir)
+        self.supervisor.gateway = spawn(GATEWAY, self.gateway_argv(), gateway_env, self.log_dir,
+                                        pass_fds=[self.listeners[GATEWAY].fileno()])
 
     def gateway_argv(self) -> list[str]:
         """The gateway's uvicorn; ``--replicas`` over 1 makes it that many worker processes on the one socket."""
-        argv = self._uvicorn_argv(GATEWAY_FACTORY, self.ports[GATEWAY])
+        argv = self._uvicorn_argv(GATEWAY_FACTORY, GATEWAY)
         return argv + ["--workers", str(self.options.replicas)] if self.options.replicas > 1 else argv
 
     def health_url(self, name: str) -> str:
@@ -500,7 +517,8 @@ class Up:
         previous = {sig: signal.signal(sig, self.supervisor.on_signal) for sig in handled}
         nats_url = ""
         try:
-            self.ports = plan_ports(self.options.host, self.options.port)
+            self.listeners = plan_ports(self.options.host, self.options.port)
+            self.ports = {name: int(sock.getsockname()[1]) for name, sock in self.listeners.items()}
             if self.nats_url is None:
                 nats_url = self.start_nats()
             else:
@@ -525,6 +543,8 @@ class Up:
         finally:
             children = self.supervisor.children()
             self.supervisor.stop_all()
+            for sock in self.listeners.values():
+                sock.close()
             remove_state(self.data_dir, os.getpid())
             if children:
                 _out("stopped: " + ", ".join(f"{c.name} ({describe_stop(c.returncode() or 0)})" for c in children))
