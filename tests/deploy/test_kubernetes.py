@@ -203,7 +203,8 @@ def test_the_validation_finds_a_broken_object(rendered: dict[str, list[dict[str,
 def test_every_process_gets_what_sds_up_gives_it(rendered: dict[str, list[dict[str, Any]]],
                                                  sds_up_env: dict[str, dict[str, str]], overlay: str) -> None:
     objects = rendered[overlay]
-    for name, deployment in _deployments(objects).items():
+    deployments = _deployments(objects)
+    for name, deployment in deployments.items():
         env = resolve_env(_main(deployment), objects)
         part = env["SDS_SERVICE"]
         # SDS_ENV=dev is what `sds up` adds for the embedded default only: it lets the development secrets in.
@@ -211,6 +212,14 @@ def test_every_process_gets_what_sds_up_gives_it(rendered: dict[str, list[dict[s
         assert given <= set(env), f"{overlay}/{name} lacks {sorted(given - set(env))}, which `sds up` gives {part}"
         assert "SDS_ENV" not in env, name
         assert env["SDS_PORT"] == "8000"
+        # Where a part finds the others: the Service in front of that service's own process, as `sds up` points
+        # each at the port of the other.
+        for variable in [v for v in env if re.fullmatch(r"SDS_(UPSTREAM_)?[A-Z]+(_URL)?", v)]:
+            target = variable.removeprefix("SDS_").removeprefix("UPSTREAM_").removesuffix("_URL").lower()
+            if target in SERVICES and (variable.endswith("_URL") or "UPSTREAM_" in variable):
+                host = urlsplit(env[variable]).hostname
+                assert host in deployments and _service_of(deployments[host], objects) == target, (name, variable)
+        assert json.loads(env["SDS_DOCUMENTEN_APIS"]) == [f"{env['SDS_PUBLIC_BASE_URL']}/documenten/api/v1"]
 
 
 def _settings_of(part: str, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Any:
