@@ -12,7 +12,6 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -417,22 +416,25 @@ def test_a_job_migrates_every_database_and_each_service_waits_for_its_own(render
     assert waited == migrated, "a Job migrates exactly the databases the services serve"
 
 
-def test_the_wait_script_holds_a_service_back_until_its_database_is_migrated(tmp_path: Path) -> None:
+def test_the_wait_script_holds_a_service_back_until_its_database_is_migrated(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.util
+
     from sds.cli.database import migrate
 
+    spec = importlib.util.spec_from_file_location("wait_for_migrations", WAIT_SCRIPT)
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
     url = f"sqlite:///{tmp_path / 'intake.db'}"
+    monkeypatch.setenv("SDS_DATABASE_URL", url)
+    argv = ["--service", "intake", "--timeout", "0.3", "--interval", "0.1"]
 
-    def wait() -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, str(WAIT_SCRIPT), "--service", "intake", "--timeout", "0.3",
-                               "--interval", "0.1"], capture_output=True, text=True, timeout=60,
-                              env={**os.environ, "SDS_DATABASE_URL": url})
-
-    before = wait()
-    assert before.returncode == 1 and "not at head" in before.stderr
+    assert script.main(argv) == 1
+    assert "not at head" in capsys.readouterr().err
     migrate("intake", url)
-    after = wait()
-    assert after.returncode == 0, after.stderr
-    assert "at head revision" in after.stdout
+    assert script.main(argv) == 0
+    assert "at head revision" in capsys.readouterr().out
 
 
 def _mebibytes(quantity: str) -> float:
