@@ -18,7 +18,7 @@ DEFAULT_DATA_DIR = Path(".sds")
 def _replicas(value: str) -> int:
     number = int(value)
     if not 1 <= number <= 64:
-        raise argparse.ArgumentTypeError("give 1 to 64 gateway processes")
+        raise argparse.ArgumentTypeError("give 1 to 64 processes per part")
     return number
 
 
@@ -62,8 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--grace", type=float, default=10.0,
                     help="seconds a part gets to stop after SIGTERM before SIGKILL (default: 10)")
     up.add_argument("--replicas", type=_replicas, default=1,
-                    help="gateway processes on the gateway's port (default: 1); they share its applicaties, and a "
-                         "change made through one holds on every other within a second")
+                    help="processes of the gateway and of every service, each part's on its one port (default: 1); "
+                         "the gateway's share its applicaties (a change made through one holds on every other "
+                         "within a second), a service's share its database and its consumers on the bus")
 
     migrate = commands.add_parser(
         "migrate", help="apply the migrations of every service (or one)",

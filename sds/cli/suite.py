@@ -17,11 +17,19 @@ from sds.runtime.settings import sqlite_path
 # Start order; the gateway comes after them all.
 SERVICES = ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo", "notificaties", "documenten")
 GATEWAY = "gateway"
+# What only one process of a service may do, and the environment that tells its other processes (under
+# `sds up --replicas N`) to leave it: notificaties' delivery worker hands each levering out once, per process.
+ONE_PROCESS_DUTIES: dict[str, dict[str, str]] = {"notificaties": {"SDS_DELIVERY_WORKER": "false"}}
 GATEWAY_FACTORY = "gateway.app:create_app"
 # The profile `sds up` runs with when none is named: totaal-integraal shows the suite's idea most fully (one
 # access to the whole social domain, and for a household with questions in several kolommen one integral
 # zaak with one plan and one regisseur: "één gezin, één plan, één regisseur").
 DEFAULT_ARCHETYPE = "totaal-integraal"
+
+
+def replica_name(service: str, index: int) -> str:
+    """The name of a service's ``index``-th process (0: the first, which keeps the service's own name)."""
+    return service if index == 0 else f"{service}-{index + 1}"
 
 
 def service_factory(service: str) -> str:

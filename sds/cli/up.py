@@ -37,9 +37,11 @@ from sds.cli.suite import (
     DEFAULT_ARCHETYPE,
     GATEWAY,
     GATEWAY_FACTORY,
+    ONE_PROCESS_DUTIES,
     SERVICES,
     default_database_url,
     display_database,
+    replica_name,
     service_database_url,
     service_factory,
 )
@@ -67,7 +69,7 @@ class UpOptions:
     timeout: float = 60.0
     grace: float = 10.0
     seed: bool | None = None  # None: seed on the embedded default only
-    replicas: int = 1  # gateway processes (uvicorn workers on one socket)
+    replicas: int = 1  # processes of the gateway (uvicorn workers) and of every service, each on its part's socket
 
     @property
     def embedded(self) -> bool:
@@ -245,6 +247,7 @@ class Up:
         self.nats_url = options.nats_url
         self.listeners: dict[str, socket.socket] = {}
         self.ports: dict[str, int] = {}
+        self.part_of: dict[str, str] = {GATEWAY: GATEWAY}  # process name -> the part (service) it is of
         self.catalogue = ""
         self.started_at = datetime.now(UTC).isoformat(timespec="seconds")
         if options.nats_url is not None:
@@ -369,8 +372,14 @@ class Up:
             env = {**common, "SDS_SERVICE": service, "SDS_PORT": str(self.ports[service]),
                    "SDS_DATABASE_URL": self.databases[service]}
             argv = self._uvicorn_argv(service_factory(service), service)
-            self.supervisor.services.append(spawn(service, argv, env, self.log_dir,
-                                                  pass_fds=[self.listeners[service].fileno()]))
+            # Every process of a service serves the one socket: the kernel hands each connection to one of them,
+            # and a process that is not ready yet accepts none.
+            for index in range(self.options.replicas):
+                name = replica_name(service, index)
+                extra = ONE_PROCESS_DUTIES.get(service, {}) if index else {}
+                self.part_of[name] = service
+                self.supervisor.services.append(spawn(name, argv, {**env, **extra}, self.log_dir,
+                                                      pass_fds=[self.listeners[service].fileno()]))
         gateway_env = {
             **common,
             "SDS_SERVICE": GATEWAY,
@@ -393,10 +402,12 @@ class Up:
 
     def health_url(self, name: str) -> str:
         path = "/health/live" if name == GATEWAY else "/health/ready"
-        return http_url(self.options.host, self.ports[name]) + path
+        return http_url(self.options.host, self.ports[self.part_of.get(name, name)]) + path
 
     def wait_ready(self) -> None:
-        pending = {child.name: child for child in [*self.supervisor.services, self.supervisor.gateway] if child}
+        # One look per part: its processes share its socket. Every process must stay up meanwhile.
+        pending = {child.name: child for child in [*self.supervisor.services, self.supervisor.gateway]
+                   if child and self.part_of.get(child.name) == child.name}
         last: dict[str, str] = {}
         deadline = time.monotonic() + self.options.timeout
         with httpx.Client(timeout=2.0, trust_env=False) as client:
@@ -430,14 +441,16 @@ class Up:
             if child is None:
                 continue
             is_gateway = child.name == GATEWAY
+            part = self.part_of[child.name]
             parts.append({
                 "name": child.name,
                 "kind": "gateway" if is_gateway else "service",
-                "url": http_url(self.options.host, self.ports[child.name]),
-                "port": self.ports[child.name],
+                "part": part,
+                "url": http_url(self.options.host, self.ports[part]),
+                "port": self.ports[part],
                 "pid": child.pid,
                 "health": self.health_url(child.name),
-                "database": None if is_gateway else display_database(self.databases[child.name]),
+                "database": None if is_gateway else display_database(self.databases[part]),
                 "log": str(child.log),
             })
         return parts

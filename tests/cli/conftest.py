@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -11,13 +12,17 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import psutil
 import pytest
+from sqlalchemy.engine import make_url
 
 from tests.support.databases import BACKEND, POSTGRES_URL
 
@@ -195,3 +200,35 @@ def fake_nats() -> Iterator[FakeNats]:
     server = FakeNats()
     yield server
     server.close()
+
+
+@contextmanager
+def running(tmp_path: Path, archetype: str, *extra: str) -> Iterator[tuple[UpRun, dict[str, str], list[str]]]:
+    """A suite under ``archetype`` on this run's backend, the environment to call it with, and the
+    arguments that find its databases."""
+    data_dir = tmp_path / "data"
+    if BACKEND == "postgres":
+        prefix = f"sdsdemo_{uuid.uuid4().hex[:10]}"
+        url = make_url(POSTGRES_URL).set(database=prefix).render_as_string(hide_password=False)
+        env, where = production_env(), ["--database-url", url]
+    else:
+        prefix, env, where = None, embedded_env(), []
+    run = start_up(data_dir, *where, "--archetype", archetype, *extra, env=env)
+    try:
+        run.wait_running()
+        yield run, env, ["--data-dir", str(data_dir), *where]
+    finally:
+        run.kill_everything()
+        if prefix:
+            asyncio.run(_drop_databases(prefix))
+
+
+async def _drop_databases(prefix: str) -> None:
+    dsn = make_url(POSTGRES_URL).set(drivername="postgresql", database="postgres").render_as_string(
+        hide_password=False)
+    conn = await asyncpg.connect(dsn)
+    try:
+        for row in await conn.fetch("SELECT datname FROM pg_database WHERE datname LIKE $1", prefix + "\\_%"):
+            await conn.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
+    finally:
+        await conn.close()

@@ -6,61 +6,23 @@ twice changes nothing, so this holds whether or not `sds up` seeds it itself).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
 import subprocess
 import sys
 import threading
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
 import yaml
-from sqlalchemy.engine import make_url
 
 from sds.cli.demo import NEEDED, demo_kolommen, expectation
 from sds.profiles import SHIPPED, load_profile, parse_profile_text, shipped_path
-from tests.cli.conftest import SDS, UpRun, embedded_env, production_env, sds, start_up
-from tests.support.databases import BACKEND, POSTGRES_URL
-
-
-@contextmanager
-def running(tmp_path: Path, archetype: str) -> Iterator[tuple[UpRun, dict[str, str], list[str]]]:
-    """A suite under ``archetype`` on this run's backend, the environment to call it with, and the
-    arguments that find its databases."""
-    data_dir = tmp_path / "data"
-    if BACKEND == "postgres":
-        prefix = f"sdsdemo_{uuid.uuid4().hex[:10]}"
-        url = make_url(POSTGRES_URL).set(database=prefix).render_as_string(hide_password=False)
-        env, where = production_env(), ["--database-url", url]
-    else:
-        prefix, env, where = None, embedded_env(), []
-    run = start_up(data_dir, *where, "--archetype", archetype, env=env)
-    try:
-        run.wait_running()
-        yield run, env, ["--data-dir", str(data_dir), *where]
-    finally:
-        run.kill_everything()
-        if prefix:
-            asyncio.run(_drop_databases(prefix))
-
-
-async def _drop_databases(prefix: str) -> None:
-    dsn = make_url(POSTGRES_URL).set(drivername="postgresql", database="postgres").render_as_string(
-        hide_password=False)
-    conn = await asyncpg.connect(dsn)
-    try:
-        for row in await conn.fetch("SELECT datname FROM pg_database WHERE datname LIKE $1", prefix + "\\_%"):
-            await conn.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
-    finally:
-        await conn.close()
+from tests.cli.conftest import SDS, UpRun, embedded_env, running, sds
+from tests.support.databases import BACKEND
 
 
 def _seed(run: UpRun, env: dict[str, str], where: list[str]) -> None:
@@ -83,9 +45,13 @@ SHOWS = {
 }
 
 
+# On PostgreSQL, the deployment's own backend, each part runs as two processes (`sds up --replicas 2`).
+REPLICAS = ("--replicas", "2") if BACKEND == "postgres" else ()
+
+
 @pytest.mark.parametrize("archetype", SHIPPED)
 def test_the_demo_passes_under_each_archetype(tmp_path: Path, archetype: str) -> None:
-    with running(tmp_path, archetype) as (run, env, where):
+    with running(tmp_path, archetype, *REPLICAS) as (run, env, where):
         _seed(run, env, where)
         result = _demo(run, env)
         assert result.returncode == 0, result.stdout + result.stderr

@@ -5,6 +5,7 @@ within 2 seconds — though the second had the applicatie and the token in its c
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -137,11 +138,13 @@ def test_sds_up_starts_the_gateway_replicas_as_uvicorn_workers_on_its_port(tmp_p
     def gateway_argv(*argv: str) -> list[str]:
         args = build_parser().parse_args(["up", *argv])
         up = Up(UpOptions(data_dir=tmp_path, replicas=args.replicas), {})
-        up.ports = {GATEWAY: 8000}
+        up.listeners = {GATEWAY: sock}
         return up.gateway_argv()
 
-    assert "--workers" not in gateway_argv()
-    three = gateway_argv("--replicas", "3")
-    assert three[three.index("--workers") + 1] == "3" and three[three.index("--port") + 1] == "8000"
+    with socket.socket() as sock:
+        assert "--workers" not in gateway_argv()
+        three = gateway_argv("--replicas", "3")
+        # The workers serve the socket `sds up` bound for the gateway, inherited by descriptor.
+        assert three[three.index("--workers") + 1] == "3" and three[three.index("--fd") + 1] == str(sock.fileno())
     with pytest.raises(SystemExit):
         build_parser().parse_args(["up", "--replicas", "0"])

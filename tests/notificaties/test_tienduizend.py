@@ -79,7 +79,7 @@ async def test_ten_thousand_events_to_a_subscriber_killed_half_way(tmp_path: Pat
                 await asyncio.gather(*acks)
             await bus.close()
 
-            deadline = time.monotonic() + 120
+            deadline = time.monotonic() + 300  # a generous bound for a loaded machine; it takes ~40 s
             while len(_lines(out)) < EVENTS * 0.3:
                 assert time.monotonic() < deadline, f"only {len(_lines(out))} delivered"
                 await asyncio.sleep(0.05)

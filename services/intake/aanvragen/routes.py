@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -28,6 +29,9 @@ from services.intake.worker import zorg_voor_catalogus
 router = APIRouter()
 
 
+log = logging.getLogger("sds.intake")
+
+
 @router.post("/aanvragen", status_code=201, response_model=Aanvraag, response_model_by_alias=True,
              tags=["aanvragen"], summary="Een aanvraag indienen (inwoner, wijkteam of partner)")
 async def dien_in(body: NieuweAanvraag, request: Request, intake: IntakeDep, uow: Uow, auth: Auth,
@@ -39,8 +43,10 @@ async def dien_in(body: NieuweAanvraag, request: Request, intake: IntakeDep, uow
         try:
             naam = body.aanvrager.naam.model_dump(exclude_none=True) if body.aanvrager.naam else None
             huishouden = await upstreams.huishouden_van(body.aanvrager.burgerservicenummer, naam, auth.user_id)
-        except Onbereikbaar:
-            huishouden = None  # accepted all the same: the worker finds the household when klantgegevens is back
+        except Onbereikbaar as exc:
+            # Accepted all the same: the worker finds the household when klantgegevens answers again.
+            log.warning("household of an aanvrager not found now (%s); the worker will look again", exc)
+            huishouden = None
     await zorg_voor_catalogus(intake, upstreams)
     async with uow:
         aanvraag_uuid = await service.dien_in(intake, uow.session, auth, body, huishouden)
