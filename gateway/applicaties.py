@@ -47,11 +47,10 @@ from sqlalchemy import (
 from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.exc import IntegrityError
 
-from sds.runtime.auth import AuthContext, Autorisatie
+from sds.runtime.auth import AuthContext, Autorisatie, begrens
 from sds.runtime.db import NAMING_CONVENTION, Database
 from sds.runtime.errors import ValidatieFout
 from sds.runtime.migrations import upgrade
-from sds.runtime.scopes import ZRC, ZTC
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -68,35 +67,17 @@ class Applicatie:
     clusters: tuple[str, ...] = ()
 
     def auth_context(self, *, user_id: str = "", user_representation: str = "") -> AuthContext:
-        return AuthContext(
+        # Held to its kolommen here as every service holds it again (sds.runtime.auth.begrens): a grant without
+        # a kolom reaches the service as a grant per kolom the applicatie serves.
+        return begrens(AuthContext(
             client_id=self.client_id,
             user_id=user_id,
             user_representation=user_representation,
             heeft_alle_autorisaties=self.heeft_alle_autorisaties,
-            autorisaties=_within_kolommen(self.autorisaties, self.kolommen) if not self.heeft_alle_autorisaties
-            else list(self.autorisaties),
+            autorisaties=list(self.autorisaties),
             kolommen=list(self.kolommen),
             clusters=list(self.clusters),
-        )
-
-
-# Components whose grants the services narrow by kolom alone (a grant without one covers every kolom).
-_PER_KOLOM = frozenset({ZRC, ZTC})
-
-
-def _within_kolommen(autorisaties: Iterable[Autorisatie], kolommen: Collection[str]) -> list[Autorisatie]:
-    """An applicatie limited to kolommen (a cluster's team, an external party) gets its zaken and catalogi
-    grants per kolom: a grant without kolom, catalogus or zaaktype becomes one grant per kolom it serves,
-    so a service that filters by the grants' kolom shows it nothing of another cluster."""
-    if not kolommen:
-        return list(autorisaties)
-    out: list[Autorisatie] = []
-    for grant in autorisaties:
-        if grant.component in _PER_KOLOM and not (grant.kolom or grant.catalogus or grant.zaaktype):
-            out.extend(grant.model_copy(update={"kolom": kolom}) for kolom in kolommen)
-        else:
-            out.append(grant)
-    return out
+        ))
 
 
 class ApplicatieStore(Protocol):

@@ -22,10 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.routing import Route
 
 from contracts.envelope import CloudEvent
+from sds.profiles.loading import load_profile
 from sds.runtime.apidocs import DocumentSource, contract_routes, schema_paths, zgw_document
 from sds.runtime.bus import Bus
 from sds.runtime.consumer import EventConsumer
 from sds.runtime.db import Database
+from sds.runtime.doelbinding import cluster_kolommen
 from sds.runtime.errors import install_error_handlers
 from sds.runtime.faults import crash_point
 from sds.runtime.health import router as health_router
@@ -142,7 +144,9 @@ def create_service_app(
     app.add_middleware(RequestContextMiddleware, service=settings.service, api_version=settings.api_version,
                        internal_secret=settings.internal_secret,
                        is_public=lambda path: path in public_paths or is_page_path(path),
-                       api_versions=[(api.prefix, api.version) for api in apis])
+                       api_versions=[(api.prefix, api.version) for api in apis],
+                       cluster_kolommen=cluster_kolommen(load_profile(settings.archetype)
+                                                         if settings.archetype else None))
     return app
 
 

@@ -9,6 +9,7 @@ caller could set is refused, and so is a call without one.
 from __future__ import annotations
 
 import time
+from collections.abc import Collection, Mapping
 from typing import Annotated, Any
 
 import jwt
@@ -16,6 +17,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, Field
 
 from sds.runtime.errors import NotAuthenticated, PermissionDenied
+from sds.runtime.scopes import BRC, KLANTGEGEVENS, ZRC, ZTC
 
 AUTH_HEADER = "x-sds-auth"
 _ALGORITHM = "HS256"
@@ -74,6 +76,54 @@ class AuthContext(BaseModel):
     def require_scope(self, component: str, scope: str) -> None:
         if not self.has_scope(component, scope):
             raise PermissionDenied(f"Deze applicatie heeft de scope '{scope}' niet.", code="permission_denied")
+
+
+# Components whose grants the services narrow by kolom (a grant without one covers every kolom): a zaak's,
+# a catalogus's and a besluit's kolom is that of its catalogus; klantgegevens reaches a person through a lawful
+# reason in a kolom.
+PER_KOLOM = frozenset({ZRC, ZTC, BRC, KLANTGEGEVENS})
+
+
+def grens(ctx: AuthContext, cluster_kolommen: Mapping[str, Collection[str]] | None = None) -> list[str] | None:
+    """The kolommen an applicatie limited to kolommen or clusters reaches at most (None: it is not limited).
+
+    Its own kolommen when it names them (they lie in its clusters), else the kolommen of its clusters
+    (``cluster_kolommen``: the archetype profile's). A limit nothing resolves (a cluster the profile does not
+    know, or no profile) is empty: it reaches nothing rather than everything.
+    """
+    if ctx.heeft_alle_autorisaties or not (ctx.kolommen or ctx.clusters):
+        return None
+    if ctx.kolommen:
+        return list(dict.fromkeys(ctx.kolommen))
+    kolommen: dict[str, None] = {}
+    for cluster in ctx.clusters:
+        kolommen.update(dict.fromkeys((cluster_kolommen or {}).get(cluster, ())))
+    return list(kolommen)
+
+
+def begrens(ctx: AuthContext, cluster_kolommen: Mapping[str, Collection[str]] | None = None) -> AuthContext:
+    """The context as a service acts on it: an applicatie limited to kolommen or clusters never reaches past them,
+    whatever its grants say. The request pipeline of every service applies this to the context it verified, so
+    the limit holds for a call that did not come through the gateway as well as for one that did.
+
+    ``kolommen`` becomes the limit (``grens``). A grant naming a kolom outside it is dropped; a grant on a
+    per-kolom component without a kolom becomes one grant per kolom of the limit (keeping its zaaktype,
+    catalogus or besluittype), so a service that filters by the grants' kolom shows nothing of another kolom or
+    cluster, and an empty limit leaves no per-kolom grant at all.
+    """
+    kolommen = grens(ctx, cluster_kolommen)
+    if kolommen is None:
+        return ctx
+    autorisaties: list[Autorisatie] = []
+    for grant in ctx.autorisaties:
+        if grant.kolom is not None:
+            if grant.kolom in kolommen:
+                autorisaties.append(grant)
+        elif grant.component in PER_KOLOM:
+            autorisaties.extend(grant.model_copy(update={"kolom": kolom}) for kolom in kolommen)
+        else:
+            autorisaties.append(grant)
+    return ctx.model_copy(update={"kolommen": kolommen, "autorisaties": autorisaties})
 
 
 def vertrouwelijkheid_rank(aanduiding: str) -> int:

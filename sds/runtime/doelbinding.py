@@ -30,7 +30,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from sds.profiles.model import Profile
-from sds.runtime.auth import AuthContext
+from sds.runtime.auth import AuthContext, grens
 from sds.runtime.errors import PermissionDenied
 
 Gegevens = Mapping[str, Any]
@@ -160,15 +160,16 @@ def bereik(auth: AuthContext, component: str, scope: str, profile: Profile | Non
     grants = auth.grants(component, scope)
     if not grants:
         raise PermissionDenied(f"Deze applicatie heeft de scope '{scope}' niet.", code="permission_denied")
-    limited = bool(auth.kolommen or auth.clusters)
-    grens = set(auth.kolommen)
-    for cluster in auth.clusters:
-        if profile is not None and cluster in profile.clusters:
-            grens.update(profile.clusters[cluster].kolommen)
+    limit = grens(auth, cluster_kolommen(profile))
     if any(g.kolom is None for g in grants):
-        return frozenset(grens) if limited else None
+        return None if limit is None else frozenset(limit)
     granted = {g.kolom for g in grants if g.kolom is not None}
-    return frozenset(granted & grens if limited else granted)
+    return frozenset(granted if limit is None else granted & set(limit))
+
+
+def cluster_kolommen(profile: Profile | None) -> dict[str, tuple[str, ...]]:
+    """The kolommen of each cluster of the profile (none without one), for ``sds.runtime.auth.grens``."""
+    return {naam: tuple(c.kolommen) for naam, c in profile.clusters.items()} if profile is not None else {}
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The request pipeline every service shares, as plain ASGI (no per-request task switching).
 
-Per request: request id and trace context in, auth context verified, ``API-Version``,
+Per request: request id and trace context in, auth context verified and held to the applicatie's kolommen and
+clusters (``sds.runtime.auth.begrens``), ``API-Version``,
 ``X-Request-ID`` and ``traceparent`` on the response, one metrics sample and one JSON log line.
 """
 
@@ -8,12 +9,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sds.runtime.auth import AUTH_HEADER, verify_auth_context
+from sds.runtime.auth import AUTH_HEADER, begrens, verify_auth_context
 from sds.runtime.errors import PROBLEM_JSON, ApiError, problem_body
 from sds.runtime.metrics import HTTP_DURATION, HTTP_REFUSED, HTTP_REQUESTS
 from sds.runtime.tracing import REQUEST_ID_HEADER, incoming, request_id_var, trace_var
@@ -61,9 +62,12 @@ def route_template(scope: Scope) -> str:
 
 class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, *, service: str, api_version: str, internal_secret: str,
-                 is_public: Callable[[str], bool], api_versions: Iterable[tuple[str, str]] = ()) -> None:
+                 is_public: Callable[[str], bool], api_versions: Iterable[tuple[str, str]] = (),
+                 cluster_kolommen: Mapping[str, Collection[str]] | None = None) -> None:
         """``api_versions``: (prefix, version) of each API the service serves; a path under a prefix answers that
-        API's version (one process serves e.g. Zaken 1.5.1 and Catalogi 1.3.1), any other path ``api_version``."""
+        API's version (one process serves e.g. Zaken 1.5.1 and Catalogi 1.3.1), any other path ``api_version``.
+        ``cluster_kolommen``: the kolommen of each cluster of the archetype profile, for an applicatie limited to
+        clusters."""
         self.app = app
         self.service = service
         self.api_version = api_version.encode()
@@ -72,6 +76,7 @@ class RequestContextMiddleware:
                                    key=lambda pv: -len(pv[0]))
         self.secret = internal_secret
         self.is_public = is_public
+        self.cluster_kolommen = cluster_kolommen
 
     def version_of(self, path: str) -> bytes:
         for prefix, version in self.api_versions:
@@ -112,7 +117,7 @@ class RequestContextMiddleware:
                                        request_id=request_id)
                     return
                 try:
-                    state["auth"] = verify_auth_context(token, self.secret)
+                    state["auth"] = begrens(verify_auth_context(token, self.secret), self.cluster_kolommen)
                 except ApiError as exc:
                     await send_problem(send_with_headers, 401, exc.detail, request_id=request_id)
                     return

@@ -32,6 +32,9 @@ class ServiceSettings(BaseSettings):
     stream_replicas: int = Field(1, ge=1, le=5, description="copies of the stream in a JetStream cluster (3 on one "
                                  "of three servers or more; 1 on a single server)")
     internal_secret: str = DEV_INTERNAL_SECRET
+    archetype: str | None = Field(
+        None, description="the archetype profile (a shipped name or a file) `sds up` hands every process; an "
+                          "applicatie limited to its clusters reaches the kolommen the profile puts in them")
     api_version: str = "1.0.0"
     page_size_default: int = 100
     page_size_max: int = 500

@@ -29,8 +29,6 @@ DEFAULT_ZAAKTYPEN: dict[str, str] = {
 
 class IntakeSettings(ServiceSettings, VerwerkingenlogSettings):
     service: str = "intake"
-    archetype: str | None = Field(
-        None, description="the archetype profile (a shipped name or a file) `sds up` hands every process")
     zaken_url: str = Field("http://127.0.0.1:8002", description="the zaken service inside the suite (catalogue)")
     klantgegevens_url: str = Field("http://127.0.0.1:8003",
                                    description="the klantgegevens service inside the suite (households)")

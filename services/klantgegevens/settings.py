@@ -15,8 +15,6 @@ class KlantgegevensSettings(ServiceSettings, VerwerkingenlogSettings):
         None, description="base URL of a Haal Centraal BRP Personen API; unset: persons are registered locally")
     brp_api_key: str | None = Field(None, description="sent as X-API-KEY to the BRP API")
     brp_timeout: float = 5.0
-    archetype: str | None = Field(
-        None, description="the archetype profile (a shipped name or a file) `sds up` hands every process")
     eigen_dossier: bool = Field(
         False, description="the household's own dossier when no archetype profile is given; with a profile, "
                            "its capability eigen_dossier decides")
