@@ -71,12 +71,17 @@ def _filters(ctx: Beleidsinfo, kolom: str | None, cluster: str | None) -> dict[s
     return {k: v for k, v in (("kolom", kolom), ("cluster", cluster)) if v is not None}
 
 
-def _mag_zien(auth: AuthContext, cel: Cel) -> bool:
-    """Below a cluster, an applicatie limited to kolommen or clusters sees only its own."""
+def _mag_zien(auth: AuthContext, cel: Cel, indeling: Indeling) -> bool:
+    """Below the whole domain, an applicatie limited to kolommen or clusters sees only its own: a cell of one of
+    its kolommen, or of a cluster it serves (one of its clusters, or one whose every kolom is its own). Its
+    kolommen are those the request pipeline held it to (``sds.runtime.auth.begrens``)."""
+    if auth.heeft_alle_autorisaties or not (auth.kolommen or auth.clusters):
+        return True
     kolom, cluster = cel.plaats.get("kolom", ALLE), cel.plaats.get("cluster", ALLE)
-    if auth.kolommen and kolom != ALLE and kolom not in auth.kolommen:
-        return False
-    return not (auth.clusters and cluster != ALLE and cluster not in auth.clusters)
+    if kolom != ALLE:
+        return kolom in auth.kolommen
+    return cluster == ALLE or cluster in auth.clusters or (
+        cluster in indeling.clusters and set(indeling.clusters[cluster]) <= set(auth.kolommen))
 
 
 def _wil_csv(request: Request, formaat: str | None) -> bool:
@@ -124,7 +129,7 @@ async def indicator(request: Request, auth: Auth, naam: str, van: Van = None, to
     csv_gevraagd = _wil_csv(request, formaat)
     async with request.app.state.db.transaction() as session:
         cellen = await bereken(session, gekozen, vraag)
-    rows = [c.naar_buiten() for c in cellen if _mag_zien(auth, c) and past_bij(c, filters)]
+    rows = [c.naar_buiten() for c in cellen if _mag_zien(auth, c, ctx.indeling) and past_bij(c, filters)]
     if csv_gevraagd:
         return _csv(gekozen, rows)
     return JSONResponse({"indicator": gekozen.naam, "omschrijving": gekozen.omschrijving,
@@ -160,7 +165,7 @@ async def cbs_export(request: Request, auth: Auth, naam: str, van: Van = None, t
     writer.writerow(CBS_KOPPEN)
     for cel in cellen:
         # Per kolom and the whole domain: the monitor knows no clusters.
-        if (cel.plaats["kolom"] == ALLE) != (cel.plaats["cluster"] == ALLE) or not _mag_zien(auth, cel):
+        if (cel.plaats["kolom"] == ALLE) != (cel.plaats["cluster"] == ALLE) or not _mag_zien(auth, cel, ctx.indeling):
             continue
         begin, eind = grenzen[cel.plaats["periode"]]
         writer.writerow([ctx.settings.gemeentecode or "", naam, cel.plaats["periode"], begin.isoformat(),
