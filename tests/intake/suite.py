@@ -120,7 +120,8 @@ class _PathRouter(httpx.AsyncBaseTransport):
 
 @asynccontextmanager
 async def make_suite(tmp_path: Path, nats_url: str, archetype: str | None, label: str = "i",
-                     zaken_down: bool = False) -> AsyncIterator[Suite]:
+                     zaken_down: bool = False, every_service: bool = False) -> AsyncIterator[Suite]:
+    """``every_service``: zaken and klantgegevens get the archetype too (not only intake)."""
     async with AsyncExitStack() as stack:
         urls = {name: await stack.enter_async_context(fresh_database_url(tmp_path, f"{label}_{name}"))
                 for name in ("intake", "zaken", "klantgegevens")}
@@ -129,9 +130,10 @@ async def make_suite(tmp_path: Path, nats_url: str, archetype: str | None, label
         intake = create_intake(IntakeSettings(database_url=urls["intake"], archetype=archetype,
                                               zaken_url=ZAKEN_INTERN, klantgegevens_url=KG_INTERN,
                                               triage_interval=0.2, **common))
-        zaken = create_zaken(ZakenSettings(database_url=urls["zaken"], **common))
+        everywhere = {"archetype": archetype} if every_service else {}
+        zaken = create_zaken(ZakenSettings(database_url=urls["zaken"], **everywhere, **common))
         kg = create_klantgegevens(ServiceSettings(service="klantgegevens", database_url=urls["klantgegevens"],
-                                                  **common))
+                                                  **everywhere, **common))
         for app, url in ((intake, urls["intake"]), (zaken, urls["zaken"]), (kg, urls["klantgegevens"])):
             engine = create_engine(url)
             async with engine.begin() as conn:
@@ -145,7 +147,8 @@ async def make_suite(tmp_path: Path, nats_url: str, archetype: str | None, label
             dispatch.down.add("zaken.intern")
         for app in ((kg, intake) if zaken_down else (zaken, kg, intake)):
             await stack.enter_async_context(app.router.lifespan_context(app))
-        router = _PathRouter({"intake": intake, "zaken": zaken, "catalogi": zaken, "klantgegevens": kg})
+        router = _PathRouter({"intake": intake, "zaken": zaken, "catalogi": zaken, "besluiten": zaken,
+                              "klantgegevens": kg})
         client = await stack.enter_async_context(httpx.AsyncClient(transport=router, base_url=BASE))
         suite = Suite(intake=intake, zaken=zaken, klantgegevens=kg, client=client, dispatch=dispatch,
                       zaaktypen=zaaktypen, stack=stack)
