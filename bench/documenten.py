@@ -34,14 +34,14 @@ from typing import Any
 
 import httpx
 import uvicorn
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from bench.report import write_section
 from sds.runtime.auth import AUTH_HEADER, AuthContext, sign_auth_context
 from sds.runtime.db import create_engine
 from sds.runtime.migrations import upgrade
 from sds.runtime.settings import DEV_INTERNAL_SECRET, ServiceSettings
-from services.documenten.informatieobjecten.models import informatieobjecten, versies
+from services.documenten.informatieobjecten.models import informatieobjecten, tellingen, versies
 from services.zaken.app import create_app as create_zaken
 from services.zaken.seed_catalogus import DEFAULT_RSIN, run
 
@@ -178,6 +178,11 @@ async def _seed(db_url: str, iotype: str, count: int) -> None:
                     "informatieobject_id": first + i, "versie": 1, "begin_registratie": now,
                     "gegevens": {**gegevens, "identificatie": f"BENCH-{first + i}"}, "inhoud": None,
                     "bestandsomvang": None} for i in range(n)])
+                # The count the service keeps per informatieobjecttype, moved with the rows as a create moves it.
+                moved = await conn.execute(update(tellingen).where(tellingen.c.informatieobjecttype == iotype)
+                                           .values(aantal=tellingen.c.aantal + n))
+                if moved.rowcount == 0:
+                    await conn.execute(insert(tellingen).values(informatieobjecttype=iotype, aantal=n))
     finally:
         await engine.dispose()
 

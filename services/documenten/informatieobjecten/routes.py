@@ -12,7 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import AwareDatetime, NaiveDatetime
-from sqlalchemy import func, select
+from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from sds.runtime.errors import ApiError, NotFound, PermissionDenied, ValidatieFout
@@ -50,13 +50,13 @@ async def peildatum(versie: Annotated[int | None, Query(ge=1, le=1_000_000)] = N
 Peildatum = Annotated[domain.Peildatum, Depends(peildatum)]
 
 
-async def _page(ctx: Ctx, conditions: list[Any], pagination: Any) -> dict[str, Any]:
+async def _page(ctx: Ctx, conditions: list[Any], pagination: Any, *, unfiltered: bool = False) -> dict[str, Any]:
     """A page of documents: ``conditions`` are on the documents' own columns only, so the count reads that one
-    table (not the join with the versions) — a count of a million rows is the page's main cost."""
-    count = (await ctx.session.execute(select(func.count()).select_from(informatieobjecten).where(
-        *conditions))).scalar_one()
-    stmt = service.select_().where(*conditions).order_by(informatieobjecten.c.id)
-    page = await paginate(ctx.session, stmt, pagination, ctx.request, lambda row: row, count=count)
+    table (or the counts kept per informatieobjecttype, ``unfiltered``) and the page joins only its own rows to
+    their versions."""
+    count = await service.count(ctx, conditions, unfiltered)
+    page = await paginate(ctx.session, service.select_(), pagination, ctx.request, lambda row: row, count=count,
+                          page_query=service.page_of(conditions))
     delen = await service.delen_of(ctx, [r.id for r in page["results"] if r.lock])
     page["results"] = [service.serialize(ctx, r, delen.get(r.id)) for r in page["results"]]
     return page
@@ -79,7 +79,7 @@ async def informatieobject_list(
         escaped = woord.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conditions.append(informatieobjecten.c.trefwoorden.like(f"%,{escaped},%", escape="\\"))
     async with ctx.uow:
-        return await _page(ctx, conditions, pagination)
+        return await _page(ctx, conditions, pagination, unfiltered=len(conditions) == 1)
 
 
 @router.post("/enkelvoudiginformatieobjecten/_zoek", tags=["enkelvoudiginformatieobjecten"])
