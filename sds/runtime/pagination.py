@@ -61,15 +61,19 @@ async def paginate(
     request: Request,
     serialize: Callable[[Any], Any],
     count: int | None = None,
+    page_query: Callable[[int, int], Select[Any]] | None = None,
 ) -> dict[str, Any]:
     """Run one count and one page query for ``statement``; a page past the end is 404 (as ZGW).
 
     ``count``: the number of rows when the caller knows it exactly without a query (a counter it keeps).
+    ``page_query``: the page's query built by the caller from (limit, offset), instead of ``statement`` limited —
+    for one that takes the page's keys first and joins only those.
     """
     if count is None:
         count = (await session.execute(
             select(func.count()).select_from(statement.order_by(None).subquery()))).scalar_one()
-    page_stmt = statement.limit(params.page_size).offset(params.offset)
+    page_stmt = (page_query(params.page_size, params.offset) if page_query is not None
+                 else statement.limit(params.page_size).offset(params.offset))
     rows: Sequence[Any] = (await session.execute(page_stmt)).all()
     if params.page > 1 and not rows:
         raise NotFound("Ongeldige pagina.", code="not_found")

@@ -19,7 +19,7 @@ import boto3
 from anyio import to_thread
 from botocore.config import Config
 
-from services.documenten.storage import CHUNK, Blob, StoreCorrupt, check_address
+from services.documenten.storage import CHUNK, Blob, StoreCorrupt, check_address, concat_by_reading
 
 PART = 8 * 1024 * 1024  # S3's parts are at least 5 MiB, except the last
 
@@ -37,7 +37,7 @@ class S3Store:
     def key(self, sha256: str) -> str:
         return f"{self.prefix}{check_address(sha256)}"
 
-    async def put(self, chunks: AsyncIterator[bytes]) -> Blob:
+    async def put(self, chunks: AsyncIterator[bytes | memoryview]) -> Blob:
         tmp = f"{self.prefix}tmp/{uuid.uuid4().hex}"
         digest = hashlib.sha256()
         size = 0
@@ -82,6 +82,10 @@ class S3Store:
             {"Bucket": self.bucket, "Key": tmp}, self.bucket, self.key(sha256)))
         await to_thread.run_sync(lambda: self.client.delete_object(Bucket=self.bucket, Key=tmp))
         return Blob(sha256, size)
+
+    async def concat(self, parts: list[str]) -> Blob:
+        """Read and put again: the address is the SHA-256 of the whole, which only reading it gives."""
+        return await concat_by_reading(self, parts)
 
     async def read(self, sha256: str) -> AsyncIterator[bytes]:
         answer = await to_thread.run_sync(lambda: self.client.get_object(Bucket=self.bucket, Key=self.key(sha256)))

@@ -81,3 +81,44 @@ async def test_a_new_version_can_be_uploaded_in_parts(drc: Documenten) -> None:
     assert (await drc.get(f"{doc['url']}/download")).content == b"0123456789"
     assert (await drc.get(f"{doc['url']}/download", versie=1)).content == b"de inhoud"
     assert (await drc.get(f"{DRC}/bestandsdelen/{deel['url'].rsplit('/', 1)[1]}")).status_code == 405
+
+
+async def test_a_part_is_checked_as_it_streams_in_and_a_refused_one_leaves_nothing_in_the_store(
+        drc: Documenten) -> None:
+    doc = await drc.created(inhoud=None, bestandsomvang=DEEL)
+    [deel] = doc["bestandsdelen"]
+    lock = doc["lock"]
+    store = drc.app.state.store
+    before = await store.older_than(0)
+
+    async def put_raw(*fields: tuple[str, bytes, bool]) -> Any:
+        """A multipart body with its fields in this order (name, value, as a file)."""
+        body = b""
+        for name, value, as_file in fields:
+            filename = b'; filename="deel.bin"' if as_file else b""
+            body += (b"--grens\r\nContent-Disposition: form-data; name=\"" + name.encode() + b'"' + filename
+                     + b"\r\n\r\n" + value + b"\r\n")
+        return await drc.client.put(deel["url"], content=body + b"--grens--\r\n",
+                                    headers={**headers(), "Content-Type": "multipart/form-data; boundary=grens"})
+
+    # Too long, too short, a wrong lock after the content, no lock, two contents, a body that is no multipart.
+    r = await put_raw(("lock", lock.encode(), False), ("inhoud", b"x" * (DEEL + 1), True))
+    assert r.status_code == 400 and codes(r) == [("inhoud", "file-size")]
+    r = await put_raw(("inhoud", b"x" * (DEEL - 1), True), ("lock", lock.encode(), False))
+    assert r.status_code == 400 and codes(r) == [("inhoud", "file-size")]
+    r = await put_raw(("inhoud", b"x" * DEEL, True), ("lock", b"fout", False))
+    assert r.status_code == 400 and codes(r) == [("lock", "incorrect-lock-id")]
+    r = await put_raw(("inhoud", b"x" * DEEL, True))
+    assert r.status_code == 400 and codes(r) == [("lock", "required")]
+    r = await put_raw(("lock", lock.encode(), False), ("inhoud", b"x", True), ("inhoud", b"y", True))
+    assert r.status_code == 400 and codes(r) == [("inhoud", "invalid")]
+    r = await drc.client.put(deel["url"], content=b"geen multipart",
+                             headers={**headers(), "Content-Type": "multipart/form-data; boundary=grens"})
+    assert r.status_code == 400 and codes(r) == [("inhoud", "invalid")]
+    assert await store.older_than(0) == before
+    assert (await drc.get(doc["url"])).json()["bestandsdelen"][0]["voltooid"] is False
+    # The lock after the content is as good as before it.
+    r = await put_raw(("inhoud", b"z" * DEEL, True), ("lock", lock.encode(), False))
+    assert r.status_code == 200 and r.json()["voltooid"] is True, r.text
+    assert (await drc.client.post(f"{doc['url']}/unlock", json={"lock": lock}, headers=headers())).status_code == 204
+    assert (await drc.get(f"{doc['url']}/download")).content == b"z" * DEEL

@@ -129,3 +129,24 @@ async def test_each_change_is_an_event_in_the_outbox(drc: Documenten) -> None:
     assert [e.type.rsplit("-", 1)[1] for e in events] == ["aangemaakt", "gewijzigd", "verwijderd"]
     assert all(e.data["informatieobject"] == doc["url"] for e in events)
     assert [e.data["versie"] for e in events] == [1, 2, 2]
+
+
+async def test_the_list_count_follows_creates_and_deletes_and_the_pages_hold_each_document_once(
+        drc: Documenten) -> None:
+    docs = [await drc.created(titel=f"document {i}") for i in range(7)]
+    for doc in docs[1:6:2]:
+        assert (await drc.client.delete(doc["url"], headers=headers())).status_code == 204
+    left = [d["url"] for d in docs if d not in docs[1:6:2]]
+    seen: list[str] = []
+    for page_number in (1, 2, 3):
+        page = (await drc.get(f"{DRC}/enkelvoudiginformatieobjecten", pageSize=3, page=page_number)).json()
+        assert page["count"] == len(left) == 4
+        seen += [d["url"] for d in page["results"]]
+        if page["next"] is None:
+            break
+    assert page_number == 2 and seen == left
+    assert (await drc.get(f"{DRC}/enkelvoudiginformatieobjecten", pageSize=3, page=3)).status_code == 404
+    # A client that sees only some documents gets the count of what it sees, not the kept total.
+    alleen_lezen = drc_client("lezer", "documenten.lezen", informatieobjecttype="https://elders.example/type",
+                              max_vertrouwelijkheidaanduiding="geheim")
+    assert (await drc.get(f"{DRC}/enkelvoudiginformatieobjecten", alleen_lezen)).json()["count"] == 0

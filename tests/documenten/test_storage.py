@@ -15,7 +15,7 @@ from moto.server import ThreadedMotoServer
 
 from services.documenten.s3 import PART, S3Store
 from services.documenten.settings import DocumentenSettings
-from services.documenten.storage import DiskStore, Store, StoreCorrupt, put_bytes
+from services.documenten.storage import WINDOW, DiskStore, Store, StoreCorrupt, put_bytes
 from tests.documenten.conftest import Documenten, make_documenten
 from tests.support.natsserver import free_port
 from tests.zaken.conftest import Suite
@@ -72,6 +72,12 @@ async def _round_trip(store: Store) -> None:
     assert (await put_bytes(store, small)).sha256 == blob.sha256
     assert sorted(await store.older_than(0)) == sorted([blob.sha256, big.sha256])
     assert await store.older_than(3600) == []
+    # Parts merged into one blob: the content one after the other, under the address of the whole.
+    merged = await store.concat([big.sha256, blob.sha256, big.sha256])
+    assert merged.sha256 == hashlib.sha256(large + small + large).hexdigest()
+    assert merged.size == 2 * len(large) + len(small)
+    assert await _read(store, merged.sha256) == large + small + large
+    await store.delete(merged.sha256)
     await store.delete(blob.sha256)
     assert await store.older_than(0) == [big.sha256]
 
@@ -83,6 +89,22 @@ async def test_the_disk_store_round_trips_and_detects_a_changed_blob(tmp_path: P
     store.path(blob.sha256).write_bytes(b"veranderd")
     with pytest.raises(StoreCorrupt):
         await _read(store, blob.sha256)
+    # A changed part stops the merge: no blob of the whole appears.
+    heel = await put_bytes(store, b"heel")
+    with pytest.raises(StoreCorrupt):
+        await store.concat([heel.sha256, blob.sha256])
+    assert hashlib.sha256(b"heelveranderd").hexdigest() not in await store.older_than(0)
+    # A changed blob of several windows: what is sent breaks off before its last window.
+    large = bytes(i % 251 for i in range(2 * WINDOW + 10))
+    big = await store.put(_in_chunks(large, 1_000_003))
+    changed = bytearray(large)
+    changed[-1] ^= 1
+    store.path(big.sha256).write_bytes(changed)
+    sent = bytearray()
+    with pytest.raises(StoreCorrupt):
+        async for chunk in store.read(big.sha256):
+            sent += chunk
+    assert len(sent) == 2 * WINDOW and bytes(sent) == large[:2 * WINDOW]
     assert list((tmp_path / "store" / "tmp").iterdir()) == []
 
 

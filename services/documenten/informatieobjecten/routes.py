@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -12,8 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import AwareDatetime, NaiveDatetime
-from sqlalchemy import func, select
-from starlette.datastructures import UploadFile
+from sqlalchemy import select
 
 from sds.runtime.errors import ApiError, NotFound, PermissionDenied, ValidatieFout
 from sds.runtime.faults import crash_point
@@ -28,7 +26,7 @@ from sds.runtime.scopes import (
 )
 from services.documenten import authz
 from services.documenten.common import Context, Ctx
-from services.documenten.informatieobjecten import domain, schemas, service
+from services.documenten.informatieobjecten import domain, schemas, service, upload
 from services.documenten.informatieobjecten.models import audittrail, bestandsdelen, informatieobjecten
 from services.documenten.storage import Blob
 
@@ -50,13 +48,13 @@ async def peildatum(versie: Annotated[int | None, Query(ge=1, le=1_000_000)] = N
 Peildatum = Annotated[domain.Peildatum, Depends(peildatum)]
 
 
-async def _page(ctx: Ctx, conditions: list[Any], pagination: Any) -> dict[str, Any]:
+async def _page(ctx: Ctx, conditions: list[Any], pagination: Any, *, unfiltered: bool = False) -> dict[str, Any]:
     """A page of documents: ``conditions`` are on the documents' own columns only, so the count reads that one
-    table (not the join with the versions) — a count of a million rows is the page's main cost."""
-    count = (await ctx.session.execute(select(func.count()).select_from(informatieobjecten).where(
-        *conditions))).scalar_one()
-    stmt = service.select_().where(*conditions).order_by(informatieobjecten.c.id)
-    page = await paginate(ctx.session, stmt, pagination, ctx.request, lambda row: row, count=count)
+    table (or the counts kept per informatieobjecttype, ``unfiltered``) and the page joins only its own rows to
+    their versions."""
+    count = await service.count(ctx, conditions, unfiltered)
+    page = await paginate(ctx.session, service.select_(), pagination, ctx.request, lambda row: row, count=count,
+                          page_query=service.page_of(conditions))
     delen = await service.delen_of(ctx, [r.id for r in page["results"] if r.lock])
     page["results"] = [service.serialize(ctx, r, delen.get(r.id)) for r in page["results"]]
     return page
@@ -79,7 +77,7 @@ async def informatieobject_list(
         escaped = woord.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conditions.append(informatieobjecten.c.trefwoorden.like(f"%,{escaped},%", escape="\\"))
     async with ctx.uow:
-        return await _page(ctx, conditions, pagination)
+        return await _page(ctx, conditions, pagination, unfiltered=len(conditions) == 1)
 
 
 @router.post("/enkelvoudiginformatieobjecten/_zoek", tags=["enkelvoudiginformatieobjecten"])
@@ -189,28 +187,17 @@ async def informatieobject_lock(uuid: uuid.UUID, ctx: Context) -> dict[str, Any]
         return {"lock": await service.lock(ctx, str(uuid))}
 
 
-async def _merge(ctx: Ctx, delen: list[Any]) -> Blob:
-    store = service.store(ctx.request)
-
-    async def chunks() -> AsyncIterator[bytes]:
-        for deel in delen:
-            async for chunk in store.read(deel.inhoud):
-                yield chunk
-
-    return await store.put(chunks())
-
-
 @router.post("/enkelvoudiginformatieobjecten/{uuid}/unlock", status_code=204, tags=["enkelvoudiginformatieobjecten"])
 async def informatieobject_unlock(uuid: uuid.UUID, request: Request, ctx: Context) -> Response:
     """Unlocked with the lock (or by a client with ``documenten.geforceerd-unlock``); the bestandsdelen of an
-    upload in parts, once all are in, become the document's content — merged in the store outside any
-    transaction, then named by the latest version in one."""
+    upload in parts, once all are in, become the document's content — merged in the store (``Store.concat``)
+    outside any transaction, then named by the latest version in one."""
     authz.require_scope(ctx.auth, DOCUMENTEN_LOCK)
     body = schemas.LockIn.model_validate(await _json(request))
     async with ctx.uow:
         row, delen = await service.unlock_check(ctx, str(uuid), body.lock)
     complete = bool(delen) and all(d.inhoud is not None for d in delen)
-    blob = await _merge(ctx, delen) if complete else None
+    blob = await service.store(ctx.request).concat([d.inhoud for d in delen]) if complete else None
     async with ctx.uow:
         again, delen_nu = await service.unlock_check(ctx, str(uuid), body.lock)
         if again.versie != row.versie or [d.inhoud for d in delen_nu] != [d.inhoud for d in delen]:
@@ -257,30 +244,21 @@ async def audittrail_read(enkelvoudiginformatieobject_uuid: uuid.UUID, uuid: uui
 @router.put("/bestandsdelen/{uuid}", tags=["bestandsdelen"])
 async def bestandsdeel_upload(uuid: uuid.UUID, request: Request, ctx: Context) -> dict[str, Any]:
     """One part of a document's content (multipart/form-data: ``inhoud`` the bytes, ``lock`` the document's
-    lock). The part is spooled to disk by the form parser and streamed into the store, never held whole."""
+    lock), parsed as it streams in and passed straight into the store, never held whole (``upload``)."""
     authz.require_scope(ctx.auth, DOCUMENTEN_BIJWERKEN, DOCUMENTEN_AANMAKEN)
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise ValidatieFout.single("inhoud", "invalid", "Een bestandsdeel wordt als multipart/form-data gestuurd.")
-    async with request.form(max_files=1, max_fields=10) as form:
-        upload = form.get("inhoud")
-        lock = form.get("lock")
-        if not isinstance(upload, UploadFile):
-            raise ValidatieFout.single("inhoud", "required", "Het bestandsdeel (inhoud) ontbreekt.")
-        if not isinstance(lock, str) or not lock:
-            raise ValidatieFout.single("lock", "required", "Het lock ontbreekt.")
+    async with ctx.uow:
+        deel = await _deel(ctx, str(uuid))
+    lock = ""
+
+    async def check_lock(given: str) -> None:
+        nonlocal lock
         async with ctx.uow:
-            deel = await _deel(ctx, str(uuid), lock)
-        if upload.size != deel.omvang:
-            raise ValidatieFout.single("inhoud", "file-size",
-                                       f"Het bestandsdeel is {upload.size} bytes; verwacht: {deel.omvang}.")
+            await _deel(ctx, str(uuid), given)
+        lock = given
 
-        async def chunks() -> AsyncIterator[bytes]:
-            while chunk := await upload.read(1024 * 1024):
-                yield chunk
-
-        blob = await service.store(ctx.request).put(chunks())
-    if blob.size != deel.omvang:
-        raise ValidatieFout.single("inhoud", "file-size", "Het bestandsdeel is niet volledig ontvangen.")
+    blob = await upload.receive(request, service.store(ctx.request), deel.omvang, check_lock)
     async with ctx.uow:
         deel = await _deel(ctx, str(uuid), lock)
         await ctx.session.execute(bestandsdelen.update().where(bestandsdelen.c.id == deel.id).values(
@@ -291,7 +269,9 @@ async def bestandsdeel_upload(uuid: uuid.UUID, request: Request, ctx: Context) -
     return out
 
 
-async def _deel(ctx: Ctx, deel_uuid: str, lock: str) -> Any:
+async def _deel(ctx: Ctx, deel_uuid: str, lock: str | None = None) -> Any:
+    """The bestandsdeel with this uuid (404 when there is none, 403 when the client may not change its
+    document), and, when ``lock`` is given, only if it is the document's lock."""
     deel = (await ctx.session.execute(select(bestandsdelen, informatieobjecten.c.uuid.label("document_uuid"))
                                       .join(informatieobjecten,
                                             informatieobjecten.c.id == bestandsdelen.c.informatieobject_id)
@@ -302,6 +282,6 @@ async def _deel(ctx: Ctx, deel_uuid: str, lock: str) -> Any:
         row = await service.stored(ctx, deel.document_uuid, DOCUMENTEN_BIJWERKEN)
     except PermissionDenied:
         row = await service.stored(ctx, deel.document_uuid, DOCUMENTEN_AANMAKEN)
-    if not row.lock or not lock or lock != row.lock:
+    if lock is not None and (not row.lock or not lock or lock != row.lock):
         raise ValidatieFout.single("lock", "incorrect-lock-id", "Het lock is niet juist.")
     return deel
