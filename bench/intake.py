@@ -1,10 +1,13 @@
 """Intake end to end on PostgreSQL, through the gateway: aanvraag submission throughput, and the time from an
 aanvraag's POST to its zaak being opened (zaak-geopend on the bus) at a steady 50 aanvragen/s.
 
-    python -m bench.intake [--seconds 20] [--rates 50,25,10] [--clients 16] [--archetype transitie-proof] [--write]
+    python -m bench.intake [--seconds 20] [--rates 50,25,10] [--clients 16] [--archetype transitie-proof]
+                           [--nats single,cluster] [--write]
 
 It starts the whole suite with ``sds up`` (PostgreSQL databases ``sds_bench_intake_<service>``, recreated, and a
-nats-server of its own), seeds the catalogue, and drives the gateway with JWT-ZGW tokens of the bootstrap client.
+nats-server of its own, or with ``--nats cluster`` a three-node JetStream cluster of its own with the stream at three
+replicas; ``--nats single,cluster`` measures both in one run, one after the other), seeds the catalogue, and
+drives the gateway with JWT-ZGW tokens of the bootstrap client.
 Each aanvraag is for a new person (a synthetic BSN), so each POST also looks up and registers person and household
 in klantgegevens — the full path of a first aanvraag. Targets: aanvraag -> zaak p99 <= 300 ms.
 """
@@ -35,6 +38,7 @@ import nats
 from bench.report import write_section
 from sds.runtime.bsn import is_valid_bsn
 from sds.runtime.jwt_zgw import encode_jwt_zgw
+from tests.support.natsserver import NatsCluster
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER = "postgresql://postgres@127.0.0.1:5432"
@@ -74,9 +78,11 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 class Suite:
-    def __init__(self, archetype: str) -> None:
+    def __init__(self, archetype: str, nats_kind: str = "single") -> None:
         self.port = _free_port()
         self.nats_port = _free_port()
+        self.nats_kind = nats_kind
+        self.cluster: NatsCluster | None = None
         self.data_dir = Path(tempfile.mkdtemp(prefix="sds-bench-intake-"))
         self.secret = secrets.token_urlsafe(32)
         self.env = {**os.environ, "SDS_INTERNAL_SECRET": secrets.token_urlsafe(32),
@@ -88,6 +94,10 @@ class Suite:
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
+    def nats_url(self) -> str:
+        return self.cluster.url if self.cluster is not None else f"nats://127.0.0.1:{self.nats_port}"
+
+    @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
@@ -95,7 +105,12 @@ class Suite:
         argv = [sys.executable, "-m", "sds.cli.main", "up", "--archetype", self.archetype, "--port", str(self.port),
                 "--data-dir", str(self.data_dir), "--database-url", f"{SERVER}/{PREFIX}",
                 "--nats-port", str(self.nats_port)]
-        self.process = subprocess.Popen(argv, env=self.env, cwd=ROOT, stdout=subprocess.PIPE,
+        env = self.env
+        if self.nats_kind == "cluster":
+            self.cluster = NatsCluster(self.data_dir / "nats-cluster").start()
+            argv = [*argv[:-2], "--nats-url", self.cluster.url]
+            env = {**env, "SDS_STREAM_REPLICAS": "3"}
+        self.process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT)
         assert self.process.stdout is not None
         deadline = time.monotonic() + 120
@@ -121,6 +136,8 @@ class Suite:
                 self.process.wait(30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+        if self.cluster is not None:
+            self.cluster.stop()
 
     def headers(self) -> dict[str, str]:
         return {"authorization": f"Bearer {encode_jwt_zgw(CLIENT_ID, self.secret)}"}
@@ -176,7 +193,7 @@ async def steady(suite: Suite, seconds: float, rate: float, known: list[str]) ->
     each POST's start to its zaak-geopend on the bus."""
     sent: dict[str, float] = {}
     opened: dict[str, float] = {}
-    nc = await nats.connect(f"nats://127.0.0.1:{suite.nats_port}")
+    nc = await nats.connect(suite.nats_url.split(","))
 
     async def on_event(msg: Any) -> None:
         data = json.loads(msg.data)["data"]
@@ -226,20 +243,24 @@ def _machine() -> str:
             f"{load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}")
 
 
-async def main_async(args: argparse.Namespace) -> None:
+BUSES = {"single": "one nats-server", "cluster": "3-node cluster, stream at 3 replicas"}
+
+
+async def measure(args: argparse.Namespace, nats_kind: str) -> list[tuple[dict[str, float], dict[float, Any]]]:
+    """Start the suite on a bus of ``nats_kind`` (fresh databases), then the rounds: submissions, steady rates."""
     await _recreate_databases()
-    suite = Suite(args.archetype)
+    suite = Suite(args.archetype, nats_kind)
     bsns = _bsns()
+    runs = []
     try:
         suite.start()
         suite.seed()
         async with httpx.AsyncClient(timeout=30) as client:
             await _wait_triage_ready(client, suite, bsns)
-        runs = []
         for _ in range(args.rounds):
             known: list[str] = []
             put = await throughput(suite, args.seconds, args.clients, bsns, known)
-            print(f"submit {put['per_s']:.1f}/s (p50 {put['p50']:.1f} ms, p95 {put['p95']:.1f} ms, "
+            print(f"{nats_kind}: submit {put['per_s']:.1f}/s (p50 {put['p50']:.1f} ms, p95 {put['p95']:.1f} ms, "
                   f"errors {put['errors']})", flush=True)
             per_rate = {}
             for rate in args.rates:
@@ -249,38 +270,51 @@ async def main_async(args: argparse.Namespace) -> None:
                       f"max {lat['max']:.1f} ms ({lat['opened']}/{lat['n']} opened, errors {lat['errors']})",
                       flush=True)
             runs.append((put, per_rate))
-        machine = _machine()
     finally:
         suite.stop()
+    return runs
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    measured = {kind: await measure(args, kind) for kind in args.nats}
+    machine = _machine()
     med = statistics.median
     rates = ",".join(f"{r:g}" for r in args.rates)
     lines = [
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine}; archetype {args.archetype}; the whole suite "
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine}; load average at the end "
+        f"{os.getloadavg()[0]:.2f}; archetype {args.archetype}; the whole suite "
         f"under `sds up` on PostgreSQL (one process per service, uvloop), requests through the gateway with a "
         f"JWT-ZGW token. Submissions: each aanvraag for a new person, so every POST also looks up and registers "
         f"person and household in klantgegevens (three calls from intake). Steady rates: aanvragen for persons "
         f"klantgegevens knows (one look-up); the time runs from the POST leaving the client to zaak-geopend on "
-        f"the bus. `python -m bench.intake --rounds {args.rounds} --seconds {args.seconds:g} "
-        f"--clients {args.clients} --rates {rates}`.",
+        f"the bus. Bus: " + "; ".join(f"{kind}: {BUSES[kind]}" for kind in args.nats) + ", measured one after "
+        f"the other in this run. `python -m bench.intake --rounds {args.rounds} --seconds {args.seconds:g} "
+        f"--clients {args.clients} --rates {rates} --nats {','.join(args.nats)}`.",
         "",
-        f"| round | new persons: submissions/s ({args.clients} clients) | submit p50 / p95 (ms) | steady rate (/s) | "
-        "aanvraag→zaak p50 (ms) | p99 (ms) | max (ms) | opened |",
-        "|---|---|---|---|---|---|---|---|",
+        f"| bus | round | new persons: submissions/s ({args.clients} clients) | submit p50 / p95 (ms) | "
+        "steady rate (/s) | aanvraag→zaak p50 (ms) | p99 (ms) | max (ms) | opened |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for i, (put, per_rate) in enumerate(runs, 1):
-        for j, (rate, lat) in enumerate(per_rate.items()):
-            head = (f"| {i} | {put['per_s']:.1f} | {put['p50']:.1f} / {put['p95']:.1f} |" if j == 0
-                    else "| | | |")
-            lines.append(f"{head} {rate:g} | {lat['p50']:.1f} | {lat['p99']:.1f} | {lat['max']:.1f} | "
-                         f"{lat['opened']}/{lat['n']} |")
-    lines += ["", f"Medians of the rounds: {med([r[0]['per_s'] for r in runs]):.1f} submissions/s."]
-    for rate in args.rates:
-        p50 = med([r[1][rate]["p50"] for r in runs])
-        p99 = med([r[1][rate]["p99"] for r in runs])
-        verdict = "" if rate < 50 else (" (target p99 ≤ 300 ms: met)" if p99 <= TARGET_P99_MS
-                                        else " (target p99 ≤ 300 ms: not met)")
-        lines.append(f"At a steady {rate:g} aanvragen/s: aanvraag→zaak p50 {p50:.1f} ms, p99 {p99:.1f} ms{verdict}.")
-    text = "\n".join(lines)
+    for kind, runs in measured.items():
+        for i, (put, per_rate) in enumerate(runs, 1):
+            for j, (rate, lat) in enumerate(per_rate.items()):
+                head = (f"| {kind} | {i} | {put['per_s']:.1f} | {put['p50']:.1f} / {put['p95']:.1f} |" if j == 0
+                        else "| | | | |")
+                lines.append(f"{head} {rate:g} | {lat['p50']:.1f} | {lat['p99']:.1f} | {lat['max']:.1f} | "
+                             f"{lat['opened']}/{lat['n']} |")
+    lines.append("")
+    for kind, runs in measured.items():
+        lines.append(f"Medians of the rounds, {BUSES[kind]}: {med([r[0]['per_s'] for r in runs]):.1f} "
+                     "submissions/s.")
+        for rate in args.rates:
+            p50 = med([r[1][rate]["p50"] for r in runs])
+            p99 = med([r[1][rate]["p99"] for r in runs])
+            verdict = "" if rate < 50 else (" (target p99 ≤ 300 ms: met)" if p99 <= TARGET_P99_MS
+                                            else " (target p99 ≤ 300 ms: not met)")
+            lines.append(f"At a steady {rate:g} aanvragen/s: aanvraag→zaak p50 {p50:.1f} ms, p99 {p99:.1f} ms"
+                         f"{verdict}.")
+        lines.append("")
+    text = "\n".join(lines).rstrip()
     print(text)
     if args.write:
         write_section("## Intake: aanvragen", text)
@@ -294,6 +328,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--archetype", default="transitie-proof")
+    parser.add_argument("--nats", type=lambda v: v.split(","), default=["single"],
+                        help="the bus or buses to measure on, comma-separated: single, cluster")
     parser.add_argument("--write", action="store_true", help="write the result to docs/benchmarks.md")
     asyncio.run(main_async(parser.parse_args()))
 
