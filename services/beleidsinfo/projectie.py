@@ -125,6 +125,11 @@ class _Plan:
     inserts: dict[Table, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     afgerond: list[dict[str, Any]] = field(default_factory=list)
     zaak_updates: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    # The batch's new zaken, whose later changes in the batch go into the row before it is inserted (one row
+    # version instead of one per change: every update writes the row and its indexes anew, and the dead versions
+    # grow the table for the rest of a replay); not a zaak whose change came before its zaak-geopend.
+    nieuwe_zaken: dict[str, dict[str, Any]] = field(default_factory=dict)
+    bijgewerkt: set[str] = field(default_factory=set)
     verwijderd: list[str] = field(default_factory=list)
     # Per toewijzing: the columns its events set, merged in stream order (a later event's value wins), and
     # whether one of them was a toewijzing-afgegeven/-gewijzigd (which carries the whole row).
@@ -315,7 +320,18 @@ class Projectie:
                                                drempel_percentage=data.drempel_percentage)
 
     def _zaak(self, plan: _Plan, kind: str, zaak: str, **values: Any) -> None:
-        plan.zaak_updates[kind].append({"k_zaak": self.p(zaak), **{f"v_{k}": v for k, v in values.items()}})
+        key = self.p(zaak)
+        if (rij := plan.nieuwe_zaken.get(key)) is not None:
+            # What the update would do after the insert, with the figures it changes (as ``_zaak_tellingen``).
+            telt = kind in _TELT
+            if telt:
+                plan.tellingen.zaak(rij, -1, alles=False)
+            rij.update(values)
+            if telt:
+                plan.tellingen.zaak(rij, +1, alles=False)
+            return
+        plan.bijgewerkt.add(key)
+        plan.zaak_updates[kind].append({"k_zaak": key, **{f"v_{k}": v for k, v in values.items()}})
 
     def _plan(self, plan: _Plan, event: CloudEvent) -> None:
         data = parse_data(event)
@@ -357,6 +373,8 @@ class Projectie:
                 eindstatus=False, uitkomst=None, resultaatdatum=None, voorziening_van=None, voorziening_tot=None,
                 einddatum=None, geescaleerd=None))
             plan.tellingen.zaak(plan.inserts[zaken][-1])
+            if zaak not in plan.bijgewerkt:
+                plan.nieuwe_zaken[zaak] = plan.inserts[zaken][-1]
         elif isinstance(data, zk.StatusGezet):
             self._zaak(plan, "status", data.zaak, statustype=data.statustype, eindstatus=data.is_eindstatus)
         elif isinstance(data, zk.ResultaatVastgesteld):
