@@ -8,7 +8,9 @@ it; the load comes from a separate process (``wrk`` when installed, otherwise an
 generator in a subprocess). Direct calls carry an ``x-sds-auth`` context signed with the internal
 secret, calls through the gateway a JWT-ZGW token, so the service verifies an auth context either
 way. Each round runs direct, then both gateways (their order turning round by round), so drift on
-a noisy machine hits all sides alike; the median round counts. ``--pin-loader 1`` runs the load
+a noisy machine hits all sides alike; the median round counts. Beside req/s, the CPU time per
+request of the process that answers (the service direct, the gateway otherwise, from /proc/<pid>/stat) is
+less sensitive to what else runs on the machine. ``--pin-loader 1`` runs the load
 generator under ``taskset -c 1`` (the servers stay unpinned), to see how much of the figure is
 the load generator competing for the cores.
 ``--write`` puts the result under "## Gateway overhead" in docs/benchmarks.md.
@@ -262,13 +264,15 @@ def main() -> None:
         return {"authorization": f"Bearer {encode_jwt_zgw(CLIENT_ID, client_secret)}"}
 
     with tempfile.TemporaryDirectory(prefix="sds-bench-") as tmp, contextlib.ExitStack() as servers:
-        servers.enter_context(process(uvicorn_args("bench.gateway_overhead:create_upstream", up_port), env,
-                                      Path(tmp) / "upstream.log", f"http://127.0.0.1:{up_port}/health/live"))
+        upstream_proc = servers.enter_context(process(
+            uvicorn_args("bench.gateway_overhead:create_upstream", up_port), env, Path(tmp) / "upstream.log",
+            f"http://127.0.0.1:{up_port}/health/live"))
+        pids = {"direct": upstream_proc.pid}
         for client, port in ports.items():
             # One gateway process per proxy client, idle while the other one is measured.
-            servers.enter_context(process(uvicorn_args("gateway.app:create_app", port),
-                                          {**env, "SDS_PROXY_CLIENT": client}, Path(tmp) / f"gateway-{client}.log",
-                                          f"http://127.0.0.1:{port}/health/live"))
+            pids[f"gateway ({CLIENTS[client]})"] = servers.enter_context(process(
+                uvicorn_args("gateway.app:create_app", port), {**env, "SDS_PROXY_CLIENT": client},
+                Path(tmp) / f"gateway-{client}.log", f"http://127.0.0.1:{port}/health/live")).pid
         targets = [("direct", direct_url, direct_headers)] + [
             (f"gateway ({CLIENTS[client]})", url, gateway_headers) for client, url in gateway_urls.items()]
         for _label, url, headers_for in targets:
@@ -280,12 +284,16 @@ def main() -> None:
         for label, url, headers_for in targets:
             run(label, url, headers_for(), args.connections, 2)  # warm-up
         rounds: dict[str, list[Result]] = {label: [] for label, _url, _h in targets}
+        # CPU seconds of the process that answers (the service direct, the gateway otherwise) per request.
+        cpu: dict[str, list[float]] = {label: [] for label in rounds}
         for index in range(args.rounds):
             # Direct first in every round; the gateways' order turns, so neither always follows direct.
             gateways = targets[1:]
             shift = index % len(gateways)
             for label, url, headers_for in [targets[0], *gateways[shift:], *gateways[:shift]]:
+                before = cpu_seconds(pids[label])
                 rounds[label].append(run(label, url, headers_for(), args.connections, args.seconds))
+                cpu[label].append((cpu_seconds(pids[label]) - before) / rounds[label][-1].requests)
             print(f"round {index + 1}: " + "; ".join(
                 f"{label} {results[-1].rps:.0f} req/s p50 {results[-1].p50_ms:.2f} ms"
                 for label, results in rounds.items()), file=sys.stderr)
@@ -299,14 +307,16 @@ def main() -> None:
     d_label = labels[0]
     errors = sum(m.errors for m in medians.values()) + sum(r.errors for r in single.values())
 
-    def row(r: Result, connections: int, req_s: float) -> str:
+    cpu_us = {label: statistics.median(values) * 1e6 for label, values in cpu.items()}
+
+    def row(r: Result, connections: int, req_s: float, cpu_text: str = "") -> str:
         return (f"| {r.label} | {connections} | {req_s:.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | "
-                f"{r.requests} | {r.errors} |")
+                f"{r.requests} | {r.errors} | {cpu_text} |")
 
     table = "\n".join([
-        "| path | connections | req/s | p50 ms | p99 ms | requests | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-        *(row(medians[label], args.connections, rps[label]) for label in labels),
+        "| path | connections | req/s | p50 ms | p99 ms | requests | errors | CPU µs/request |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        *(row(medians[label], args.connections, rps[label], f"{cpu_us[label]:.0f}") for label in labels),
         *(row(single[label], 1, single[label].rps) for label in labels),
     ])
     lines = []
@@ -328,12 +338,15 @@ def main() -> None:
         ratio = rps[library] / rps[own]
         per_round = [a.rps / b.rps for a, b in zip(rounds[library], rounds[own], strict=True)]
         single_ratio = single[library].rps / single[own].rps
+        cpu_ratio = cpu_us[library] / cpu_us[own]
         verdict = ("within 15 %: the library stays" if ratio >= 1 - LIBRARY_MARGIN
                    else "more than 15 % slower: the own transport stays")
         lines.append(
             f"- {library} / {own}: {ratio:.2f} at {args.connections} connections (per round: "
             f"{', '.join(f'{r:.2f}' for r in per_round)}; median {statistics.median(per_round):.2f}), "
-            f"{single_ratio:.2f} at one connection; {verdict}")
+            f"{single_ratio:.2f} at one connection; gateway CPU per request {cpu_ratio:.2f} of the own transport's "
+            f"(per round: {', '.join(f'{a / b:.2f}' for a, b in zip(cpu[library], cpu[own], strict=True))}); "
+            f"by throughput at {args.connections} connections {verdict}")
     pinned = f" pinned to CPU {args.pin_loader} (taskset; servers unpinned)" if args.pin_loader else ""
     report = (
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}; load average {load_average()}.\n"
@@ -347,6 +360,12 @@ def main() -> None:
     if args.write:
         write_section(HEADING, f"Command: `.venv/bin/python -m bench.gateway_overhead --write`\n\n{report}")
         print(f"written to {DOC.relative_to(ROOT)}", file=sys.stderr)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (utime and stime in /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def load_average() -> str:
