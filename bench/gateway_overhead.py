@@ -1,18 +1,17 @@
-"""What the gateway costs: the same authenticated GET, direct to a service and through the gateway,
-once with each of the proxy's HTTP clients (aiohttp and the gateway's own transport).
+"""What the gateway costs: the same authenticated GET, direct to a service and through the gateway
+(its proxy on aiohttp).
 
     .venv/bin/python -m bench.gateway_overhead [--seconds 10] [--rounds 3] [--pin-loader CPU] [--write]
 
-One upstream process (uvicorn, one worker) and a gateway process per proxy client in front of
-it; the load comes from a separate process (``wrk`` when installed, otherwise an httpx load
-generator in a subprocess). Direct calls carry an ``x-sds-auth`` context signed with the internal
-secret, calls through the gateway a JWT-ZGW token, so the service verifies an auth context either
-way. Each round runs direct, then both gateways (their order turning round by round), so drift on
-a noisy machine hits all sides alike; the median round counts. Beside req/s, the CPU time per
-request of the process that answers (the service direct, the gateway otherwise, from /proc/<pid>/stat) is
-less sensitive to what else runs on the machine. ``--pin-loader 1`` runs the load
-generator under ``taskset -c 1`` (the servers stay unpinned), to see how much of the figure is
-the load generator competing for the cores.
+One upstream process (uvicorn, one worker) and a gateway process in front of it; the load comes
+from a separate process (``wrk`` when installed, otherwise an httpx load generator in a
+subprocess). Direct calls carry an ``x-sds-auth`` context signed with the internal secret, calls
+through the gateway a JWT-ZGW token, so the service verifies an auth context either way. Each
+round runs direct, then the gateway, so drift on a noisy machine hits both sides alike; the median
+round counts. Beside req/s, the CPU time per request of the process that answers (the service
+direct, the gateway otherwise, from /proc/<pid>/stat) is less sensitive to what else runs on the
+machine. ``--pin-loader 1`` runs the load generator under ``taskset -c 1`` (the servers stay
+unpinned), to see how much of the figure is the load generator competing for the cores.
 ``--write`` puts the result under "## Gateway overhead" in docs/benchmarks.md.
 
 The latency target (≤ 2 ms added at p50) is judged at one connection, where p50 is the time one
@@ -59,10 +58,9 @@ PATH = "/intake/api/v1/metingen/1"
 CLIENT_ID = "bench"
 TARGET_RATIO = 0.80
 TARGET_ADDED_P50_MS = 2.0
-# The proxy's HTTP clients measured side by side (SDS_PROXY_CLIENT), the library first.
-CLIENTS = {"aiohttp": "aiohttp", "own": "own transport"}
-# The library stays unless it is more than this much slower than the own transport.
-LIBRARY_MARGIN = 0.15
+# The gateway processes measured, by the proxy client they run (aiohttp since commit d70ed5a's
+# comparison with the own transport it replaced; see docs/benchmarks.md).
+CLIENTS = {"aiohttp": "aiohttp"}
 
 
 def create_upstream() -> FastAPI:
@@ -271,7 +269,7 @@ def main() -> None:
         for client, port in ports.items():
             # One gateway process per proxy client, idle while the other one is measured.
             pids[f"gateway ({CLIENTS[client]})"] = servers.enter_context(process(
-                uvicorn_args("gateway.app:create_app", port), {**env, "SDS_PROXY_CLIENT": client},
+                uvicorn_args("gateway.app:create_app", port), env,
                 Path(tmp) / f"gateway-{client}.log", f"http://127.0.0.1:{port}/health/live")).pid
         targets = [("direct", direct_url, direct_headers)] + [
             (f"gateway ({CLIENTS[client]})", url, gateway_headers) for client, url in gateway_urls.items()]
@@ -333,20 +331,6 @@ def main() -> None:
             f"connection {added_p50:.2f} ms (target ≤ {TARGET_ADDED_P50_MS:g} ms: {p50_met}; at "
             f"{args.connections} connections, queueing included: "
             f"{medians[label].p50_ms - medians[d_label].p50_ms:.2f} ms)")
-    if len(labels) == 3:
-        library, own = labels[1], labels[2]
-        ratio = rps[library] / rps[own]
-        per_round = [a.rps / b.rps for a, b in zip(rounds[library], rounds[own], strict=True)]
-        single_ratio = single[library].rps / single[own].rps
-        cpu_ratio = cpu_us[library] / cpu_us[own]
-        verdict = ("within 15 %: the library stays" if ratio >= 1 - LIBRARY_MARGIN
-                   else "more than 15 % slower: the own transport stays")
-        lines.append(
-            f"- {library} / {own}: {ratio:.2f} at {args.connections} connections (per round: "
-            f"{', '.join(f'{r:.2f}' for r in per_round)}; median {statistics.median(per_round):.2f}), "
-            f"{single_ratio:.2f} at one connection; gateway CPU per request {cpu_ratio:.2f} of the own transport's "
-            f"(per round: {', '.join(f'{a / b:.2f}' for a, b in zip(cpu[library], cpu[own], strict=True))}); "
-            f"by throughput at {args.connections} connections {verdict}")
     pinned = f" pinned to CPU {args.pin_loader} (taskset; servers unpinned)" if args.pin_loader else ""
     report = (
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}; load average {load_average()}.\n"

@@ -69,8 +69,7 @@ def create_app(settings: GatewaySettings | None = None) -> ProxyMiddleware:
                     if settings.rate_limit_per_second > 0 else None)
     pool = UpstreamPool(httpx.Limits(max_connections=settings.max_connections,
                                      max_keepalive_connections=settings.max_keepalive_connections,
-                                     keepalive_expiry=settings.keepalive_expiry),
-                        proxy_client=settings.proxy_client)
+                                     keepalive_expiry=settings.keepalive_expiry))
 
     access_log = AccessLog(SERVICE, log)
     upstreams = upstreams_from_settings(settings, profile)

@@ -24,7 +24,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -35,7 +34,6 @@ from gateway.clusters import ClusterRouter, CredentialsMissing
 from gateway.limits import BodyTooLarge, CircuitBreaker, RateLimiter, retry_after
 from gateway.metrics import UpstreamMetrics
 from gateway.routing import PUBLIC_PATHS, Upstream
-from gateway.transport import OwnTransportClient, UpstreamTransport
 from gateway.upstream_client import Answer, PoolExhausted, UpstreamClient, UpstreamError
 from sds.runtime.errors import ApiError
 from sds.runtime.middleware import send_problem
@@ -83,11 +81,10 @@ class UpstreamPool:
     """The proxy's client (gateway.upstream_client), and an httpx client for the gateway's own calls
     (health checks, zaaktype look-ups, delegations), opened and closed by the app's lifespan."""
 
-    def __init__(self, limits: httpx.Limits, proxy_client: str = "aiohttp") -> None:
+    def __init__(self, limits: httpx.Limits) -> None:
         self.limits = limits
-        self.proxy_client = proxy_client
         self._client: httpx.AsyncClient | None = None
-        self._upstream: UpstreamClient | OwnTransportClient | None = None
+        self._upstream: UpstreamClient | None = None
 
     @property
     def is_open(self) -> bool:
@@ -100,31 +97,24 @@ class UpstreamPool:
         return self._client
 
     @property
-    def upstream(self) -> UpstreamClient | OwnTransportClient:
+    def upstream(self) -> UpstreamClient:
         if self._upstream is None:
             raise RuntimeError("the upstream pool is not open (lifespan not run)")
         return self._upstream
 
     async def open(self) -> None:
         # trust_env=False: an HTTP(S)_PROXY in the environment must not reroute service traffic.
-        if self.proxy_client == "own":
-            client = httpx.AsyncClient(transport=UpstreamTransport(self.limits), follow_redirects=False,
-                                       trust_env=False)
-        else:
-            client = httpx.AsyncClient(limits=self.limits, follow_redirects=False, trust_env=False)
+        client = httpx.AsyncClient(limits=self.limits, follow_redirects=False, trust_env=False)
         # httpx offers no public way to replace the jar's type (its cookies setter copies into a
         # plain jar); tests/gateway/test_proxy.py fails should the attribute ever move.
         client._cookies = DiscardedCookies()
         self._client = client
-        if self.proxy_client == "own":
-            self._upstream = OwnTransportClient(client)
-        else:
-            upstream = UpstreamClient(self.limits.max_connections or 0, self.limits.keepalive_expiry or 0.0)
-            await upstream.open()
-            self._upstream = upstream
+        upstream = UpstreamClient(self.limits.max_connections or 0, self.limits.keepalive_expiry or 0.0)
+        await upstream.open()
+        self._upstream = upstream
 
     async def close(self) -> None:
-        if isinstance(self._upstream, UpstreamClient):
+        if self._upstream is not None:
             await self._upstream.close()
         self._upstream = None
         if self._client is not None:
@@ -454,7 +444,7 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
     return b"".join([chunk async for chunk in _request_body(receive, limit)])
 
 
-async def _stream_body(answer: Answer | Any, send: Send, upstream: Upstream, metrics: UpstreamMetrics) -> None:
+async def _stream_body(answer: Answer, send: Send, upstream: Upstream, metrics: UpstreamMetrics) -> None:
     # One chunk held back, so the last one goes out with more_body=False: a small answer is one
     # send instead of two. The bytes go on as they came (the upstream's content-encoding included).
     pending: bytes | None = None

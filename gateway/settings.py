@@ -7,8 +7,6 @@ public URL space. The development secrets of the shared runtime are accepted onl
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -97,9 +95,6 @@ class GatewaySettings(BaseSettings):
                                  description="upstream connections open at once, all upstreams")
     max_keepalive_connections: int = Field(default=256, ge=0)
     keepalive_expiry: float = Field(default=30.0, ge=0)
-    # The proxy's HTTP client: aiohttp, or the gateway's own transport (gateway.transport), kept to
-    # measure the two side by side in bench/gateway_overhead.
-    proxy_client: Literal["aiohttp", "own"] = "aiohttp"
 
     # Routing per cluster and delegation to external parties (gateway.clusters, gateway.delegatie).
     nats_url: str | None = Field(
