@@ -1,13 +1,16 @@
-"""What the gateway costs: the same authenticated GET, direct to a service and through the gateway.
+"""What the gateway costs: the same authenticated GET, direct to a service and through the gateway
+(its proxy on aiohttp).
 
     .venv/bin/python -m bench.gateway_overhead [--seconds 10] [--rounds 3] [--pin-loader CPU] [--write]
 
-One upstream process (uvicorn, one worker) and one gateway process in front of it; the load
-comes from a separate process (``wrk`` when installed, otherwise an httpx load generator in a
+One upstream process (uvicorn, one worker) and a gateway process in front of it; the load comes
+from a separate process (``wrk`` when installed, otherwise an httpx load generator in a
 subprocess). Direct calls carry an ``x-sds-auth`` context signed with the internal secret, calls
-through the gateway a JWT-ZGW token, so the service verifies an auth context either way. Rounds
-alternate direct/gateway so drift on a noisy machine hits both sides alike; the median round
-counts. ``--pin-loader 1`` runs the load generator under ``taskset -c 1`` (the servers stay
+through the gateway a JWT-ZGW token, so the service verifies an auth context either way. Each
+round runs direct, then the gateway, so drift on a noisy machine hits both sides alike; the median
+round counts. Beside req/s, the CPU time per request of the process that answers (the service
+direct, the gateway otherwise, from /proc/<pid>/stat) is less sensitive to what else runs on the
+machine. ``--pin-loader 1`` runs the load generator under ``taskset -c 1`` (the servers stay
 unpinned), to see how much of the figure is the load generator competing for the cores.
 ``--write`` puts the result under "## Gateway overhead" in docs/benchmarks.md.
 
@@ -55,6 +58,9 @@ PATH = "/intake/api/v1/metingen/1"
 CLIENT_ID = "bench"
 TARGET_RATIO = 0.80
 TARGET_ADDED_P50_MS = 2.0
+# The gateway processes measured, by the proxy client they run (aiohttp since commit d70ed5a's
+# comparison with the own transport it replaced; see docs/benchmarks.md).
+CLIENTS = {"aiohttp": "aiohttp"}
 
 
 def create_upstream() -> FastAPI:
@@ -237,13 +243,15 @@ def main() -> None:
         LOADER_PREFIX[:] = ["taskset", "-c", args.pin_loader]
     run = run_wrk if loader == "wrk" else run_httpx
     internal_secret, client_secret = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    up_port, gw_port = free_port(), free_port()
+    up_port = free_port()
     # The gateway's per-client rate limit would cap the one benchmark client: off, to measure the proxy.
     env = {**os.environ, "SDS_ENV": "bench", "SDS_INTERNAL_SECRET": internal_secret, "SDS_RATE_LIMIT_PER_SECOND": "0",
            "SDS_BOOTSTRAP_CLIENT_ID": CLIENT_ID, "SDS_BOOTSTRAP_SECRET": client_secret,
            "SDS_UPSTREAM_INTAKE": f"http://127.0.0.1:{up_port}", "SDS_LOG_LEVEL": "INFO",
            "PYTHONPATH": str(ROOT)}
-    direct_url, gateway_url = f"http://127.0.0.1:{up_port}{PATH}", f"http://127.0.0.1:{gw_port}{PATH}"
+    direct_url = f"http://127.0.0.1:{up_port}{PATH}"
+    ports = {client: free_port() for client in CLIENTS}
+    gateway_urls = {client: f"http://127.0.0.1:{port}{PATH}" for client, port in ports.items()}
 
     def direct_headers() -> dict[str, str]:
         # The signed context lives 120 s: sign it afresh for every round.
@@ -253,65 +261,82 @@ def main() -> None:
     def gateway_headers() -> dict[str, str]:
         return {"authorization": f"Bearer {encode_jwt_zgw(CLIENT_ID, client_secret)}"}
 
-    with tempfile.TemporaryDirectory(prefix="sds-bench-") as tmp, \
-            process(uvicorn_args("bench.gateway_overhead:create_upstream", up_port), env,
-                    Path(tmp) / "upstream.log", f"http://127.0.0.1:{up_port}/health/live"), \
-            process(uvicorn_args("gateway.app:create_app", gw_port), env, Path(tmp) / "gateway.log",
-                    f"http://127.0.0.1:{gw_port}/health/live"):
-        for url, headers in ((direct_url, direct_headers()), (gateway_url, gateway_headers())):
-            check = httpx.get(url, headers=headers, trust_env=False)
+    with tempfile.TemporaryDirectory(prefix="sds-bench-") as tmp, contextlib.ExitStack() as servers:
+        upstream_proc = servers.enter_context(process(
+            uvicorn_args("bench.gateway_overhead:create_upstream", up_port), env, Path(tmp) / "upstream.log",
+            f"http://127.0.0.1:{up_port}/health/live"))
+        pids = {"direct": upstream_proc.pid}
+        for client, port in ports.items():
+            # One gateway process per proxy client, idle while the other one is measured.
+            pids[f"gateway ({CLIENTS[client]})"] = servers.enter_context(process(
+                uvicorn_args("gateway.app:create_app", port), env,
+                Path(tmp) / f"gateway-{client}.log", f"http://127.0.0.1:{port}/health/live")).pid
+        targets = [("direct", direct_url, direct_headers)] + [
+            (f"gateway ({CLIENTS[client]})", url, gateway_headers) for client, url in gateway_urls.items()]
+        for _label, url, headers_for in targets:
+            check = httpx.get(url, headers=headers_for(), trust_env=False)
             if check.status_code != 200 or check.json()["clientId"] != CLIENT_ID:
                 raise RuntimeError(f"{url} answered {check.status_code}: {check.text}")
         print(f"loader: {loader}; {args.connections} connections; "
               f"{args.rounds} x {args.seconds:g} s each way", file=sys.stderr)
-        run("warm-up", direct_url, direct_headers(), args.connections, 2)
-        run("warm-up", gateway_url, gateway_headers(), args.connections, 2)
-        direct, via = [], []
+        for label, url, headers_for in targets:
+            run(label, url, headers_for(), args.connections, 2)  # warm-up
+        rounds: dict[str, list[Result]] = {label: [] for label, _url, _h in targets}
+        # CPU seconds of the process that answers (the service direct, the gateway otherwise) per request.
+        cpu: dict[str, list[float]] = {label: [] for label in rounds}
         for index in range(args.rounds):
-            direct.append(run("direct", direct_url, direct_headers(), args.connections, args.seconds))
-            via.append(run("gateway", gateway_url, gateway_headers(), args.connections, args.seconds))
-            print(f"round {index + 1}: direct {direct[-1].rps:.0f} req/s p50 {direct[-1].p50_ms:.2f} ms; "
-                  f"gateway {via[-1].rps:.0f} req/s p50 {via[-1].p50_ms:.2f} ms", file=sys.stderr)
+            # Direct first in every round; the gateways' order turns, so neither always follows direct.
+            gateways = targets[1:]
+            shift = index % len(gateways)
+            for label, url, headers_for in [targets[0], *gateways[shift:], *gateways[:shift]]:
+                before = cpu_seconds(pids[label])
+                rounds[label].append(run(label, url, headers_for(), args.connections, args.seconds))
+                cpu[label].append((cpu_seconds(pids[label]) - before) / rounds[label][-1].requests)
+            print(f"round {index + 1}: " + "; ".join(
+                f"{label} {results[-1].rps:.0f} req/s p50 {results[-1].p50_ms:.2f} ms"
+                for label, results in rounds.items()), file=sys.stderr)
         # One connection: the latency a single caller adds, without queueing behind others.
-        single_direct = run("direct", direct_url, direct_headers(), 1, max(args.seconds / 2, 2))
-        single_via = run("gateway", gateway_url, gateway_headers(), 1, max(args.seconds / 2, 2))
+        single = {label: run(label, url, headers_for(), 1, max(args.seconds / 2, 2))
+                  for label, url, headers_for in targets}
 
-    d, g = median_result(direct), median_result(via)
-    d_rps = statistics.median(r.rps for r in direct)
-    g_rps = statistics.median(r.rps for r in via)
-    ratio = g_rps / d_rps
-    # Each gateway round right after its direct round: the pair saw about the same machine.
-    round_ratios = [v.rps / x.rps for x, v in zip(direct, via, strict=True)]
-    added_p50 = single_via.p50_ms - single_direct.p50_ms
-    queued_p50 = g.p50_ms - d.p50_ms
-    errors = d.errors + g.errors + single_direct.errors + single_via.errors
-    ratio_met = "met" if ratio >= TARGET_RATIO else "missed"
-    p50_met = "met" if added_p50 <= TARGET_ADDED_P50_MS else "missed"
-    verdict = (f"throughput {ratio:.0%} of direct (target ≥ {TARGET_RATIO:.0%}): {ratio_met}; "
-               f"added p50 at one connection {added_p50:.2f} ms (target ≤ {TARGET_ADDED_P50_MS:g} ms): {p50_met}")
-    def row(r: Result, connections: int, rps: float) -> str:
-        return (f"| {r.label} | {connections} | {rps:.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | "
-                f"{r.requests} | {r.errors} |")
+    labels = list(rounds)
+    medians = {label: median_result(results) for label, results in rounds.items()}
+    rps = {label: statistics.median(r.rps for r in results) for label, results in rounds.items()}
+    d_label = labels[0]
+    errors = sum(m.errors for m in medians.values()) + sum(r.errors for r in single.values())
+
+    cpu_us = {label: statistics.median(values) * 1e6 for label, values in cpu.items()}
+
+    def row(r: Result, connections: int, req_s: float, cpu_text: str = "") -> str:
+        return (f"| {r.label} | {connections} | {req_s:.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | "
+                f"{r.requests} | {r.errors} | {cpu_text} |")
 
     table = "\n".join([
-        "| path | connections | req/s | p50 ms | p99 ms | requests | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-        row(d, args.connections, d_rps),
-        row(g, args.connections, g_rps),
-        row(single_direct, 1, single_direct.rps),
-        row(single_via, 1, single_via.rps),
+        "| path | connections | req/s | p50 ms | p99 ms | requests | errors | CPU µs/request |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        *(row(medians[label], args.connections, rps[label], f"{cpu_us[label]:.0f}") for label in labels),
+        *(row(single[label], 1, single[label].rps) for label in labels),
     ])
+    lines = []
+    for label in labels[1:]:
+        ratio = rps[label] / rps[d_label]
+        # Each gateway round in the same round as its direct one: the pair saw about the same machine.
+        per_round = [v.rps / x.rps for x, v in zip(rounds[d_label], rounds[label], strict=True)]
+        added_p50 = single[label].p50_ms - single[d_label].p50_ms
+        ratio_met = "met" if ratio >= TARGET_RATIO else "missed"
+        p50_met = "met" if added_p50 <= TARGET_ADDED_P50_MS else "missed"
+        lines.append(
+            f"- {label}: throughput {ratio:.2f} of direct (per round: {', '.join(f'{r:.2f}' for r in per_round)}; "
+            f"median {statistics.median(per_round):.2f}; target ≥ {TARGET_RATIO:.2f}: {ratio_met}); added p50 at one "
+            f"connection {added_p50:.2f} ms (target ≤ {TARGET_ADDED_P50_MS:g} ms: {p50_met}; at "
+            f"{args.connections} connections, queueing included: "
+            f"{medians[label].p50_ms - medians[d_label].p50_ms:.2f} ms)")
     pinned = f" pinned to CPU {args.pin_loader} (taskset; servers unpinned)" if args.pin_loader else ""
     report = (
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}.\n"
-        f"Load: {loader}{pinned}, {args.rounds} alternating rounds of {args.seconds:g} s each way after a warm-up; "
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}; load average {load_average()}.\n"
+        f"Load: {loader}{pinned}, {args.rounds} rounds of {args.seconds:g} s for each path after a warm-up; "
         f"GET `{PATH}` (small JSON) on one uvicorn worker (uvloop, httptools) running the services' request "
-        f"pipeline; gateway: one uvicorn worker.\n\n{table}\n\n"
-        f"Ratio gateway/direct at {args.connections} connections: {ratio:.2f} (per round: "
-        f"{', '.join(f'{r:.2f}' for r in round_ratios)}; median {statistics.median(round_ratios):.2f}). "
-        f"Added latency at one connection: p50 {added_p50:.2f} ms "
-        f"(at {args.connections} connections, queueing included: {queued_p50:.2f} ms).\n"
-        f"Result: {verdict}.\n"
+        f"pipeline; each gateway: one uvicorn worker.\n\n{table}\n\n" + "\n".join(lines) + "\n"
     )
     print(report)
     if errors:
@@ -319,6 +344,17 @@ def main() -> None:
     if args.write:
         write_section(HEADING, f"Command: `.venv/bin/python -m bench.gateway_overhead --write`\n\n{report}")
         print(f"written to {DOC.relative_to(ROOT)}", file=sys.stderr)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (utime and stime in /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.1f} / {five:.1f} / {fifteen:.1f} (1 / 5 / 15 min)"
 
 
 if __name__ == "__main__":

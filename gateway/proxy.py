@@ -8,8 +8,8 @@ breaks the protocol, 504 when it is too slow, 503 when the gateway's own pool is
 
 Before a request leaves: 413 when its body is over the limit (by Content-Length at once, or while
 a chunked body streams), 429 when its client is over its rate, 503 while the upstream's circuit is
-open (see gateway.limits). The proxy never repeats a request itself; the transport's one retry
-follows ``gateway.transport.may_repeat``.
+open (see gateway.limits). The proxy never repeats a request itself; the client's one retry
+follows ``gateway.upstream_client.may_repeat``.
 
 With an archetype profile that runs a service per cluster or puts a cluster at an external party,
 ``gateway.clusters`` picks the upstream after the token check (reading a JSON body first where it
@@ -34,7 +34,7 @@ from gateway.clusters import ClusterRouter, CredentialsMissing
 from gateway.limits import BodyTooLarge, CircuitBreaker, RateLimiter, retry_after
 from gateway.metrics import UpstreamMetrics
 from gateway.routing import PUBLIC_PATHS, Upstream
-from gateway.transport import UpstreamTransport
+from gateway.upstream_client import Answer, PoolExhausted, UpstreamClient, UpstreamError
 from sds.runtime.errors import ApiError
 from sds.runtime.middleware import send_problem
 from sds.runtime.pages import is_page_path
@@ -78,11 +78,13 @@ class ClientGone(Exception):
 
 
 class UpstreamPool:
-    """The one pooled httpx client, opened and closed by the app's lifespan."""
+    """The proxy's client (gateway.upstream_client), and an httpx client for the gateway's own calls
+    (health checks, zaaktype look-ups, delegations), opened and closed by the app's lifespan."""
 
     def __init__(self, limits: httpx.Limits) -> None:
         self.limits = limits
         self._client: httpx.AsyncClient | None = None
+        self._upstream: UpstreamClient | None = None
 
     @property
     def is_open(self) -> bool:
@@ -94,17 +96,27 @@ class UpstreamPool:
             raise RuntimeError("the upstream pool is not open (lifespan not run)")
         return self._client
 
+    @property
+    def upstream(self) -> UpstreamClient:
+        if self._upstream is None:
+            raise RuntimeError("the upstream pool is not open (lifespan not run)")
+        return self._upstream
+
     async def open(self) -> None:
         # trust_env=False: an HTTP(S)_PROXY in the environment must not reroute service traffic.
-        # The transport replaces httpcore (see gateway.transport), so the limits go to it.
-        client = httpx.AsyncClient(transport=UpstreamTransport(self.limits), follow_redirects=False,
-                                   trust_env=False)
+        client = httpx.AsyncClient(limits=self.limits, follow_redirects=False, trust_env=False)
         # httpx offers no public way to replace the jar's type (its cookies setter copies into a
         # plain jar); tests/gateway/test_proxy.py fails should the attribute ever move.
         client._cookies = DiscardedCookies()
         self._client = client
+        upstream = UpstreamClient(self.limits.max_connections or 0, self.limits.keepalive_expiry or 0.0)
+        await upstream.open()
+        self._upstream = upstream
 
     async def close(self) -> None:
+        if self._upstream is not None:
+            await self._upstream.close()
+        self._upstream = None
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -313,14 +325,10 @@ class ProxyMiddleware:
                                    extra_headers=[(b"retry-after", retry_after(wait)), *own_headers])
                 return
             url = upstream.url(scope.get("raw_path") or scope["path"].encode(), scope["query_string"])
-            request = httpx.Request(
-                scope["method"], url,
-                headers=headers,
-                content=body if body is not None else (
-                    _request_body(receive, self.max_body_bytes) if has_body else None),
-                extensions={"timeout": upstream.timeout},
-            )
-            status = await self._exchange(request, send, upstream, metrics, own_headers, breaker)
+            content = body if body is not None else (_request_body(receive, self.max_body_bytes) if has_body else None)
+            outgoing = [(key.decode("latin-1"), value.decode("latin-1")) for key, value in headers]
+            status = await self._exchange(scope["method"], url, outgoing, content, send, upstream, metrics,
+                                          own_headers, breaker)
         finally:
             elapsed = time.perf_counter() - started
             metrics.request(scope["method"], status).inc()
@@ -329,14 +337,16 @@ class ProxyMiddleware:
             request_id_var.reset(rid_token)
             trace_var.reset(trace_token)
 
-    async def _exchange(self, request: httpx.Request, send: Send, upstream: Upstream, metrics: UpstreamMetrics,
-                        own_headers: list[tuple[bytes, bytes]], breaker: CircuitBreaker) -> int:
+    async def _exchange(self, method: str, url: str, headers: list[tuple[str, str]],
+                        content: bytes | AsyncIterator[bytes] | None, send: Send, upstream: Upstream,
+                        metrics: UpstreamMetrics, own_headers: list[tuple[bytes, bytes]],
+                        breaker: CircuitBreaker) -> int:
         """Send the request and stream the answer back; returns the status the client got."""
         request_id = own_headers[1][1].decode()
         # Admitted while the circuit was open: this request is the half-open trial.
         trial = breaker.opened_at is not None
         try:
-            response = await self.pool.client.send(request, stream=True)
+            answer = await self.pool.upstream.send(method, url, headers, content, upstream.timeout)
         except ClientGone:
             if trial:
                 breaker.no_verdict()
@@ -348,36 +358,27 @@ class ProxyMiddleware:
             await send_problem(send, 413, self._too_large_detail(), request_id=request_id,
                                extra_headers=own_headers)
             return 413
-        except httpx.TimeoutException as exc:
-            pool_exhausted = isinstance(exc, httpx.PoolTimeout)
-            kind = "pool" if pool_exhausted else "timeout"
-            metrics.error(kind).inc()
+        except UpstreamError as exc:
+            metrics.error(exc.kind).inc()
             log.warning("upstream %s: %s", upstream.name, type(exc).__name__,
                         extra={"upstream": upstream.name})
-            if pool_exhausted:
+            if isinstance(exc, PoolExhausted):
+                # The gateway's own limit: no word on the upstream.
                 if trial:
                     breaker.no_verdict()
+                detail = f"De gateway heeft geen verbinding vrij naar '{upstream.name}'."
             else:
                 breaker.failure()
-            status = 503 if pool_exhausted else 504
-            detail = (f"De gateway heeft geen verbinding vrij naar '{upstream.name}'." if pool_exhausted
-                      else f"De dienst '{upstream.name}' antwoordde niet op tijd.")
-            await send_problem(send, status, detail, request_id=request_id, extra_headers=own_headers)
-            return status
-        except httpx.TransportError as exc:
-            breaker.failure()
-            metrics.error("connect" if isinstance(exc, httpx.ConnectError) else "protocol").inc()
-            log.warning("upstream %s: %s", upstream.name, type(exc).__name__,
-                        extra={"upstream": upstream.name})
-            await send_problem(send, 502, f"De dienst '{upstream.name}' is niet bereikbaar.",
-                               request_id=request_id, extra_headers=own_headers)
-            return 502
+                detail = (f"De dienst '{upstream.name}' antwoordde niet op tijd." if exc.status == 504
+                          else f"De dienst '{upstream.name}' is niet bereikbaar.")
+            await send_problem(send, exc.status, detail, request_id=request_id, extra_headers=own_headers)
+            return exc.status
         except BaseException:
             if trial:
                 breaker.no_verdict()  # unexpected, or cancelled: no word on the upstream either way
             raise
 
-        if response.status_code in _UPSTREAM_UNAVAILABLE:
+        if answer.status in _UPSTREAM_UNAVAILABLE:
             breaker.failure()
         else:
             breaker.success()
@@ -385,7 +386,7 @@ class ProxyMiddleware:
             out: list[tuple[bytes, bytes]] = []
             has_version = False
             connection_tokens: list[bytes] = []
-            for key, value in response.headers.raw:
+            for key, value in answer.headers:
                 key = key.lower()
                 if key in HOP_BY_HOP:
                     if key == b"connection":
@@ -398,11 +399,11 @@ class ProxyMiddleware:
                 out = [(k, v) for k, v in out if k not in connection_tokens]
             if not has_version:
                 out.append(own_headers[0])
-            await send({"type": "http.response.start", "status": response.status_code, "headers": out})
-            await _stream_body(response, send, upstream, metrics)
-            return response.status_code
+            await send({"type": "http.response.start", "status": answer.status, "headers": out})
+            await _stream_body(answer, send, upstream, metrics)
+            return answer.status
         finally:
-            await response.aclose()
+            await answer.aclose()
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -443,16 +444,16 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
     return b"".join([chunk async for chunk in _request_body(receive, limit)])
 
 
-async def _stream_body(response: httpx.Response, send: Send, upstream: Upstream, metrics: UpstreamMetrics) -> None:
+async def _stream_body(answer: Answer, send: Send, upstream: Upstream, metrics: UpstreamMetrics) -> None:
     # One chunk held back, so the last one goes out with more_body=False: a small answer is one
-    # send instead of two. aiter_raw keeps the upstream's content-encoding as it is.
+    # send instead of two. The bytes go on as they came (the upstream's content-encoding included).
     pending: bytes | None = None
     try:
-        async for chunk in response.aiter_raw():
+        async for chunk in answer.chunks():
             if pending is not None:
                 await send({"type": "http.response.body", "body": pending, "more_body": True})
             pending = chunk
-    except httpx.TransportError as exc:
+    except UpstreamError as exc:
         # Headers are out: the only honest signal left is a broken connection, so re-raise.
         metrics.error("stream").inc()
         log.warning("upstream %s broke off its answer: %s", upstream.name, type(exc).__name__,

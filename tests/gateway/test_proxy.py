@@ -11,6 +11,7 @@ import re
 import time
 import uuid
 
+import aiohttp
 import httpx
 
 from gateway.accesslog import AccessLog
@@ -194,6 +195,9 @@ async def test_a_services_cookie_goes_to_the_caller_and_stays_out_of_the_shared_
         shared = proxy.pool.client
         assert isinstance(shared.cookies, DiscardedCookies)
         assert list(shared.cookies.jar) == []
+        session = proxy.pool.upstream.session  # type: ignore[union-attr]
+        assert isinstance(session.cookie_jar, aiohttp.DummyCookieJar)
+        assert len(session.cookie_jar) == 0
     assert response.status_code == 200
     assert response.headers["set-cookie"].startswith("sessie=van-een-gebruiker")
     # The next caller's request carries no cookie the gateway picked up along the way.
