@@ -4,6 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+# Test processes per pass (pytest-xdist): most tests wait on the nats-servers, suites and databases they start, so
+# three per pass keep two cores busy; TEST_WORKERS=0 runs a pass in one process.
+TEST_WORKERS ?= 3
+XDIST  := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal)
 
 .PHONY: run test test-sqlite test-postgres lint bench install clean conformance conformance-deps
 
@@ -37,11 +41,11 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test-sqlite: $(STAMP)
-	SDS_TEST_DATABASE=sqlite $(BIN)/pytest --basetemp="$${TMPDIR:-/tmp}/sds-tests-sqlite"
+	SDS_TEST_DATABASE=sqlite $(BIN)/pytest $(XDIST) --basetemp="$${TMPDIR:-/tmp}/sds-tests-sqlite"
 
 test-postgres: $(STAMP)
 	@if $(BIN)/python -m sds.cli.pgcheck "$(PG_URL)"; then \
-		SDS_TEST_DATABASE=postgres SDS_TEST_POSTGRES_URL="$(PG_URL)" $(BIN)/pytest -p no:cacheprovider \
+		SDS_TEST_DATABASE=postgres SDS_TEST_POSTGRES_URL="$(PG_URL)" $(BIN)/pytest $(XDIST) -p no:cacheprovider \
 			--basetemp="$${TMPDIR:-/tmp}/sds-tests-postgres"; \
 	else echo "PostgreSQL does not answer at $(PG_URL): PostgreSQL run left out"; fi
 
