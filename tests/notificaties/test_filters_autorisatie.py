@@ -10,7 +10,7 @@ from typing import Any
 from contracts.envelope import CloudEvent
 from contracts.events.registry import EVENT_TYPES
 from sds.runtime.auth import AuthContext, Autorisatie
-from services.notificaties.abonnementen.domain import Bereik, may_receive
+from services.notificaties.abonnementen.domain import Abonnee, Bereik, Verdeling, may_receive
 from services.notificaties.notificaties.bridge import ROUTES, notificatie_of
 from tests.notificaties.conftest import ZAAKTYPE, Nrc, abonnee, eventually
 from tests.notificaties.receiver import Receiver
@@ -27,6 +27,28 @@ def zrc(**kw: Any) -> Autorisatie:
 
 KENMERKEN = {"bronorganisatie": BRON, "zaaktype": ZAAKTYPE, "vertrouwelijkheidaanduiding": "vertrouwelijk"}
 WMO = Bereik(kolommen=("wmo",), cluster="zorg")
+
+
+def test_fan_out_finds_every_abonnement_whose_filters_match_and_no_other() -> None:
+    alles = AuthContext(client_id="a", heeft_alle_autorisaties=True)
+
+    def ab(i: int, *kanalen: dict[str, Any], auth: AuthContext = alles) -> Abonnee:
+        return Abonnee(id=i, kanalen=list(kanalen), autorisatie=auth)
+
+    verdeling = Verdeling([
+        ab(1, {"naam": "zaken", "filters": {}}),  # everything on zaken
+        ab(2, {"naam": "zaken", "filters": {"zaaktype": ZAAKTYPE}}),
+        ab(3, {"naam": "zaken", "filters": {"zaaktype": ZAAKTYPE, "bronorganisatie": "000000000"}}),  # one differs
+        ab(4, {"naam": "zaken", "filters": {"bronorganisatie": BRON, "zaaktype": ZAAKTYPE}}),
+        ab(5, {"naam": "documenten", "filters": {}}, {"naam": "zaken", "filters": {"zaaktype": ANDER_ZAAKTYPE}},
+           {"naam": "zaken", "filters": {"vertrouwelijkheidaanduiding": "vertrouwelijk"}}),  # its 2nd group matches
+        ab(6, {"naam": "zaken", "filters": {"zaaktype": ANDER_ZAAKTYPE}}),
+        ab(7, {"naam": "besluiten", "filters": {}}),
+        ab(8, {"naam": "zaken", "filters": {"zaaktype": ZAAKTYPE}}, auth=AuthContext(client_id="b")),  # no grant
+    ])
+    assert verdeling.recipients("zaken", KENMERKEN, WMO) == [1, 2, 4, 5]
+    assert verdeling.recipients("documenten", {}, Bereik()) == [5]
+    assert verdeling.recipients("aanvragen", KENMERKEN, WMO) == []
 
 
 def test_the_applicaties_limits() -> None:

@@ -66,14 +66,35 @@ class Abonnee:
     autorisatie: AuthContext
 
 
-def filters_match(kanalen: Sequence[Mapping[str, Any]], kanaal: str, kenmerken: Mapping[str, str]) -> bool:
-    for groep in kanalen:
-        if groep.get("naam") != kanaal:
-            continue
-        filters: Mapping[str, str] = groep.get("filters") or {}
-        if all(kenmerken.get(key) == value for key, value in filters.items()):
-            return True
-    return False
+def _matches(filters: Mapping[str, Any], kenmerken: Mapping[str, str]) -> bool:
+    return all(kenmerken.get(key) == value for key, value in filters.items())
+
+
+class Verdeling:
+    """The abonnees as fan-out looks them up: each filter group of an abonnement filed under its kanaal and one of
+    its (kenmerk, waarde) pairs, so a notificatie is checked only against the groups that can match it. Checking
+    every abonnement for every notificatie was an eighth of the service's CPU with 100 abonnementen (py-spy)."""
+
+    def __init__(self, abonnees: Sequence[Abonnee]) -> None:
+        self.abonnees = tuple(abonnees)
+        self._unfiltered: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}  # kanaal -> groups, no text filter
+        self._filed: dict[tuple[str, str, str], list[tuple[int, Mapping[str, Any]]]] = {}
+        for position, abonnee in enumerate(self.abonnees):
+            for groep in abonnee.kanalen:
+                naam, filters = str(groep.get("naam")), groep.get("filters") or {}
+                pair = next(((k, v) for k, v in filters.items() if isinstance(v, str)), None)
+                if pair is None:
+                    self._unfiltered.setdefault(naam, []).append((position, filters))
+                else:
+                    self._filed.setdefault((naam, *pair), []).append((position, filters))
+
+    def recipients(self, kanaal: str, kenmerken: Mapping[str, str], bereik: Bereik) -> list[int]:
+        """The ids of the abonnementen a notificatie goes to, in the order given."""
+        candidates = list(self._unfiltered.get(kanaal, ()))
+        for key, value in kenmerken.items():
+            candidates.extend(self._filed.get((kanaal, key, value), ()))
+        hits = sorted({position for position, filters in candidates if _matches(filters, kenmerken)})
+        return [a.id for a in (self.abonnees[p] for p in hits) if may_receive(a.autorisatie, kanaal, kenmerken, bereik)]
 
 
 def _grant_covers(grant: Autorisatie, type_field: str, kenmerken: Mapping[str, str], bereik: Bereik) -> bool:
@@ -112,10 +133,3 @@ def may_receive(ctx: AuthContext, kanaal: str, kenmerken: Mapping[str, str], ber
         return True
     component, scope, type_field = guarded
     return any(_grant_covers(g, type_field, kenmerken, bereik) for g in ctx.grants(component, scope))
-
-
-def recipients(abonnees: Sequence[Abonnee], kanaal: str, kenmerken: Mapping[str, str],
-               bereik: Bereik) -> list[int]:
-    """The ids of the abonnementen a notificatie goes to, in the order given."""
-    return [a.id for a in abonnees
-            if filters_match(a.kanalen, kanaal, kenmerken) and may_receive(a.autorisatie, kanaal, kenmerken, bereik)]

@@ -21,7 +21,7 @@ from sds.runtime.auth import AuthContext
 from sds.runtime.bsn import is_valid_bsn
 from sds.runtime.errors import NotFound, ValidatieFout
 from sds.runtime.pagination import PageParams, paginate
-from services.notificaties.abonnementen.domain import Abonnee, Bereik, recipients
+from services.notificaties.abonnementen.domain import Abonnee, Bereik, Verdeling
 from services.notificaties.context import Notificaties
 from services.notificaties.kanalen.service import filters_by_naam
 from services.notificaties.models import abonnementen, leveringen, notificaties
@@ -40,10 +40,21 @@ class Nieuw:
     bron: str | None = None  # the event id, for one from the bus
 
 
-async def abonnees(session: AsyncSession) -> list[Abonnee]:
-    rows = (await session.execute(select(abonnementen.c.id, abonnementen.c.kanalen, abonnementen.c.autorisatie)
-                                  .order_by(abonnementen.c.id))).all()
-    return [Abonnee(id=r.id, kanalen=r.kanalen, autorisatie=AuthContext.model_validate(r.autorisatie)) for r in rows]
+# The last Verdeling made and the rows it was made from: the rows are read in every fan-out's transaction (so a
+# new or changed abonnement counts from its commit on), the Verdeling is only made again when they changed.
+_laatste: tuple[list[Any], Verdeling] | None = None
+
+
+async def verdeling(session: AsyncSession) -> Verdeling:
+    global _laatste
+    rows = [tuple(r) for r in (await session.execute(
+        select(abonnementen.c.id, abonnementen.c.kanalen, abonnementen.c.autorisatie)
+        .order_by(abonnementen.c.id))).all()]
+    if _laatste is None or _laatste[0] != rows:
+        made = Verdeling([Abonnee(id=i, kanalen=kanalen, autorisatie=AuthContext.model_validate(autorisatie))
+                          for i, kanalen, autorisatie in rows])
+        _laatste = (rows, made)
+    return _laatste[1]
 
 
 async def publiceer(session: AsyncSession, nieuw: Sequence[Nieuw]) -> int:
@@ -55,10 +66,10 @@ async def publiceer(session: AsyncSession, nieuw: Sequence[Nieuw]) -> int:
              "bron": n.bron, "ontvangen": now} for n in nieuw]
     ids = (await session.execute(insert(notificaties).returning(notificaties.c.id, sort_by_parameter_order=True),
                                  rows)).scalars().all()
-    wie = await abonnees(session)
+    wie = await verdeling(session)
     deliveries = []
     for notificatie_id, n in zip(ids, nieuw, strict=True):
-        for abonnement_id in recipients(wie, n.kanaal, n.bericht["kenmerken"], n.bereik):
+        for abonnement_id in wie.recipients(n.kanaal, n.bericht["kenmerken"], n.bereik):
             deliveries.append({"uuid": str(uuidlib.uuid4()), "abonnement_id": abonnement_id,
                                "notificatie_id": notificatie_id, "hoofd_object": n.bericht["hoofdObject"],
                                "status": WACHTEND, "pogingen": 0, "volgende_poging": now})
