@@ -87,7 +87,8 @@ class Suite:
         self.secret = secrets.token_urlsafe(32)
         self.env = {**os.environ, "SDS_INTERNAL_SECRET": secrets.token_urlsafe(32),
                     "SDS_BOOTSTRAP_CLIENT_ID": CLIENT_ID, "SDS_BOOTSTRAP_SECRET": self.secret,
-                    "SDS_PSEUDONIEM_SLEUTEL": secrets.token_urlsafe(32), "SDS_LOG_LEVEL": "WARNING",
+                    "SDS_PSEUDONIEM_SLEUTEL": secrets.token_urlsafe(32),
+                    "SDS_BELEIDSINFO_SLEUTEL": secrets.token_urlsafe(32), "SDS_LOG_LEVEL": "WARNING",
                     # One client drives the gateway as hard as it can; its per-client limit is not under test.
                     "SDS_RATE_LIMIT_PER_SECOND": "0"}
         self.archetype = archetype
