@@ -4,9 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
-# Test processes per pass (pytest-xdist): most tests wait on the nats-servers, suites and databases they start, so
-# three per pass keep two cores busy; TEST_WORKERS=0 runs a pass in one process.
-TEST_WORKERS ?= 3
+# Test processes per pass (pytest-xdist), 0: one. Three per pass halved the SQLite pass run alone, but with both
+# passes side by side on two cores they overran PostgreSQL's connections and timing-bound tests, so one by default.
+TEST_WORKERS ?= 0
 XDIST  := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal)
 
 .PHONY: run test test-sqlite test-postgres lint bench install clean conformance conformance-deps
