@@ -101,28 +101,17 @@ _attempt: contextvars.ContextVar[_Attempt | None] = contextvars.ContextVar("sds_
                                                                           default=None)
 
 
-async def _queued_start(_session: Any, _ctx: Any, _params: Any) -> None:
-    attempt = _attempt.get()
-    if attempt is not None:
-        attempt.queued = True
+def _marks(field: str, value: bool) -> Any:
+    """A trace hook that records ``field = value`` on the attempt under way (queued for a connection, reused)."""
+    async def hook(_session: Any, _ctx: Any, _params: Any) -> None:
+        attempt = _attempt.get()
+        if attempt is not None:
+            setattr(attempt, field, value)
+    return hook
 
 
-async def _queued_end(_session: Any, _ctx: Any, _params: Any) -> None:
-    attempt = _attempt.get()
-    if attempt is not None:
-        attempt.queued = False
-
-
-async def _reused(_session: Any, _ctx: Any, _params: Any) -> None:
-    attempt = _attempt.get()
-    if attempt is not None:
-        attempt.reused = True
-
-
-async def _created(_session: Any, _ctx: Any, _params: Any) -> None:
-    attempt = _attempt.get()
-    if attempt is not None:
-        attempt.reused = False
+_queued_start, _queued_end = _marks("queued", True), _marks("queued", False)
+_reused, _created = _marks("reused", True), _marks("reused", False)
 
 
 async def _retry_once(request: ClientRequest, handler: Any) -> ClientResponse:
