@@ -68,10 +68,13 @@ def test_two_processes_of_every_service_do_the_main_job_without_loss_or_double(t
             # The municipality's own RSIN, the bronorganisatie of the zaken intake opens: one identificatie range.
             rsin = client.get(zaaktype["catalogus"]).json()["rsin"]
 
-            def aanvraag(_: int) -> httpx.Response:
+            # Drawn before the threads start: a generator cannot be advanced from two threads at once.
+            bsns = [next(_bsns) for _ in range(AANVRAGEN)]
+
+            def aanvraag(i: int) -> httpx.Response:
                 return client.post("/intake/api/v1/aanvragen", json={
                     "ingediendDoor": "medewerker", "vragen": [{"leefgebied": "huishouden"}, {"leefgebied": "opvoeden"}],
-                    "aanvrager": {"burgerservicenummer": next(_bsns), "naam": {"geslachtsnaam": "Jansen"}}})
+                    "aanvrager": {"burgerservicenummer": bsns[i], "naam": {"geslachtsnaam": "Jansen"}}})
 
             def zaak(_: int) -> httpx.Response:
                 return client.post("/zaken/api/v1/zaken", json={
