@@ -34,8 +34,11 @@ from typing import Any
 import asyncpg
 import httpx
 import nats
+import psutil
 
 from bench.report import write_section
+from sds.cli.state import read_state
+from sds.cli.suite import SERVICES
 from sds.runtime.bsn import is_valid_bsn
 from sds.runtime.jwt_zgw import encode_jwt_zgw
 from tests.support.natsserver import NatsCluster
@@ -43,9 +46,10 @@ from tests.support.natsserver import NatsCluster
 ROOT = Path(__file__).resolve().parents[1]
 SERVER = "postgresql://postgres@127.0.0.1:5432"
 PREFIX = "sds_bench_intake"
-SERVICES = ("intake", "zaken", "klantgegevens", "financien", "beleidsinfo")
 CLIENT_ID = "bench-intake"
 TARGET_P99_MS = 300.0
+# Seconds after the last zaak-geopend that the steady phase's CPU sample still waits for the events' other effects.
+CPU_SETTLE_S = 2.0
 
 
 def _free_port() -> int:
@@ -70,6 +74,41 @@ async def _recreate_databases() -> None:
             await conn.execute(f'DROP DATABASE IF EXISTS "{PREFIX}_{service}" WITH (FORCE)')
     finally:
         await conn.close()
+
+
+def _cpu_seconds(suite: Suite) -> dict[str, float]:
+    """CPU seconds (user + system) so far of each part of the suite: the processes ``sds up`` recorded in its state
+    file, the nats-server, and PostgreSQL's backends per database of the suite (``pg:<service>``). A backend that
+    ends between two samples takes its CPU with it; the pools keep theirs open, so that is rare."""
+    state = read_state(suite.data_dir)
+    assert state is not None, "sds up wrote no state file"
+    pids = {part["name"]: part["pid"] for part in state["parts"]}
+    if state["nats"]["pid"]:
+        pids["nats"] = state["nats"]["pid"]
+    seconds: dict[str, float] = {}
+    for name, pid in pids.items():
+        try:
+            times = psutil.Process(pid).cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        seconds[name] = times.user + times.system
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = " ".join(proc.info["cmdline"] or ())
+        if not cmdline.startswith("postgres: ") or f" {PREFIX}_" not in cmdline:
+            continue
+        database = cmdline.split(f" {PREFIX}_", 1)[1].split(" ", 1)[0]
+        try:
+            times = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        key = f"pg:{database}"
+        seconds[key] = seconds.get(key, 0.0) + times.user + times.system
+    return seconds
+
+
+def _cpu_per(before: dict[str, float], after: dict[str, float], count: int) -> dict[str, float]:
+    """Milliseconds of CPU per aanvraag of each part between two samples."""
+    return {name: (after[name] - before.get(name, 0.0)) * 1000 / count for name in after}
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -189,7 +228,7 @@ async def throughput(suite: Suite, seconds: float, clients: int, bsns: Any,
             "p95": _percentile(latencies, 0.95), "n": len(latencies), "errors": errors}
 
 
-async def steady(suite: Suite, seconds: float, rate: float, known: list[str]) -> dict[str, float]:
+async def steady(suite: Suite, seconds: float, rate: float, known: list[str]) -> dict[str, Any]:
     """POST at a steady ``rate`` for persons klantgegevens knows (one look-up, no registration); the time from
     each POST's start to its zaak-geopend on the bus."""
     sent: dict[str, float] = {}
@@ -218,6 +257,7 @@ async def steady(suite: Suite, seconds: float, rate: float, known: list[str]) ->
                 statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
 
         tasks = []
+        cpu_before = _cpu_seconds(suite)
         start = time.perf_counter()
         total = int(seconds * rate)
         for i in range(total):
@@ -230,12 +270,21 @@ async def steady(suite: Suite, seconds: float, rate: float, known: list[str]) ->
         # The events arrive on the subscription's own task; poll for the last of them.
         while time.monotonic() < deadline and not set(sent) <= set(opened):  # noqa: ASYNC110
             await asyncio.sleep(0.1)
+        # What the events set off after zaak-geopend (projections, notifications) belongs to the aanvraag too.
+        await asyncio.sleep(CPU_SETTLE_S)
+        cpu = _cpu_per(cpu_before, _cpu_seconds(suite), len(sent) or 1)
     await nc.close()
     if statuses:
         print(f"  failed submissions by status: {statuses}", flush=True)
     lat = [(opened[u] - t0) * 1000 for u, t0 in sent.items() if u in opened]
     return {"n": len(sent), "opened": len(lat), "errors": errors, "p50": statistics.median(lat),
-            "p99": _percentile(lat, 0.99), "max": max(lat)}
+            "p99": _percentile(lat, 0.99), "max": max(lat), "cpu": cpu}
+
+
+def _cpu_rows(cpu: dict[str, float]) -> list[tuple[str, float]]:
+    """The parts by CPU per aanvraag, most first, and their sum."""
+    rows = sorted(cpu.items(), key=lambda item: -item[1])
+    return [*rows, ("total", sum(cpu.values()))]
 
 
 def _machine() -> str:
@@ -270,6 +319,8 @@ async def measure(args: argparse.Namespace, nats_kind: str) -> list[tuple[dict[s
                 print(f"  steady {rate:g}/s: aanvraag->zaak p50 {lat['p50']:.1f} ms p99 {lat['p99']:.1f} ms "
                       f"max {lat['max']:.1f} ms ({lat['opened']}/{lat['n']} opened, errors {lat['errors']})",
                       flush=True)
+                print("  CPU per aanvraag (ms): " + ", ".join(f"{name} {ms:.1f}" for name, ms in
+                                                           _cpu_rows(lat["cpu"])), flush=True)
             runs.append((put, per_rate))
     finally:
         suite.stop()
@@ -314,6 +365,20 @@ async def main_async(args: argparse.Namespace) -> None:
                                             else " (target p99 ≤ 300 ms: not met)")
             lines.append(f"At a steady {rate:g} aanvragen/s: aanvraag→zaak p50 {p50:.1f} ms, p99 {p99:.1f} ms"
                          f"{verdict}.")
+        lines.append("")
+    for kind, runs in measured.items():
+        lines += [f"CPU per aanvraag at the steady rates ({BUSES[kind]}; median of the rounds; ms of user + system "
+                  f"time from the start of the steady phase to {CPU_SETTLE_S:g} s after the last zaak-geopend; "
+                  "`pg:` a database's PostgreSQL backends):", "",
+                  "| part | " + " | ".join(f"{rate:g}/s (ms)" for rate in args.rates) + " |",
+                  "|---|" + "---|" * len(args.rates)]
+        names = [name for name, _ in _cpu_rows(runs[0][1][args.rates[0]]["cpu"])]
+        for name in names:
+            cells = []
+            for rate in args.rates:
+                per_round = [dict(_cpu_rows(r[1][rate]["cpu"])).get(name, 0.0) for r in runs]
+                cells.append(f"{med(per_round):.1f}")
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
         lines.append("")
     text = "\n".join(lines).rstrip()
     print(text)
