@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import and_, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -98,17 +98,24 @@ async def open_triaged_zaken(session: AsyncSession, event: CloudEvent, settings:
 async def _add_behandelaar(session: AsyncSession, ctx: Ctx, zaak_uuid: str, cluster: str) -> None:
     """The team of the cluster triage chose handles the zaak: a behandelaar rol (organisatorische eenheid), where
     ZGW clients look for who works on a zaak. A medewerker is named later (the regisseur through the plan)."""
-    zaak = (await session.execute(select(zaken).where(zaken.c.uuid == zaak_uuid))).one()
-    roltype = (await session.execute(select(roltypen).where(
-        roltypen.c.zaaktype_id == zaak.zaaktype_id, roltypen.c.omschrijving_generiek == "behandelaar")
-        .order_by(roltypen.c.id).limit(1))).first()
-    if roltype is None:
+    # One statement: the zaak, its zaaktype's first behandelaar roltype (if any) and the zaaktype's uuid for the event.
+    zaak = (await session.execute(
+        select(zaken, roltypen.c.id.label("behandelaar_id"), roltypen.c.uuid.label("behandelaar_uuid"),
+               roltypen.c.omschrijving.label("behandelaar_omschrijving"), zaaktypen.c.uuid.label("zaaktype_uuid"))
+        .join(zaaktypen, zaaktypen.c.id == zaken.c.zaaktype_id)
+        .outerjoin(roltypen, and_(roltypen.c.zaaktype_id == zaken.c.zaaktype_id,
+                                  roltypen.c.omschrijving_generiek == "behandelaar"))
+        .where(zaken.c.uuid == zaak_uuid).order_by(roltypen.c.id).limit(1))).one()
+    if zaak.behandelaar_id is None:
         return  # a zaaktype without a behandelaar roltype gets its rollen by hand
+    roltype = SimpleNamespace(id=zaak.behandelaar_id, uuid=zaak.behandelaar_uuid,
+                              omschrijving=zaak.behandelaar_omschrijving, omschrijving_generiek="behandelaar")
     await subresources.insert_rol(ctx, zaak, roltype, RolIn(
         zaak=ctx.url("zaken", zaak_uuid), roltype=ctx.type_url("roltypen", roltype.uuid),
         betrokkene_type="organisatorische_eenheid", roltoelichting=f"toegang van cluster {cluster}",
         # ZGW's identificatie of an organisatorische eenheid is at most 24 characters; the name is the code.
-        betrokkene_identificatie=BetrokkeneIdentificatie(identificatie=cluster[:24], naam=cluster)))
+        betrokkene_identificatie=BetrokkeneIdentificatie(identificatie=cluster[:24], naam=cluster)),
+        zaaktype_uuid=zaak.zaaktype_uuid)
 
 
 async def _escalate(session: AsyncSession, ctx: Ctx, decision: AanvraagGetrieerd, opened: list[str]) -> None:

@@ -165,7 +165,9 @@ async def _refuse_second_regisseur(ctx: Ctx, zaak: Any) -> None:
                        code="regisseur-bestaat-al")
 
 
-async def insert_rol(ctx: Ctx, zaak: Any, roltype: Any, body: schemas.RolIn) -> str:
+async def insert_rol(ctx: Ctx, zaak: Any, roltype: Any, body: schemas.RolIn, *,
+                     zaaktype_uuid: str | None = None) -> str:
+    """Add the rol; ``zaaktype_uuid``: the zaak's zaaktype when the caller read it already (else it is read)."""
     new_uuid = str(uuid.uuid4())
     gegevens = body.model_dump(mode="json", by_alias=True, exclude_none=False)
     ident = body.betrokkene_identificatie
@@ -182,7 +184,8 @@ async def insert_rol(ctx: Ctx, zaak: Any, roltype: Any, body: schemas.RolIn) -> 
     await audit.record(ctx, zaak_uuid=zaak.uuid, actie="create", resource="rol", resource_url=url,
                        weergave=roltype.omschrijving, oud=None, nieuw={"roltype": body.roltype,
                                                                        "betrokkeneType": body.betrokkene_type})
-    zaaktype_uuid = (await zaaktype_of_zaak(ctx, zaak)).uuid
+    if zaaktype_uuid is None:
+        zaaktype_uuid = (await zaaktype_of_zaak(ctx, zaak)).uuid
     await events.record(ctx.uow, "nl.overheid.zaken.rol-toegevoegd", {
         "zaak": ctx.url("zaken", zaak.uuid), "zaaktype": ctx.type_url("zaaktypen", zaaktype_uuid), "rol": url,
         "roltype": ctx.type_url("roltypen", roltype.uuid), "omschrijving": roltype.omschrijving,
