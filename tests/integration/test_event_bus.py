@@ -182,3 +182,48 @@ async def test_poison_message_goes_to_dead_letter_and_later_messages_flow(db: Da
     assert by_reason["ValueError"].headers["Sds-Dlq-Deliveries"] == "3"
     assert DEAD_LETTERED.labels("proef-poison")._value.get() == dead_before + 2
     assert await count(db, effects) == 20
+
+
+class _CountingConsumer(EventConsumer):
+    """Records the batch size of each fetch it asks JetStream for, and the size of each batch it handles."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fetches: list[int] = []
+        self.batches: list[int] = []
+
+    async def _subscribe(self):  # type: ignore[no-untyped-def]
+        sub = await super()._subscribe()
+        fetch = sub.fetch
+
+        async def counted(batch: int = 1, *args, **kwargs):  # type: ignore[no-untyped-def]
+            self.fetches.append(batch)
+            return await fetch(batch, *args, **kwargs)
+
+        sub.fetch = counted
+        return sub
+
+    async def handle_batch(self, msgs) -> None:  # type: ignore[no-untyped-def]
+        self.batches.append(len(msgs))
+        await super().handle_batch(msgs)
+
+
+async def test_a_lone_event_costs_one_fetch_and_a_backlog_is_taken_in_one_batch(db: Database, bus: Bus) -> None:
+    # A subject of its own: the stream outlives each test, and what the others published is no part of this one.
+    for n in range(5):
+        await bus.js.publish("sds.proeffetch.notitie.aangemaakt", event(100 + n).to_json())
+    consumer = _CountingConsumer(db, bus, durable="proef-fetches", subjects=["sds.proeffetch.>"], handler=record_effect)
+    task = asyncio.create_task(consumer.run())
+    await until(lambda: _is(count(db, effects), 5))
+    # The five waiting when it started: the first message says four more wait, and one batch takes them all.
+    assert consumer.batches == [5]
+    assert consumer.fetches[:2] == [1, 4]
+    consumer.fetches.clear()
+    await bus.js.publish("sds.proeffetch.notitie.aangemaakt", event(200).to_json())
+    await until(lambda: _is(count(db, effects), 6))
+    await asyncio.sleep(0.3)
+    await consumer.stop()
+    await task
+    # One event alone: nothing else was waiting, so no second fetch asked the server for more.
+    assert consumer.batches == [5, 1]
+    assert set(consumer.fetches) == {1}
