@@ -24,6 +24,7 @@ from sqlalchemy import (
     any_,
     bindparam,
     case,
+    cast,
     exists,
     func,
     insert,
@@ -165,7 +166,9 @@ def declaratie_select(reach: Bereik) -> Select[Any]:
     eigen = (r.c.declaratie_id == declaraties.c.id, reach.kolom_in(r.c.kolom))
 
     def som(value: Any) -> Any:
-        return select(func.coalesce(func.sum(value), 0)).where(*eigen).correlate(declaraties).scalar_subquery()
+        # As a bigint: PostgreSQL sums bigints as numeric.
+        return select(cast(func.coalesce(func.sum(value), 0), BigInteger)).where(*eigen).correlate(
+            declaraties).scalar_subquery()
 
     hidden = {"aantal_regels", "ingediend_bedrag", "goedgekeurd_bedrag"}
     return (select(*(c for c in declaraties.c if c.name not in hidden),
