@@ -7,7 +7,7 @@ from fastapi import FastAPI
 
 from sds.runtime.app import Api, create_service_app
 from sds.runtime.settings import ServiceSettings
-from services.documenten import api, opruimen
+from services.documenten import api, kolommen, opruimen
 from services.documenten.common import PREFIX
 from services.documenten.models import metadata
 from services.documenten.settings import DocumentenSettings
@@ -30,7 +30,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         settings = DocumentenSettings(**(settings.model_dump() if settings else {"service": SERVICE}))
     app = create_service_app(settings, metadata=metadata, apis=[
         Api(prefix=PREFIX, title="Documenten API", version="1.4.3", router=api.router),
-    ], background=[opruimen.loop])
+    ], background=[opruimen.loop, kolommen.loop])
     app.state.store = make_store(settings)
     app.state.zaken = None
     runtime_lifespan = app.router.lifespan_context

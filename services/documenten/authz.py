@@ -5,13 +5,17 @@ scopes) and a ``maxVertrouwelijkheidaanduiding``; it holds for the documents of 
 aanduiding. The suite's narrowing per catalogus applies as on the other components. Lists are filtered by the
 clause inside the query (so paging and counts hold); a document outside it is 403, as ZGW (Open Zaak) answers,
 and so is a write outside it.
+
+An applicatie limited to kolommen or clusters reaches only the documents of its kolommen (a document's kolom is
+that of its informatieobjecttype's catalogus, a catalogus per kolom), whatever its grants say: the limit of the
+context the request pipeline verified (``sds.runtime.auth.begrens``), so it holds for a direct call as well.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
 
-from sds.runtime.auth import AuthContext, Autorisatie, vertrouwelijkheid_rank
+from sds.runtime.auth import AuthContext, Autorisatie, grens, vertrouwelijkheid_rank
 from sds.runtime.errors import PermissionDenied
 from sds.runtime.scopes import DRC
 from services.documenten.informatieobjecten.models import informatieobjecten
@@ -39,14 +43,23 @@ def clause(auth: AuthContext, scope: str) -> ColumnElement[bool]:
         if rank is not None:
             conditions.append(informatieobjecten.c.vertrouwelijkheid_rank <= rank)
         alternatives.append(and_(true(), *conditions))
-    return or_(*alternatives) if alternatives else false()
+    if not alternatives:
+        return false()
+    limit = grens(auth)
+    if limit is not None:
+        return and_(informatieobjecten.c.kolom.in_(limit), or_(*alternatives)) if limit else false()
+    return or_(*alternatives)
 
 
-def may(auth: AuthContext, scope: str, *, informatieobjecttype: str, catalogus: str, rank: int) -> bool:
-    """Whether a grant with ``scope`` covers a document of this type and aanduiding (one not stored yet, or about
-    to change)."""
+def may(auth: AuthContext, scope: str, *, informatieobjecttype: str, catalogus: str, kolom: str | None,
+        rank: int) -> bool:
+    """Whether a grant with ``scope`` covers a document of this type, kolom and aanduiding (one not stored yet, or
+    about to change)."""
     if auth.heeft_alle_autorisaties:
         return True
+    limit = grens(auth)
+    if limit is not None and kolom not in limit:
+        return False
     for grant in auth.grants(COMPONENT, scope):
         if grant.informatieobjecttype and grant.informatieobjecttype != informatieobjecttype:
             continue
@@ -59,7 +72,7 @@ def may(auth: AuthContext, scope: str, *, informatieobjecttype: str, catalogus: 
     return False
 
 
-def require(auth: AuthContext, scope: str, **document: str | int) -> None:
+def require(auth: AuthContext, scope: str, **document: str | int | None) -> None:
     if not may(auth, scope, **document):  # type: ignore[arg-type]
         raise PermissionDenied("Deze applicatie heeft geen rechten op documenten van dit informatieobjecttype "
                                "of met deze vertrouwelijkheidaanduiding voor deze actie.")

@@ -1,5 +1,6 @@
-"""What the Documenten API asks of the zaken service: an informatieobjecttype (Catalogi API), and whether a zaak's
-or besluit's relation to a document exists (Zaken API, Besluiten API) — the other side of an objectinformatieobject.
+"""What the Documenten API asks of the zaken service: an informatieobjecttype and the kolom of its catalogus
+(Catalogi API), and whether a zaak's or besluit's relation to a document exists (Zaken API, Besluiten API) — the
+other side of an objectinformatieobject.
 
 As Open Zaak treats a Catalogi or Zaken API of another component: a reference must be a resource of the suite
 (``bad-url``), must answer when fetched (``bad-url``) and must look like what it names (``invalid-resource``).
@@ -30,6 +31,8 @@ class Zaken:
     def __init__(self, settings: Any, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings
         self.client = traced_client(timeout=settings.upstream_timeout, transport=transport)
+        # A catalogus keeps its kolom (the Catalogi API changes no catalogus), so it is asked once per process.
+        self.kolommen: dict[str, str] = {}
 
     async def close(self) -> None:
         await self.client.aclose()
@@ -62,6 +65,24 @@ class Zaken:
         if body.get("concept"):
             raise ValidatieFout.single(field, "not-published", "Het informatieobjecttype is nog een concept.")
         return body
+
+    async def kolom_van(self, catalogus: str) -> str:
+        """The kolom of the catalogus at ``catalogus`` ("" when it serves none), or a 400 when it cannot be read."""
+        if catalogus in self.kolommen:
+            return self.kolommen[catalogus]
+        field = "informatieobjecttype"
+        target = self._internal(catalogus, CATALOGI)
+        if target is None or "/catalogussen/" not in catalogus:
+            raise ValidatieFout.single(field, "bad-url", "De catalogus van het informatieobjecttype is geen "
+                                                         "catalogus van de Catalogi API van deze suite.")
+        response = await self._get(target, field)
+        body = _json(response) if response.status_code == 200 else None
+        if not isinstance(body, dict) or not body.get("url"):
+            raise ValidatieFout.single(field, "bad-url", "De catalogus van het informatieobjecttype is niet op te "
+                                                         f"halen (HTTP {response.status_code}).")
+        kolom = str(body.get("kolom") or "")
+        self.kolommen[catalogus] = kolom
+        return kolom
 
     def object_prefix(self, object_type: str, url: str) -> str | None:
         """Whether ``url`` is a zaak or besluit of the suite (by ``object_type``), as the internal URL to it."""

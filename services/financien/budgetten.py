@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import ColumnElement, Select, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, false, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.envelope import CloudEvent
@@ -18,7 +18,7 @@ from sds.runtime.auth import AuthContext
 from sds.runtime.errors import PermissionDenied, ValidatieFout, refused_or_absent
 from sds.runtime.pagination import PageParams, paginate
 from services.financien import schemas, verplichtingen, verwerking
-from services.financien.context import SOURCE, base_url, gemeente, lees_bereik, url
+from services.financien.context import SOURCE, Bereik, base_url, gemeente, lees_bereik, url
 from services.financien.domain import GOEDGEKEURD, Post, euro, indeling_fouten, nieuwe_drempel, stand
 from services.financien.inkoop import aanbieder_by_uuid
 from services.financien.models import (
@@ -39,6 +39,14 @@ def budget_select() -> Select[Any]:
             .outerjoin(aanbieders, aanbieders.c.id == budgetten.c.aanbieder_id))
 
 
+def budget_in(reach: Bereik, request: Request) -> ColumnElement[bool]:
+    """The budgetten in reach: of a kolom in reach, or of a cluster wholly in it."""
+    clusters = reach.clusters(request.app.state.indeling)
+    if clusters is None:
+        return true()
+    return or_(reach.kolom_in(budgetten.c.kolom), budgetten.c.cluster.in_(clusters) if clusters else false())
+
+
 def _budget(base: str, row: Any) -> dict[str, Any]:
     return {"url": url(base, "budgetten", row.uuid), "jaar": row.jaar, "kolom": row.kolom, "cluster": row.cluster,
             "aanbieder": url(base, "aanbieders", row.aanbieder_uuid) if row.aanbieder_uuid else None,
@@ -57,6 +65,10 @@ async def maak_budget(session: AsyncSession, request: Request, ctx: AuthContext,
                               "cluster."} for name in ("kolom", "cluster")])
     if invalid := indeling_fouten(request.app.state.indeling, [body.kolom] if body.kolom else [], body.cluster):
         raise ValidatieFout([{**p, "name": "kolom" if p["name"] == "kolommen" else p["name"]} for p in invalid])
+    reach = await lees_bereik(session, ctx)
+    clusters = reach.clusters(request.app.state.indeling)
+    if not (reach.ziet(body.kolom) if body.kolom is not None else clusters is None or body.cluster in clusters):
+        raise PermissionDenied("Deze applicatie beheert geen budget buiten haar kolommen.", code="permission_denied")
     aanbieder_id = None
     if body.aanbieder is not None:
         aanbieder = await aanbieder_by_uuid(session, body.aanbieder, "aanbieder")
@@ -76,24 +88,27 @@ async def maak_budget(session: AsyncSession, request: Request, ctx: AuthContext,
     return _budget(base_url(request), row)
 
 
-async def _gemeente_leest(session: AsyncSession, ctx: AuthContext) -> None:
-    if (await lees_bereik(session, ctx)).aanbieder_id is not None:
+async def _gemeente_leest(session: AsyncSession, ctx: AuthContext) -> Bereik:
+    reach = await lees_bereik(session, ctx)
+    if reach.aanbieder_id is not None:
         raise PermissionDenied("De budgetten zijn van de gemeente.", code="permission_denied")
+    return reach
 
 
 async def lees_budget(session: AsyncSession, request: Request, ctx: AuthContext, uuid: str) -> dict[str, Any]:
     # A budget is the municipality's: outside an aanbieder's reach (403, as every detail outside a client's rights).
     reach = await lees_bereik(session, ctx)
     row = (await session.execute(budget_select().where(budgetten.c.uuid == uuid))).first()
-    if row is None or reach.aanbieder_id is not None:
+    if row is None or reach.aanbieder_id is not None or not (await session.execute(
+            select(budgetten.c.id).where(budgetten.c.id == row.id, budget_in(reach, request)))).first():
         raise refused_or_absent(row is not None)
     return _budget(base_url(request), row)
 
 
 async def lijst_budgetten(session: AsyncSession, request: Request, ctx: AuthContext, params: PageParams,
                           jaar: int | None) -> dict[str, Any]:
-    await _gemeente_leest(session, ctx)
-    stmt = budget_select().order_by(budgetten.c.id)
+    reach = await _gemeente_leest(session, ctx)
+    stmt = budget_select().where(budget_in(reach, request)).order_by(budgetten.c.id)
     if jaar is not None:
         stmt = stmt.where(budgetten.c.jaar == jaar)
     base = base_url(request)
@@ -103,21 +118,21 @@ async def lijst_budgetten(session: AsyncSession, request: Request, ctx: AuthCont
 async def monitor(session: AsyncSession, request: Request, ctx: AuthContext, jaar: int) -> dict[str, Any]:
     """Budget, verplichtingen and realisatie of a year. A toewijzing's verplichting counts in the year it begins;
     a declared line in the year its ProductPeriode begins."""
-    await _gemeente_leest(session, ctx)
+    reach = await _gemeente_leest(session, ctx)
     base = base_url(request)
     # Summed as the toewijzingen are written (verplichtingen.boek): a few rows a year, however many toewijzingen.
     v = verplichtingen_per_jaar
     verplicht = [Post(r.kolom, r.cluster, r.aanbieder_uuid, int(r.bedrag)) for r in (await session.execute(
         select(v.c.kolom, v.c.cluster, aanbieders.c.uuid.label("aanbieder_uuid"), v.c.bedrag)
         .join(aanbieders, aanbieders.c.id == v.c.aanbieder_id)
-        .where(v.c.jaar == jaar, v.c.bedrag != 0))).all()]
+        .where(v.c.jaar == jaar, v.c.bedrag != 0, reach.kolom_in(v.c.kolom)))).all()]
     r_ = realisatie_per_jaar
     gerealiseerd = [Post(r.kolom, r.cluster, r.aanbieder_uuid, int(r.bedrag)) for r in (await session.execute(
         select(r_.c.kolom, r_.c.cluster, aanbieders.c.uuid.label("aanbieder_uuid"), r_.c.bedrag)
         .join(aanbieders, aanbieders.c.id == r_.c.aanbieder_id)
-        .where(r_.c.jaar == jaar, r_.c.bedrag != 0))).all()]
+        .where(r_.c.jaar == jaar, r_.c.bedrag != 0, reach.kolom_in(r_.c.kolom)))).all()]
     budget_posten = [Post(b.kolom, b.cluster, b.aanbieder_uuid, b.bedrag) for b in (await session.execute(
-        budget_select().where(budgetten.c.jaar == jaar))).all()]
+        budget_select().where(budgetten.c.jaar == jaar, budget_in(reach, request)))).all()]
     out = stand(budget_posten, verplicht, gerealiseerd)
 
     def shown(line: dict[str, Any]) -> dict[str, Any]:
@@ -135,18 +150,18 @@ async def huishouden(session: AsyncSession, request: Request, ctx: AuthContext, 
     """What one household's support costs in a year over all kolommen: the verplichtingen of its toewijzingen
     (that begin in the year) and what was declared and accepted on them (lines whose ProductPeriode begins in
     it), per kolom and in all. Personal data: the read is in the verwerkingenlog."""
-    await _gemeente_leest(session, ctx)
+    reach = await _gemeente_leest(session, ctx)
     t, r_ = toewijzingen, declaratie_regels
     jaar_van = (date(jaar, 1, 1), date(jaar, 12, 31))
     per: dict[str, dict[str, int]] = {}
     for kolom, bedrag in (await session.execute(
             select(t.c.kolom, func.sum(t.c.verplichting)).where(
-                t.c.huishouden == huishouden_url, t.c.status.in_(verplichtingen.LOPEND),
+                t.c.huishouden == huishouden_url, t.c.status.in_(verplichtingen.LOPEND), reach.kolom_in(t.c.kolom),
                 t.c.begindatum.between(*jaar_van)).group_by(t.c.kolom))).all():
         per.setdefault(kolom, {"verplicht": 0, "gerealiseerd": 0})["verplicht"] = int(bedrag)
     for kolom, bedrag in (await session.execute(
             select(t.c.kolom, func.sum(r_.c.bedrag)).join(r_, r_.c.toewijzing_id == t.c.id).where(
-                t.c.huishouden == huishouden_url, r_.c.retourcode == GOEDGEKEURD,
+                t.c.huishouden == huishouden_url, r_.c.retourcode == GOEDGEKEURD, reach.kolom_in(t.c.kolom),
                 r_.c.begindatum.between(*jaar_van)).group_by(t.c.kolom))).all():
         per.setdefault(kolom, {"verplicht": 0, "gerealiseerd": 0})["gerealiseerd"] = int(bedrag)
     await verwerking.vastleggen(request, session, ctx, ((kolom, huishouden_url) for kolom in sorted(per)),

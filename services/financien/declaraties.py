@@ -16,7 +16,21 @@ from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
 from fastapi import Request
-from sqlalchemy import BigInteger, ColumnElement, String, any_, bindparam, func, insert, select, text
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    String,
+    any_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,7 +41,7 @@ from sds.runtime.auth import AuthContext
 from sds.runtime.errors import PermissionDenied, ValidatieFout, refused_or_absent
 from sds.runtime.pagination import PageParams, paginate
 from services.financien import schemas, verplichtingen, verwerking
-from services.financien.context import SOURCE, base_url, bereik, lees_bereik, url
+from services.financien.context import SOURCE, Bereik, base_url, bereik, lees_bereik, url
 from services.financien.domain import (
     GOEDGEKEURD,
     SCOPE_SCHRIJVEN,
@@ -67,9 +81,10 @@ _KOLOMMEN = (toewijzingen.c.id, toewijzingen.c.uuid, toewijzingen.c.product_id, 
              toewijzingen.c.frequentie, toewijzingen.c.kolom, toewijzingen.c.cluster, toewijzingen.c.huishouden)
 
 
-async def _toegewezen(session: AsyncSession, aanbieder_id: int, uuids: Iterable[str]) -> tuple[
+async def _toegewezen(session: AsyncSession, aanbieder_id: int, uuids: Iterable[str], reach: Bereik) -> tuple[
         dict[str, Toegewezen], dict[str, Any]]:
-    """The aanbieder's live toewijzingen among ``uuids``, as the checks need them, and their rows.
+    """The aanbieder's live toewijzingen among ``uuids`` (of the kolommen in ``reach``: a line on another kolom's
+    is as one on no toewijzing), as the checks need them, and their rows.
 
     The caller holds the aanbieder's lock (``_vergrendel``): two batches at once must not both fit in what is
     left of one toewijzing."""
@@ -77,7 +92,7 @@ async def _toegewezen(session: AsyncSession, aanbieder_id: int, uuids: Iterable[
     rows: dict[str, Any] = {}
     for where in _in(toewijzingen.c.uuid, sorted(set(uuids)), postgres):
         for row in (await session.execute(select(*_KOLOMMEN).where(
-                where, toewijzingen.c.aanbieder_id == aanbieder_id,
+                where, toewijzingen.c.aanbieder_id == aanbieder_id, reach.kolom_in(toewijzingen.c.kolom),
                 toewijzingen.c.status.in_(("toegewezen", "gestart", "gestopt", "beeindigd"))))).all():
             rows[row.uuid] = row
     ids = sorted(r.id for r in rows.values())
@@ -140,6 +155,31 @@ async def _vergrendel(session: AsyncSession, aanbieder_id: int) -> None:
                           .with_for_update(key_share=True))
 
 
+def declaratie_select(reach: Bereik) -> Select[Any]:
+    """Declaraties with their aanbieder's uuid. For an applicatie limited to kolommen a batch is cut to its part:
+    only a declaratie with a line on a toewijzing of its kolommen, and its counts and amounts over those lines
+    alone (what another kolom's care cost is not its to see)."""
+    if not reach.begrensd:
+        return (select(declaraties, aanbieders.c.uuid.label("aanbieder_uuid"))
+                .join(aanbieders, aanbieders.c.id == declaraties.c.aanbieder_id))
+    r = declaratie_regels
+    eigen = (r.c.declaratie_id == declaraties.c.id, reach.kolom_in(r.c.kolom))
+
+    def som(value: Any) -> Any:
+        # As a bigint: PostgreSQL sums bigints as numeric.
+        return select(cast(func.coalesce(func.sum(value), 0), BigInteger)).where(*eigen).correlate(
+            declaraties).scalar_subquery()
+
+    hidden = {"aantal_regels", "ingediend_bedrag", "goedgekeurd_bedrag"}
+    return (select(*(c for c in declaraties.c if c.name not in hidden),
+                   select(func.count()).where(*eigen).correlate(declaraties).scalar_subquery().label("aantal_regels"),
+                   som(r.c.bedrag).label("ingediend_bedrag"),
+                   som(case((r.c.retourcode == GOEDGEKEURD, r.c.bedrag), else_=0)).label("goedgekeurd_bedrag"),
+                   aanbieders.c.uuid.label("aanbieder_uuid"))
+            .join(aanbieders, aanbieders.c.id == declaraties.c.aanbieder_id)
+            .where(exists().where(*eigen)))
+
+
 def _out(base: str, row: Any, aanbieder_uuid: str, regels: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     out = {"url": url(base, "declaraties", row.uuid), "aanbieder": url(base, "aanbieders", aanbieder_uuid),
            "identificatie": row.identificatie, "begindatum": row.begindatum.isoformat(),
@@ -184,7 +224,7 @@ async def dien_in(uow: UnitOfWork, request: Request, ctx: AuthContext,
                                    "dit nummer in.")
     regels = [Regel(referentie=r.referentie, toewijzing=r.toewijzing, periode=Periode(r.begindatum, r.einddatum),
                     volume=r.volume, eenheid=r.eenheid, tarief=r.product_tarief) for r in body.regels]
-    toegewezen, rows = await _toegewezen(session, aanbieder_id, (r.toewijzing for r in regels))
+    toegewezen, rows = await _toegewezen(session, aanbieder_id, (r.toewijzing for r in regels), reach)
     al_betaald = await _al_betaald(session, aanbieder_id, [r.referentie for r in regels])
     codes = beoordeel_regels(regels, Periode(body.begindatum, body.einddatum), toegewezen, al_betaald)
 
@@ -255,22 +295,22 @@ def _verwerkt(own: str, aanbieder: str, body: schemas.NieuweDeclaratie, values: 
 
 async def lees(session: AsyncSession, request: Request, ctx: AuthContext, uuid: str) -> dict[str, Any]:
     reach = await lees_bereik(session, ctx)
-    row = (await session.execute(select(declaraties, aanbieders.c.uuid.label("aanbieder_uuid"))
-                                 .join(aanbieders, aanbieders.c.id == declaraties.c.aanbieder_id)
-                                 .where(declaraties.c.uuid == uuid))).first()
+    row = (await session.execute(declaratie_select(reach).where(declaraties.c.uuid == uuid))).first()
     if row is None or (reach.aanbieder_id is not None and row.aanbieder_id != reach.aanbieder_id):
-        raise refused_or_absent(row is not None)
-    await verwerking.declaratie(request, session, ctx, row.id)
+        exists_ = row is not None or (await session.execute(
+            select(declaraties.c.id).where(declaraties.c.uuid == uuid))).first() is not None
+        raise refused_or_absent(exists_)
+    await verwerking.declaratie(request, session, ctx, row.id, reach)
     regels = [{"referentie": r.referentie, "retourcode": r.retourcode} for r in (await session.execute(
         select(declaratie_regels.c.referentie, declaratie_regels.c.retourcode)
-        .where(declaratie_regels.c.declaratie_id == row.id).order_by(declaratie_regels.c.id))).all()]
+        .where(declaratie_regels.c.declaratie_id == row.id, reach.kolom_in(declaratie_regels.c.kolom))
+        .order_by(declaratie_regels.c.id))).all()]
     return _out(base_url(request), row, row.aanbieder_uuid, regels)
 
 
 async def lijst(session: AsyncSession, request: Request, ctx: AuthContext, params: PageParams) -> dict[str, Any]:
     reach = await lees_bereik(session, ctx)
-    stmt = (select(declaraties, aanbieders.c.uuid.label("aanbieder_uuid"))
-            .join(aanbieders, aanbieders.c.id == declaraties.c.aanbieder_id).order_by(declaraties.c.id))
+    stmt = declaratie_select(reach).order_by(declaraties.c.id)
     if reach.aanbieder_id is not None:
         stmt = stmt.where(declaraties.c.aanbieder_id == reach.aanbieder_id)
     base = base_url(request)

@@ -99,9 +99,11 @@ def contract_select() -> Select[Any]:
             .join(aanbieders, aanbieders.c.id == contracten.c.aanbieder_id))
 
 
-def _contract(base: str, row: Any) -> dict[str, Any]:
+def _contract(base: str, row: Any, reach: Bereik | None = None) -> dict[str, Any]:
+    """A contract; to an applicatie limited to kolommen with its own of the contract's kolommen only."""
     return {"url": url(base, "contracten", row.uuid), "aanbieder": url(base, "aanbieders", row.aanbieder_uuid),
-            "kolommen": list(row.kolommen), "cluster": row.cluster, "begindatum": row.begindatum.isoformat(),
+            "kolommen": [k for k in row.kolommen if reach is None or reach.ziet(k)], "cluster": row.cluster,
+            "begindatum": row.begindatum.isoformat(),
             "einddatum": row.einddatum.isoformat() if row.einddatum else None,
             "uitvoeringsvariant": row.uitvoeringsvariant}
 
@@ -120,15 +122,18 @@ async def maak_contract(session: AsyncSession, request: Request, ctx: AuthContex
 
 
 def _contract_in_reach(stmt: Select[Any], reach: Bereik) -> Select[Any]:
+    """The contracten in reach: the aanbieder's own (for its applicatie), for a kolom in reach (for a limited one)."""
+    stmt = stmt.where(reach.een_van(contracten.c.kolommen))
     return stmt if reach.aanbieder_id is None else stmt.where(contracten.c.aanbieder_id == reach.aanbieder_id)
 
 
 async def lees_contract(session: AsyncSession, request: Request, ctx: AuthContext, uuid: str) -> dict[str, Any]:
     reach = await lees_bereik(session, ctx)
     row = await _one(session, contract_select().where(contracten.c.uuid == uuid))
-    if row is None or (reach.aanbieder_id is not None and row.aanbieder_id != reach.aanbieder_id):
+    if row is None or (reach.aanbieder_id is not None and row.aanbieder_id != reach.aanbieder_id) or (
+            reach.begrensd and not any(reach.ziet(k) for k in row.kolommen)):
         raise refused_or_absent(row is not None)
-    return _contract(base_url(request), row)
+    return _contract(base_url(request), row, reach)
 
 
 async def lijst_contracten(session: AsyncSession, request: Request, ctx: AuthContext,
@@ -136,7 +141,7 @@ async def lijst_contracten(session: AsyncSession, request: Request, ctx: AuthCon
     reach = await lees_bereik(session, ctx)
     base = base_url(request)
     return await paginate(session, _contract_in_reach(contract_select().order_by(contracten.c.id), reach),
-                          params, request, lambda r: _contract(base, r))
+                          params, request, lambda r: _contract(base, r, reach))
 
 
 # --- producten --------------------------------------------------------------------------------------------
@@ -175,6 +180,7 @@ async def lijst_producten(session: AsyncSession, request: Request, ctx: AuthCont
     stmt = product_select().order_by(producten.c.id)
     if contract is not None:
         stmt = stmt.where(contracten.c.uuid == contract)
+    stmt = stmt.where(reach.een_van(contracten.c.kolommen))
     if reach.aanbieder_id is not None:
         stmt = stmt.where(contracten.c.aanbieder_id == reach.aanbieder_id)
     base = base_url(request)
@@ -216,6 +222,7 @@ async def lijst_tarieven(session: AsyncSession, request: Request, ctx: AuthConte
             .join(contracten, contracten.c.id == producten.c.contract_id).order_by(tarieven.c.id))
     if product is not None:
         stmt = stmt.where(producten.c.uuid == product)
+    stmt = stmt.where(reach.een_van(contracten.c.kolommen))
     if reach.aanbieder_id is not None:
         stmt = stmt.where(contracten.c.aanbieder_id == reach.aanbieder_id)
     base = base_url(request)

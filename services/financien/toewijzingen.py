@@ -38,7 +38,7 @@ from sds.runtime.errors import PermissionDenied, ValidatieFout, refused_or_absen
 from sds.runtime.outbox import record_event
 from sds.runtime.pagination import PageParams, paginate
 from services.financien import budgetten, schemas, verplichtingen, verwerking
-from services.financien.context import SOURCE, base_url, bereik, lees_bereik, url
+from services.financien.context import SOURCE, Bereik, base_url, bereik, lees_bereik, url
 from services.financien.domain import (
     SCOPE_SCHRIJVEN,
     Kandidaat,
@@ -323,10 +323,15 @@ def _out(base: str, row: Any) -> dict[str, Any]:
     }
 
 
+def _in_reach(reach: Bereik, row: Any) -> bool:
+    """Whether a toewijzing is in reach: its aanbieder's (for an aanbieder's applicatie) and of a kolom in reach."""
+    return (reach.aanbieder_id is None or row.aanbieder_id == reach.aanbieder_id) and reach.ziet(row.kolom)
+
+
 async def lees(session: AsyncSession, request: Request, ctx: AuthContext, uuid: str) -> dict[str, Any]:
     reach = await lees_bereik(session, ctx)
     row = (await session.execute(toewijzing_select().where(toewijzingen.c.uuid == uuid))).first()
-    if row is None or (reach.aanbieder_id is not None and row.aanbieder_id != reach.aanbieder_id):
+    if row is None or not _in_reach(reach, row):
         raise refused_or_absent(row is not None)
     await verwerking.toewijzingen_van(request, session, ctx, [row])
     return _out(base_url(request), row)
@@ -335,7 +340,7 @@ async def lees(session: AsyncSession, request: Request, ctx: AuthContext, uuid: 
 async def lijst(session: AsyncSession, request: Request, ctx: AuthContext, params: PageParams,
                 status: str | None) -> dict[str, Any]:
     reach = await lees_bereik(session, ctx)
-    stmt = toewijzing_select().order_by(toewijzingen.c.id)
+    stmt = toewijzing_select().where(reach.kolom_in(toewijzingen.c.kolom)).order_by(toewijzingen.c.id)
     if reach.aanbieder_id is not None:
         stmt = stmt.where(toewijzingen.c.aanbieder_id == reach.aanbieder_id)
     if status is not None:
@@ -354,7 +359,7 @@ async def _eigen(session: AsyncSession, ctx: AuthContext, uuid: str) -> Any:
     reach = await bereik(session, ctx, SCOPE_SCHRIJVEN)
     row = (await session.execute(toewijzing_select().where(toewijzingen.c.uuid == uuid)
                                  .with_for_update(of=toewijzingen))).first()
-    if row is None or (reach.aanbieder_id is not None and row.aanbieder_id != reach.aanbieder_id):
+    if row is None or not _in_reach(reach, row):
         raise refused_or_absent(row is not None)
     if reach.aanbieder_id is None and not ctx.heeft_alle_autorisaties:
         raise PermissionDenied("Start en stop zorg meldt de aanbieder.", code="permission_denied")

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sds.runtime.auth import AuthContext
 from sds.runtime.verwerkingenlog import Handeling, Verwerkingenlog
+from services.financien.context import Bereik
 from services.financien.models import declaratie_regels, toewijzingen
 
 
@@ -48,11 +49,12 @@ async def toewijzingen_van(request: Request, session: AsyncSession, ctx: AuthCon
                      handeling=handeling)
 
 
-async def declaratie(request: Request, session: AsyncSession, ctx: AuthContext, declaratie_id: int) -> None:
-    """A declaratie read: the households of the toewijzingen its lines claim on."""
+async def declaratie(request: Request, session: AsyncSession, ctx: AuthContext, declaratie_id: int,
+                     reach: Bereik) -> None:
+    """A declaratie read: the households of the toewijzingen its lines in reach claim on."""
     rows = (await session.execute(
         select(toewijzingen.c.kolom, toewijzingen.c.huishouden).distinct()
         .join(declaratie_regels, declaratie_regels.c.toewijzing_id == toewijzingen.c.id)
-        .where(declaratie_regels.c.declaratie_id == declaratie_id))).all()
+        .where(declaratie_regels.c.declaratie_id == declaratie_id, reach.kolom_in(toewijzingen.c.kolom)))).all()
     await vastleggen(request, session, ctx, ((r.kolom, r.huishouden) for r in rows),
                      activiteit="declaratie-raadplegen", handeling="lezen")

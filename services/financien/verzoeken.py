@@ -48,17 +48,19 @@ OM_WIJZIGING_INGEDIEND = "nl.sociaal-domein.financien.verzoek-om-wijziging-inged
 OM_WIJZIGING_BEANTWOORD = "nl.sociaal-domein.financien.verzoek-om-wijziging-beantwoord"
 
 
-async def _aanbieder(session: AsyncSession, ctx: AuthContext) -> Any:
-    """The aanbieder this applicatie acts for; a verzoek is the aanbieder's to make."""
+async def _aanbieder(session: AsyncSession, ctx: AuthContext) -> tuple[Any, Bereik]:
+    """The aanbieder this applicatie acts for, and its reach; a verzoek is the aanbieder's to make."""
     reach = await bereik(session, ctx, SCOPE_SCHRIJVEN)
     if reach.aanbieder_id is None:
         raise PermissionDenied("Een verzoek dient de aanbieder in.", code="permission_denied")
-    return (await session.execute(select(aanbieders).where(aanbieders.c.id == reach.aanbieder_id))).one()
+    return (await session.execute(select(aanbieders).where(aanbieders.c.id == reach.aanbieder_id))).one(), reach
 
 
-async def _gemeente(session: AsyncSession, ctx: AuthContext) -> None:
-    if (await bereik(session, ctx, SCOPE_SCHRIJVEN)).aanbieder_id is not None:
+async def _gemeente(session: AsyncSession, ctx: AuthContext) -> Bereik:
+    reach = await bereik(session, ctx, SCOPE_SCHRIJVEN)
+    if reach.aanbieder_id is not None:
         raise PermissionDenied("Een verzoek beantwoordt de gemeente, niet de aanbieder.", code="permission_denied")
+    return reach
 
 
 def _past_niet(redenen: tuple[str, ...]) -> ValidatieFout:
@@ -74,8 +76,14 @@ async def _klanten(request: Request, session: AsyncSession, ctx: AuthContext, ro
                                 handeling=handeling)
 
 
-def _in_reach(stmt: Select[Any], column: Any, reach: Bereik) -> Select[Any]:
+def _in_reach(stmt: Select[Any], column: Any, kolom: Any, reach: Bereik) -> Select[Any]:
+    """The verzoeken in reach: the aanbieder's own (for its applicatie), of a kolom in reach (a limited one)."""
+    stmt = stmt.where(reach.kolom_in(kolom))
     return stmt if reach.aanbieder_id is None else stmt.where(column == reach.aanbieder_id)
+
+
+def _row_in_reach(row: Any, reach: Bereik) -> bool:
+    return (reach.aanbieder_id is None or row.aanbieder_id == reach.aanbieder_id) and reach.ziet(row.kolom)
 
 
 # --- verzoek om toewijzing (315) ----------------------------------------------------------------------------
@@ -114,7 +122,9 @@ def _gevraagde_toewijzing(base: str, aanbieder_uuid: str, v: Any) -> zk.Toekenni
 async def dien_verzoek_om_toewijzing_in(uow: UnitOfWork, request: Request, ctx: AuthContext,
                                         body: schemas.NieuwVerzoekOmToewijzing) -> dict[str, Any]:
     session = uow.session
-    aanbieder = await _aanbieder(session, ctx)
+    aanbieder, reach = await _aanbieder(session, ctx)
+    if not reach.ziet(body.kolom):
+        raise PermissionDenied("Deze applicatie dient geen verzoek in buiten haar kolommen.", code="permission_denied")
     verwijzer = body.verwijzer.model_dump() if body.verwijzer else None
     if invalid := verwijzer_fouten(body.kolom, verwijzer):
         raise ValidatieFout(invalid)
@@ -149,7 +159,7 @@ async def lees_verzoek_om_toewijzing(session: AsyncSession, request: Request, ct
     reach = await lees_bereik(session, ctx)
     t = verzoeken_om_toewijzing
     row = (await session.execute(_om_toewijzing_select().where(t.c.uuid == uuid))).first()
-    if row is None or (reach.aanbieder_id is not None and row.aanbieder_id != reach.aanbieder_id):
+    if row is None or not _row_in_reach(row, reach):
         raise refused_or_absent(row is not None)
     await _klanten(request, session, ctx, [row], "verzoek-om-toewijzing-raadplegen", "lezen")
     return _om_toewijzing_out(base_url(request), row)
@@ -159,7 +169,7 @@ async def lijst_verzoeken_om_toewijzing(session: AsyncSession, request: Request,
                                         params: PageParams, status: str | None) -> dict[str, Any]:
     reach = await lees_bereik(session, ctx)
     t = verzoeken_om_toewijzing
-    stmt = _in_reach(_om_toewijzing_select().order_by(t.c.id), t.c.aanbieder_id, reach)
+    stmt = _in_reach(_om_toewijzing_select().order_by(t.c.id), t.c.aanbieder_id, t.c.kolom, reach)
     if status is not None:
         stmt = stmt.where(t.c.status == status)
     base = base_url(request)
@@ -171,11 +181,13 @@ async def lijst_verzoeken_om_toewijzing(session: AsyncSession, request: Request,
 
 
 async def _open_om_toewijzing(session: AsyncSession, ctx: AuthContext, uuid: str) -> Any:
-    await _gemeente(session, ctx)
+    reach = await _gemeente(session, ctx)
     t = verzoeken_om_toewijzing
     row = (await session.execute(_om_toewijzing_select().where(t.c.uuid == uuid).with_for_update(of=t))).first()
     if row is None:
         raise NotFound()
+    if not reach.ziet(row.kolom):
+        raise refused_or_absent(True)
     if reason := antwoord_fout(row.status):
         raise ValidatieFout.single("status", "al-beantwoord", reason)
     return row
@@ -266,10 +278,10 @@ def _lopend(t: Any, einddatum: Any) -> None:
 async def dien_verzoek_om_wijziging_in(uow: UnitOfWork, request: Request, ctx: AuthContext, toewijzing_uuid: str,
                                        body: schemas.NieuwVerzoekOmWijziging) -> dict[str, Any]:
     session = uow.session
-    aanbieder = await _aanbieder(session, ctx)
+    aanbieder, reach = await _aanbieder(session, ctx)
     t = (await session.execute(select(toewijzingen_t).where(toewijzingen_t.c.uuid == toewijzing_uuid)
                                .with_for_update())).first()
-    if t is None or t.aanbieder_id != aanbieder.id:
+    if t is None or t.aanbieder_id != aanbieder.id or not reach.ziet(t.kolom):
         raise refused_or_absent(t is not None)
     if body.omvang is None and body.einddatum is None:
         raise ValidatieFout.single("omvang", "required", "Vraag een nieuwe omvang, een nieuwe einddatum of beide.")
@@ -301,7 +313,7 @@ async def _om_wijziging(session: AsyncSession, reach: Bereik, toewijzing_uuid: s
     v = verzoeken_om_wijziging
     stmt = _om_wijziging_select().where(v.c.uuid == uuid, toewijzingen_t.c.uuid == toewijzing_uuid)
     row = (await session.execute(stmt.with_for_update(of=v) if lock else stmt)).first()
-    if row is None or (reach.aanbieder_id is not None and row.aanbieder_id != reach.aanbieder_id):
+    if row is None or not _row_in_reach(row, reach):
         raise refused_or_absent(row is not None)
     return row
 
@@ -318,12 +330,13 @@ async def lijst_verzoeken_om_wijziging(session: AsyncSession, request: Request, 
                                        status: str | None) -> dict[str, Any]:
     reach = await lees_bereik(session, ctx)
     v = verzoeken_om_wijziging
-    stmt = _in_reach(_om_wijziging_select().order_by(v.c.id), v.c.aanbieder_id, reach)
+    stmt = _in_reach(_om_wijziging_select().order_by(v.c.id), v.c.aanbieder_id, toewijzingen_t.c.kolom, reach)
     if toewijzing_uuid is not None:
         # The verzoeken of a toewijzing this applicatie may not see: 403, as the toewijzing itself answers.
-        t = (await session.execute(select(toewijzingen_t.c.id, toewijzingen_t.c.aanbieder_id).where(
+        t = (await session.execute(select(toewijzingen_t.c.id, toewijzingen_t.c.aanbieder_id,
+                                          toewijzingen_t.c.kolom).where(
             toewijzingen_t.c.uuid == toewijzing_uuid))).first()
-        if t is None or (reach.aanbieder_id is not None and t.aanbieder_id != reach.aanbieder_id):
+        if t is None or not _row_in_reach(t, reach):
             raise refused_or_absent(t is not None)
         stmt = stmt.where(toewijzingen_t.c.uuid == toewijzing_uuid)
     if status is not None:
@@ -337,8 +350,8 @@ async def lijst_verzoeken_om_wijziging(session: AsyncSession, request: Request, 
 
 
 async def _open_om_wijziging(session: AsyncSession, ctx: AuthContext, toewijzing_uuid: str, uuid: str) -> Any:
-    await _gemeente(session, ctx)
-    row = await _om_wijziging(session, Bereik(None), toewijzing_uuid, uuid, lock=True)
+    reach = await _gemeente(session, ctx)
+    row = await _om_wijziging(session, reach, toewijzing_uuid, uuid, lock=True)
     if reason := antwoord_fout(row.status):
         raise ValidatieFout.single("status", "al-beantwoord", reason)
     return row

@@ -213,3 +213,157 @@ async def test_beleidsinfo_called_directly_shows_a_limited_team_no_cell_of_anoth
             assert any(c["kolom"] == kolom and c["aantal"] == 6 for c in cellen), cellen
             assert {c["kolom"] for c in cellen} <= {"alle", *_limit(ctx)}, cellen
             assert {c["cluster"] for c in cellen} <= {"alle", profile.cluster_of(kolom)}, cellen
+
+
+def _documenten_team(client_id: str, **limit: list[str]) -> AuthContext:
+    """A team limited by ``limit`` with a drc grant on every informatieobjecttype: only its limit holds it."""
+    return AuthContext(client_id=client_id, user_id="medewerker", autorisaties=[Autorisatie(
+        component="drc", max_vertrouwelijkheidaanduiding="zeer_geheim", scopes=[
+            "documenten.lezen", "documenten.aanmaken", "documenten.bijwerken", "documenten.verwijderen",
+            "documenten.lock"])], **limit)
+
+
+async def test_documenten_called_directly_shows_a_limited_team_no_document_of_another_kolom(tmp_path: Path) -> None:
+    from tests.documenten.conftest import DRC, make_documenten
+    from tests.zaken.conftest import CATALOGI as ZTC
+    from tests.zaken.conftest import headers as alles
+    from tests.zaken.conftest import make_suite as make_zaken
+
+    async for zaken in make_zaken(tmp_path):
+        async for drc in make_documenten(tmp_path, zaken, archetype=ARCHETYPE):
+            kolom_van = {c["url"]: c["kolom"] for c in (await zaken.get_json(f"{ZTC}/catalogussen"))["results"]}
+            iotypen = (await zaken.get_json(f"{ZTC}/informatieobjecttypen?status=definitief&pageSize=100"))["results"]
+            iotype = {kolom_van[t["catalogus"]]: t["url"] for t in iotypen}
+            docs: dict[str, dict[str, Any]] = {}
+            rechten: dict[str, str] = {}
+            for kolom in ("jeugd", "schuldhulp", "wmo"):
+                docs[kolom] = await drc.created(informatieobjecttype=iotype[kolom])
+                r = await drc.client.post(f"{DRC}/gebruiksrechten", headers=alles(), json={
+                    "informatieobject": docs[kolom]["url"], "startdatum": "2026-01-01T12:00:00",
+                    "omschrijvingVoorwaarden": "intern"})
+                assert r.status_code == 201, r.text
+                rechten[kolom] = r.json()["url"]
+            # jeugd alone; the cluster zorg-en-jeugd (wmo and jeugd); the cluster of schuldhulp.
+            for ctx, eigen in ((_documenten_team("jeugdteam", kolommen=["jeugd"]), {"jeugd"}),
+                               (_documenten_team("zorgteam", clusters=[ZORG]), {"wmo", "jeugd"}),
+                               (_documenten_team("finteam", clusters=[FIN]), {"schuldhulp"})):
+                ander = [k for k in docs if k not in eigen]
+                lijst = (await drc.get(f"{DRC}/enkelvoudiginformatieobjecten", ctx)).json()
+                assert {d["url"] for d in lijst["results"]} == {docs[k]["url"] for k in eigen}
+                assert lijst["count"] == len(eigen)
+                r = await drc.client.post(f"{DRC}/enkelvoudiginformatieobjecten/_zoek", headers=headers(ctx),
+                                          json={"uuid__in": [d["url"].rsplit("/", 1)[1] for d in docs.values()]})
+                assert {d["url"] for d in r.json()["results"]} == {docs[k]["url"] for k in eigen}
+                recht_lijst = (await drc.get(f"{DRC}/gebruiksrechten", ctx)).json()
+                assert {g["url"] for g in recht_lijst} == {rechten[k] for k in eigen}
+                for k in eigen:
+                    assert (await drc.get(docs[k]["url"], ctx)).status_code == 200
+                for k in ander:
+                    url = docs[k]["url"]
+                    assert (await drc.get(url, ctx)).status_code == 403
+                    assert (await drc.get(f"{url}/download", ctx)).status_code == 403
+                    assert (await drc.get(rechten[k], ctx)).status_code == 403
+                    assert (await drc.client.patch(url, headers=headers(ctx), json={"titel": "x"})).status_code == 403
+                    assert (await drc.client.post(f"{url}/lock", headers=headers(ctx))).status_code == 403
+                    assert (await drc.client.delete(url, headers=headers(ctx))).status_code == 403
+                    assert (await drc.create(ctx, informatieobjecttype=iotype[k])).status_code == 403
+                    assert (await drc.get(url)).json()["titel"] == "aanvraagformulier"
+                made = await drc.create(ctx, informatieobjecttype=iotype[sorted(eigen)[0]])
+                assert made.status_code == 201, made.text
+                assert (await drc.client.delete(made.json()["url"], headers=headers(ctx))).status_code == 204
+            assert (await drc.get(f"{DRC}/enkelvoudiginformatieobjecten")).json()["count"] == 3
+
+
+def _financien_team(client_id: str, **limit: list[str]) -> AuthContext:
+    return AuthContext(client_id=client_id, user_id="medewerker", autorisaties=[
+        Autorisatie(component="financien", scopes=["financien.lezen", "financien.schrijven"])], **limit)
+
+
+async def test_financien_called_directly_shows_a_limited_team_nothing_of_another_kolom(tmp_path: Path) -> None:
+    from tests.financien.conftest import HUISHOUDEN, beheer, make_fin, toegekend, toekenning
+
+    async for fin in make_fin(tmp_path, archetype=ARCHETYPE):
+        # One aanbieder with a contract for jeugd and schuldhulp, one for wmo only; a toewijzing in each kolom.
+        beide = await fin.inkoop(agb="11111111", applicaties=["zorg-app"], kolommen=["jeugd", "schuldhulp"])
+        wmo = await fin.inkoop(agb="22222222", kolommen=["wmo"])
+        aanbieder = {"jeugd": beide, "schuldhulp": beide, "wmo": wmo}
+        for nr, kolom in enumerate(("jeugd", "schuldhulp", "wmo"), start=1):
+            await fin.deliver(toegekend([toekenning(aanbieder[kolom]["aanbieder"]["url"])], nr=nr, kolom=kolom))
+        alles = beheer()
+        toewijzing = {t["kolom"]: t["url"] for t in (await fin.get("/toewijzingen", alles)).json()["results"]}
+        assert set(toewijzing) == {"jeugd", "schuldhulp", "wmo"}
+        budget = {k: (await fin.made("/budgetten", {"jaar": 2026, "kolom": k, "bedrag": "1000.00"}))["url"]
+                  for k in ("jeugd", "schuldhulp", "wmo")}
+        budget[FIN] = (await fin.made("/budgetten", {"jaar": 2026, "cluster": FIN, "bedrag": "5000.00"}))["url"]
+
+        def regel(kolom: str, ref: str, toewijzing: dict[str, str] = toewijzing) -> dict[str, Any]:
+            return {"referentie": ref, "toewijzing": toewijzing[kolom], "begindatum": "2026-03-02",
+                    "einddatum": "2026-03-08", "volume": 3, "eenheid": "uur", "productTarief": "52.40"}
+
+        # The aanbieder's own applicatie, limited to jeugd: its line on the schuldhulp toewijzing is refused as one
+        # on no toewijzing of its own, and nothing of schuldhulp is realised.
+        zorg_app = _financien_team("zorg-app", kolommen=["jeugd"])
+        r = await fin.post("/declaraties", {"identificatie": "D-1", "begindatum": "2026-03-01",
+                                            "einddatum": "2026-03-31", "regels": [regel("jeugd", "R1"),
+                                                                                  regel("schuldhulp", "R2")]}, zorg_app)
+        assert r.status_code == 201, r.text
+        assert [x["retourcode"] for x in r.json()["regels"]][1] != "0200"
+        r = await fin.post("/declaraties", {"identificatie": "D-2", "begindatum": "2026-03-01",
+                                            "einddatum": "2026-03-31", "regels": [regel("jeugd", "R3"),
+                                                                                  regel("schuldhulp", "R4")]})
+        assert r.status_code == 403  # the municipality's inkoper declares nothing
+        r = await fin.post("/declaraties", {"identificatie": "D-2", "begindatum": "2026-03-01",
+                                            "einddatum": "2026-03-31", "regels": [regel("jeugd", "R3"),
+                                                                                  regel("schuldhulp", "R4")]},
+                           _financien_team("zorg-app"))
+        assert r.status_code == 201 and [x["retourcode"] for x in r.json()["regels"]] == ["0200", "0200"], r.text
+        declaratie = r.json()["url"]
+        m = (await fin.get("/budgetmonitor", alles, jaar=2026)).json()
+        assert {x["kolom"]: x["gerealiseerd"] for x in m["perKolom"]} == {
+            "jeugd": "314.40", "schuldhulp": "157.20", "wmo": "0.00"}
+
+        for ctx, eigen in ((_financien_team("jeugdteam", kolommen=["jeugd"]), {"jeugd"}),
+                           (_financien_team("zorgteam", clusters=[ZORG]), {"wmo", "jeugd"}),
+                           (_financien_team("finteam", clusters=[FIN]), {"schuldhulp"})):
+            ander = {"jeugd", "schuldhulp", "wmo"} - eigen
+            # Toewijzingen: the list, the detail, and a verzoek of another kolom not to be answered.
+            lijst = (await fin.get("/toewijzingen", ctx)).json()
+            assert {t["url"] for t in lijst["results"]} == {toewijzing[k] for k in eigen} and lijst["count"] == len(
+                eigen)
+            for k in eigen:
+                assert (await fin.get(toewijzing[k], ctx)).status_code == 200
+            for k in ander:
+                assert (await fin.get(toewijzing[k], ctx)).status_code == 403
+                assert (await fin.get(f"{toewijzing[k]}/verzoeken-om-wijziging", ctx)).status_code == 403
+            # Budgetten: its kolommen's (and its whole cluster's); writes outside refused.
+            budgetten = {b["url"] for b in (await fin.get("/budgetten", ctx)).json()["results"]}
+            assert budgetten == {budget[k] for k in eigen} | ({budget[FIN]} if "schuldhulp" in eigen else set())
+            for k in ander:
+                assert (await fin.get(budget[k], ctx)).status_code == 403
+                r = await fin.post("/budgetten", {"jaar": 2027, "kolom": k, "bedrag": "1.00"}, ctx)
+                assert r.status_code == 403, r.text
+            if "schuldhulp" not in eigen:
+                assert (await fin.get(budget[FIN], ctx)).status_code == 403
+                r = await fin.post("/budgetten", {"jaar": 2027, "cluster": FIN, "bedrag": "1.00"}, ctx)
+                assert r.status_code == 403, r.text
+            # The monitor and a household's costs: its kolommen's lines only.
+            m = (await fin.get("/budgetmonitor", ctx, jaar=2026)).json()
+            assert {x["kolom"] for x in m["perKolom"]} == eigen, m
+            assert {x["cluster"] for x in m["perCluster"]} <= {load_profile(ARCHETYPE).cluster_of(k) for k in eigen}
+            kosten = (await fin.get("/budgetmonitor/huishouden", ctx, huishouden=HUISHOUDEN, jaar=2026)).json()
+            assert {x["kolom"] for x in kosten["perKolom"]} == eigen
+            # The declaratie is cut to its lines: the counts and amounts of its kolommen alone.
+            gezien = [k for k in ("jeugd", "schuldhulp") if k in eigen]
+            d = (await fin.get(declaratie, ctx)).json()
+            assert d["aantalRegels"] == len(d["regels"]) == len(gezien), d
+            assert d["ingediendBedrag"] == f"{157.20 * len(gezien):.2f}"
+            lijst = (await fin.get("/declaraties", ctx)).json()
+            assert [x["ingediendBedrag"] for x in lijst["results"] if x["url"] == declaratie] == [
+                d["ingediendBedrag"]]
+            # Contracten: the wmo-only one outside a team without wmo; the other shows its own kolommen only.
+            contracten = {c["url"]: c["kolommen"] for c in (await fin.get("/contracten", ctx)).json()["results"]}
+            assert contracten.get(beide["contract"]["url"]) == [k for k in ("jeugd", "schuldhulp") if k in eigen]
+            assert (wmo["contract"]["url"] in contracten) == ("wmo" in eigen)
+            assert (await fin.get(wmo["contract"]["url"], ctx)).status_code == (200 if "wmo" in eigen else 403)
+        # Nothing of another kolom changed: no budget for 2027 was made.
+        assert (await fin.get("/budgetten", alles, jaar=2027)).json()["count"] == 0

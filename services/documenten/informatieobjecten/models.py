@@ -22,6 +22,9 @@ informatieobjecten = Table(
     Column("informatieobjecttype", String(200), nullable=False, index=True),
     # The catalogus of the informatieobjecttype, for a grant narrowed to a catalogus.
     Column("catalogus", String(200), nullable=False),
+    # The kolom of that catalogus ("" when it has none, NULL until it is known: a document from before the kolom
+    # was kept, until services.documenten.kolommen fills it in), for an applicatie limited to kolommen.
+    Column("kolom", String(20), nullable=True, index=True),
     Column("vertrouwelijkheid_rank", Integer, nullable=False),
     Column("versie", Integer, nullable=False),
     # Empty when the document is not locked; the lock a client holds to change it.

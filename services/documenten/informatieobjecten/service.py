@@ -76,7 +76,8 @@ def select_(peildatum: domain.Peildatum | None = None) -> Select[Any]:
         on = and_(*conditions)
     return select(informatieobjecten.c.id, informatieobjecten.c.uuid, informatieobjecten.c.lock,
                   informatieobjecten.c.informatieobjecttype, informatieobjecten.c.catalogus,
-                  informatieobjecten.c.vertrouwelijkheid_rank, informatieobjecten.c.versie.label("laatste_versie"),
+                  informatieobjecten.c.kolom, informatieobjecten.c.vertrouwelijkheid_rank,
+                  informatieobjecten.c.versie.label("laatste_versie"),
                   versies.c.versie, versies.c.begin_registratie, versies.c.gegevens, versies.c.inhoud,
                   versies.c.bestandsomvang).select_from(informatieobjecten).join(versies, on)
 
@@ -168,7 +169,7 @@ async def stored(ctx: Ctx, document_uuid: str, scope: str, *, peildatum: domain.
     if row is None:
         raise NotFound()
     if not authz.may(ctx.auth, scope, informatieobjecttype=row.informatieobjecttype, catalogus=row.catalogus,
-                     rank=row.vertrouwelijkheid_rank):
+                     kolom=row.kolom, rank=row.vertrouwelijkheid_rank):
         raise PermissionDenied("Deze applicatie heeft geen rechten op dit document voor deze actie.")
     return row
 
@@ -261,8 +262,9 @@ async def create(ctx: Ctx, body: schemas.InformatieObjectIn, blob: Blob | None, 
     """A new document (versie 1); with a bestandsomvang and no inline content it is created locked, with the
     bestandsdelen its content is to be uploaded in. Returns its uuid and that lock."""
     vertrouwelijkheid = body.vertrouwelijkheidaanduiding or iotype["vertrouwelijkheidaanduiding"]
+    kolom = await zaken(ctx.request).kolom_van(str(iotype.get("catalogus") or ""))
     authz.require(ctx.auth, DOCUMENTEN_AANMAKEN, informatieobjecttype=body.informatieobjecttype,
-                  catalogus=iotype.get("catalogus", ""), rank=vertrouwelijkheid_rank(vertrouwelijkheid))
+                  catalogus=iotype.get("catalogus", ""), kolom=kolom, rank=vertrouwelijkheid_rank(vertrouwelijkheid))
     new_uuid = str(uuid.uuid4())
     ident = body.identificatie or domain.identificatie(date.today().year, new_uuid)
     await _unique(ctx, body.bronorganisatie, ident)
@@ -272,7 +274,7 @@ async def create(ctx: Ctx, body: schemas.InformatieObjectIn, blob: Blob | None, 
         async with ctx.session.begin_nested():
             await ctx.session.execute(insert(informatieobjecten).values(
                 uuid=new_uuid, bronorganisatie=body.bronorganisatie, identificatie=ident,
-                informatieobjecttype=body.informatieobjecttype, catalogus=iotype.get("catalogus", ""),
+                informatieobjecttype=body.informatieobjecttype, catalogus=iotype.get("catalogus", ""), kolom=kolom,
                 vertrouwelijkheid_rank=vertrouwelijkheid_rank(vertrouwelijkheid), versie=1, lock=lock or "",
                 trefwoorden=_trefwoorden(body)))
     except IntegrityError:
@@ -324,7 +326,7 @@ async def update_(ctx: Ctx, document_uuid: str, body: schemas.InformatieObjectIn
     vertrouwelijkheid = body.vertrouwelijkheidaanduiding or row.gegevens["vertrouwelijkheidaanduiding"]
     rank = vertrouwelijkheid_rank(vertrouwelijkheid)
     authz.require(ctx.auth, DOCUMENTEN_BIJWERKEN, informatieobjecttype=row.informatieobjecttype,
-                  catalogus=row.catalogus, rank=rank)
+                  catalogus=row.catalogus, kolom=row.kolom, rank=rank)
     ident = body.identificatie or row.gegevens["identificatie"]
     await _unique(ctx, body.bronorganisatie, ident, row.id)
     if keeps_content:
