@@ -24,9 +24,6 @@ class BesluitAangemaakt(EventData):
     ingangsdatum: Datum
     vervaldatum: Datum | None = None
     vervalreden: Vervalreden | None = None
-    verzenddatum: Datum | None = Field(None, description="the day the besluit was sent (Awb 3:41)")
-    uiterlijke_reactiedatum: Datum | None = Field(None, description="the last day of the bezwaartermijn "
-                                                  "(Awb 6:7: six weeks after the verzenddatum)")
 
 
 class BesluitGewijzigd(EventData):

@@ -76,8 +76,6 @@ class ResultaatVastgesteld(EventData):
     resultaattype: Url
     uitkomst: Literal["toegekend", "gedeeltelijk-toegekend", "afgewezen", "ingetrokken", "buiten-behandeling"]
     toekenningen: list[Toekenning] = Field(description="empty unless something was granted")
-    besluit: Url | None = Field(None, description="the beschikking (Besluiten API) that records this decision; "
-                                "absent when the resultaattype names no besluittype of the zaaktype")
     bronorganisatie: Rsin | None = _BRON
     vertrouwelijkheidaanduiding: Vertrouwelijkheidaanduiding | None = _VERTROUWELIJK
 

@@ -88,8 +88,6 @@ toewijzingen = Table(
     # The toekenning it comes from: the resultaat URL and the toekenning's index, so an event seen twice makes one.
     Column("bron", String(1010), nullable=False, unique=True),
     Column("zaak", String(1000), nullable=False),
-    # The besluit (Besluiten API) that granted the toekenning; none for a toewijzing asked for by an aanbieder.
-    Column("besluit", String(1000), nullable=True),
     Column("huishouden", String(1000), nullable=False),
     Column("kolom", String(20), nullable=False),
     Column("cluster", String(63), nullable=True),  # the contract's, for budgets per cluster

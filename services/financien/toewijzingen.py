@@ -3,9 +3,7 @@ start zorg (305) and stop zorg (307) on them.
 
 The toekenning lives on the zaak's resultaat (its ``toekenningen``: product, omvang, period, aanbieder), which
 zaken carries in ``nl.overheid.zaken.resultaat-vastgesteld``; each toekenning becomes one toewijzing here, keyed
-by the resultaat and the toekenning's place in it, so an event delivered twice makes one. A toewijzing keeps the
-beschikking that granted it (``besluit``, from the same event): the one way from a toewijzing to its toekenning
-as decided, whose toelichting names product, omvang and period.
+by the resultaat and the toekenning's place in it, so an event delivered twice makes one.
 """
 
 from __future__ import annotations
@@ -150,8 +148,6 @@ class Herkomst:
     zaak: str
     huishouden: str
     kolom: str
-    # The beschikking (a besluit of the Besluiten API) that granted it, when zaken recorded one.
-    besluit: str | None = None
 
 
 async def _event(session: AsyncSession, base: str, traceparent: str | None, data: Herkomst,
@@ -189,8 +185,7 @@ async def maak(session: AsyncSession, base: str, traceparent: str | None, bron: 
     new = str(uuidlib.uuid4())
     toewijzing_id = (await session.execute(insert(toewijzingen).values(
         uuid=new, bron=bron, zaak=herkomst.zaak, huishouden=herkomst.huishouden, kolom=herkomst.kolom,
-        besluit=herkomst.besluit, status="afgewezen" if b.redenen else "toegewezen", **values)
-        .returning(toewijzingen.c.id))).scalar_one()
+        status="afgewezen" if b.redenen else "toegewezen", **values).returning(toewijzingen.c.id))).scalar_one()
     await verplichtingen.boek(session, None, toewijzing_id)
     return new, await _event(session, base, traceparent, herkomst, toekenning, b, new, AFGEGEVEN)
 
@@ -221,7 +216,7 @@ async def _toewijzing(session: AsyncSession, base: str, event: CloudEvent, data:
     row = (await session.execute(select(toewijzingen).where(toewijzingen.c.bron == bron)
                                  .with_for_update())).first()
     b = await beoordeel(session, data.kolom, toekenning)
-    herkomst = Herkomst(data.zaak, data.huishouden, data.kolom, data.besluit)
+    herkomst = Herkomst(data.zaak, data.huishouden, data.kolom)
     if row is None:
         return (await maak(session, base, event.traceparent, bron, herkomst, toekenning, b))[1]
     values = values_of(b, toekenning.aanbieder)
@@ -310,7 +305,7 @@ def toewijzing_select() -> Select[Any]:
 
 def _out(base: str, row: Any) -> dict[str, Any]:
     return {
-        "url": url(base, "toewijzingen", row.uuid), "zaak": row.zaak, "besluit": row.besluit, "kolom": row.kolom,
+        "url": url(base, "toewijzingen", row.uuid), "zaak": row.zaak, "kolom": row.kolom,
         "aanbieder": url(base, "aanbieders", row.aanbieder_uuid) if row.aanbieder_uuid else row.aanbieder_url,
         "contract": url(base, "contracten", row.contract_uuid) if row.contract_uuid else None,
         "product": {"productcategorie": row.productcategorie, "productcode": row.productcode},

@@ -99,14 +99,14 @@ class Fin:
 
 
 def toegekend(toekenningen: list[dict[str, Any]], nr: int = 1, kolom: str = "wmo",
-              uitkomst: str = "toegekend", besluit: str | None = None) -> CloudEvent:
+              uitkomst: str = "toegekend") -> CloudEvent:
     zaak = f"{ZAKEN}/zaken/{nr}"
     resultaat = f"{ZAKEN}/resultaten/{nr}"
     return make_event("nl.overheid.zaken.resultaat-vastgesteld", {
         "zaak": zaak, "zaaktype": "http://zaken.test/catalogi/api/v1/zaaktypen/1", "huishouden": HUISHOUDEN,
         "kolom": kolom, "resultaat": resultaat, "resultaattype": "http://zaken.test/catalogi/api/v1/resultaattypen/1",
-        "uitkomst": uitkomst, "toekenningen": toekenningen, "besluit": besluit},
-        source="urn:nld:sociaal-domein:zaken", subject=str(nr), dataref=resultaat)
+        "uitkomst": uitkomst, "toekenningen": toekenningen}, source="urn:nld:sociaal-domein:zaken", subject=str(nr),
+        dataref=resultaat)
 
 
 def toekenning(aanbieder: str, *, volume: int = 3, eenheid: str = "uur", frequentie: str = "per-week",

@@ -60,17 +60,6 @@ async def test_an_open_ended_toekenning_ends_with_its_contract(fin: Fin) -> None
     assert t["einddatum"] == "2026-03-31" and t["verplichting"] == "30.00"
 
 
-async def test_a_toewijzing_keeps_the_beschikking_that_granted_it(fin: Fin) -> None:
-    made = await fin.inkoop()
-    besluit = "http://zaken.test/besluiten/api/v1/besluiten/5e6f7a8b-0000-4000-8000-0000000000b1"
-    await fin.deliver(toegekend([toekenning(made["aanbieder"]["url"])], besluit=besluit))
-    assert (await _enige(fin))["besluit"] == besluit
-    # A resultaat without a besluit (its resultaattype names no besluittype) makes a toewijzing without one.
-    await fin.deliver(toegekend([toekenning(made["aanbieder"]["url"])], nr=2))
-    assert sorted(str(t["besluit"]) for t in (await fin.get("/toewijzingen")).json()["results"]) == [
-        "None", besluit]
-
-
 async def test_the_same_event_twice_makes_one_toewijzing(fin: Fin) -> None:
     made = await fin.inkoop()
     event = toegekend([toekenning(made["aanbieder"]["url"]), toekenning(made["aanbieder"]["url"], volume=1)])

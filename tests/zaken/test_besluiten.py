@@ -255,7 +255,7 @@ async def test_every_change_is_an_event_in_the_outbox(suite: Suite) -> None:
     assert aangemaakt.dataref == created["url"] and aangemaakt.subject == created["url"].rsplit("/", 1)[1]
     assert aangemaakt.data == {"besluit": created["url"], "besluittype": besluittype, "zaak": zaak["url"],
                                "datum": "2026-11-20", "ingangsdatum": "2026-12-01", "vervaldatum": "2027-12-01",
-                               "vervalreden": "tijdelijk", "verzenddatum": None, "uiterlijkeReactiedatum": None}
+                               "vervalreden": "tijdelijk"}
     assert gewijzigd.data["zaak"] == other["url"] and gewijzigd.data["vorigeZaak"] == zaak["url"]
     assert gewijzigd.data["velden"] == ["toelichting", "zaak"]
     assert verwijderd.data == {"besluit": created["url"], "besluittype": besluittype, "zaak": other["url"]}

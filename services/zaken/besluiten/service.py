@@ -25,12 +25,7 @@ from sds.runtime.scopes import BESLUITEN_AANMAKEN, BESLUITEN_BIJWERKEN, BESLUITE
 from services.zaken import events
 from services.zaken.besluiten import authz, domain, schemas
 from services.zaken.besluiten.models import besluit_audittrail, besluiten, besluitinformatieobjecten
-from services.zaken.catalogi.models import (
-    besluittypen,
-    catalogussen,
-    resultaattype_besluittypen,
-    zaaktype_besluittypen,
-)
+from services.zaken.catalogi.models import besluittypen, catalogussen, zaaktype_besluittypen
 from services.zaken.common import BESLUITEN_PREFIX, CATALOGI_PREFIX, base_url, check_rsin, uuid_from_url
 from services.zaken.zaken import audit
 from services.zaken.zaken import besluiten as zaakbesluiten
@@ -154,12 +149,6 @@ async def create(ctx: Ctx, body: schemas.BesluitIn) -> str:
     if besluittype.concept:
         raise ValidatieFout.single("besluittype", "not-published", "Het besluittype is nog een concept.")
     zaak = await _zaak(ctx, body.zaak, besluittype.id)
-    return await _record(ctx, body, besluittype, zaak)
-
-
-async def _record(ctx: Ctx, body: schemas.BesluitIn, besluittype: Any, zaak: Any) -> str:
-    """Insert a checked besluit, register it with its zaak, audit it and put ``besluit-aangemaakt`` in the outbox:
-    all in the caller's transaction."""
     new_uuid = str(uuid.uuid4())
     identificatie = body.identificatie or domain.identificatie(date.today().year, new_uuid)
     await _unique(ctx, body.verantwoordelijke_organisatie, identificatie)
@@ -175,38 +164,9 @@ async def _record(ctx: Ctx, body: schemas.BesluitIn, besluittype: Any, zaak: Any
     await audit_entry(ctx, besluit_id, new_uuid, "create", identificatie, None,
                  {**gegevens, "besluittype": body.besluittype, "zaak": body.zaak})
     await events.record(ctx.uow, "nl.overheid.zaken.besluit-aangemaakt", {
-        **_event(ctx, new_uuid, besluittype.uuid, zaak, body), "datum": body.datum.isoformat(),
-        "verzenddatum": body.verzenddatum.isoformat() if body.verzenddatum else None,
-        "uiterlijkeReactiedatum": body.uiterlijke_reactiedatum.isoformat() if body.uiterlijke_reactiedatum else None},
+        **_event(ctx, new_uuid, besluittype.uuid, zaak, body), "datum": body.datum.isoformat()},
         subject=new_uuid, dataref=besluit_url)
     return new_uuid
-
-
-async def beschikking(ctx: Ctx, zaak: Any, resultaattype_id: int, vandaag: date,
-                      toelichting: str) -> str | None:
-    """The beschikking of a deciding resultaat: a besluit of the besluittype that the resultaattype names among
-    the zaaktype's besluittypen (the seeded Toegekend and Afgewezen name the catalogus's Beschikking), dated
-    ``vandaag`` and sent that day, with the Awb's bezwaartermijn as ``uiterlijkeReactiedatum``. Recorded in the
-    transaction of the resultaat (the caller's; ``zaak`` is locked), so there is never a resultaat without its
-    besluit or the other way round. Returns the besluit's URL, or None when the resultaattype names no besluittype
-    of the zaaktype (a resultaat such as Ingetrokken decides nothing): then there is no besluit, and the resultaat
-    stands as it is. ``toelichting`` says what was decided (domain.toelichting)."""
-    besluittype = (await ctx.session.execute(
-        select(besluittypen.c.id, besluittypen.c.uuid)
-        .join(resultaattype_besluittypen, resultaattype_besluittypen.c.besluittype_id == besluittypen.c.id)
-        .join(zaaktype_besluittypen, zaaktype_besluittypen.c.besluittype_id == besluittypen.c.id)
-        .where(resultaattype_besluittypen.c.resultaattype_id == resultaattype_id,
-               zaaktype_besluittypen.c.zaaktype_id == zaak.zaaktype_id, besluittypen.c.concept.is_(False))
-        .order_by(besluittypen.c.id).limit(1))).first()
-    if besluittype is None:
-        return None
-    organisatie = zaak.gegevens.get("verantwoordelijkeOrganisatie") or zaak.bronorganisatie
-    body = schemas.BesluitIn.model_validate({
-        "verantwoordelijkeOrganisatie": organisatie, "besluittype": ctx.type_url("besluittypen", besluittype.uuid),
-        "zaak": ctx.url("zaken", zaak.uuid), "datum": vandaag.isoformat(), "ingangsdatum": vandaag.isoformat(),
-        "verzenddatum": vandaag.isoformat(), "toelichting": toelichting,
-        "uiterlijkeReactiedatum": domain.uiterlijke_reactiedatum(vandaag).isoformat()})
-    return url(ctx, "besluiten", await _record(ctx, body, besluittype, zaak))
 
 
 async def _unique(ctx: Ctx, organisatie: str, identificatie: str, own_id: int | None = None) -> None:

@@ -9,7 +9,7 @@ ZGW rules applied here (Zaken API 1.5.1, as Open Zaak applies them):
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -23,8 +23,6 @@ from sqlalchemy import (
 
 from sds.runtime.errors import Conflict, NotFound, PermissionDenied, ValidatieFout
 from services.zaken import events
-from services.zaken.besluiten import domain as besluiten_domain
-from services.zaken.besluiten import service as besluiten
 from services.zaken.catalogi.models import (
     eigenschappen,
     resultaattypen,
@@ -247,9 +245,7 @@ async def create_resultaat(ctx: Ctx, body: schemas.ResultaatIn) -> str:
     url = ctx.url("resultaten", new_uuid)
     await audit.record(ctx, zaak_uuid=zaak.uuid, actie="create", resource="resultaat", resource_url=url,
                        weergave=resultaattype.omschrijving, oud=None, nieuw=gegevens)
-    besluit = await besluiten.beschikking(ctx, zaak, resultaattype.id, date.today(), besluiten_domain.toelichting(
-        resultaattype.omschrijving, gegevens["toekenningen"])) if uitkomst else None
-    await resultaat_vastgesteld(ctx, zaak, url, resultaattype, uitkomst, gegevens["toekenningen"], besluit)
+    await resultaat_vastgesteld(ctx, zaak, url, resultaattype, uitkomst, gegevens["toekenningen"])
     return new_uuid
 
 
@@ -263,9 +259,9 @@ def uitkomst_van(resultaattype: Any, body: schemas.ResultaatIn) -> str | None:
 
 
 async def resultaat_vastgesteld(ctx: Ctx, zaak: Any, url: str, resultaattype: Any, uitkomst: str | None,
-                                toekenningen: list[Any], besluit: str | None = None) -> None:
+                                toekenningen: list[Any]) -> None:
     """``resultaat-vastgesteld`` for a zaak of a household whose resultaattype has an uitkomst: what financien
-    makes its toewijzingen from, with the beschikking (``besluit``) that decided them when there is one."""
+    makes its toewijzingen from."""
     kolommen = events.kolommen_of(zaak)
     if zaak.huishouden and uitkomst and kolommen:
         zaaktype_uuid = (await zaaktype_of_zaak(ctx, zaak)).uuid
@@ -273,7 +269,7 @@ async def resultaat_vastgesteld(ctx: Ctx, zaak: Any, url: str, resultaattype: An
             "zaak": ctx.url("zaken", zaak.uuid), "zaaktype": ctx.type_url("zaaktypen", zaaktype_uuid),
             "huishouden": zaak.huishouden, "kolom": kolommen[0], "resultaat": url,
             "resultaattype": ctx.type_url("resultaattypen", resultaattype.uuid), "uitkomst": uitkomst,
-            "toekenningen": toekenningen, "besluit": besluit, "bronorganisatie": zaak.bronorganisatie,
+            "toekenningen": toekenningen, "bronorganisatie": zaak.bronorganisatie,
             "vertrouwelijkheidaanduiding": zaak.vertrouwelijkheidaanduiding}, subject=zaak.uuid, dataref=url)
 
 
