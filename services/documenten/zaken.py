@@ -48,14 +48,18 @@ class Zaken:
         except httpx.HTTPError:
             raise ValidatieFout.single(field, code, "De zaken-dienst is niet bereikbaar.") from None
 
+    async def _catalogi(self, url: str, collection: str, field: str, not_ours: str) -> httpx.Response:
+        """GET ``url`` when it is a resource of ``collection`` in this suite's Catalogi API; else a 400 ``not_ours``."""
+        target = self._internal(url, CATALOGI)
+        if target is None or collection not in url:
+            raise ValidatieFout.single(field, "bad-url", not_ours)
+        return await self._get(target, field)
+
     async def informatieobjecttype(self, url: str) -> dict[str, Any]:
         """The informatieobjecttype at ``url``, or a 400 naming why a document cannot be of it."""
         field = "informatieobjecttype"
-        target = self._internal(url, CATALOGI)
-        if target is None or "/informatieobjecttypen/" not in url:
-            raise ValidatieFout.single(field, "bad-url", "Het informatieobjecttype is geen informatieobjecttype van "
-                                                         "de Catalogi API van deze suite.")
-        response = await self._get(target, field)
+        response = await self._catalogi(url, "/informatieobjecttypen/", field, "Het informatieobjecttype is geen "
+                                        "informatieobjecttype van de Catalogi API van deze suite.")
         if response.status_code != 200:
             raise ValidatieFout.single(field, "bad-url",
                                        f"Het informatieobjecttype is niet op te halen (HTTP {response.status_code}).")
@@ -71,11 +75,8 @@ class Zaken:
         if catalogus in self.kolommen:
             return self.kolommen[catalogus]
         field = "informatieobjecttype"
-        target = self._internal(catalogus, CATALOGI)
-        if target is None or "/catalogussen/" not in catalogus:
-            raise ValidatieFout.single(field, "bad-url", "De catalogus van het informatieobjecttype is geen "
-                                                         "catalogus van de Catalogi API van deze suite.")
-        response = await self._get(target, field)
+        response = await self._catalogi(catalogus, "/catalogussen/", field, "De catalogus van het "
+                                        "informatieobjecttype is geen catalogus van de Catalogi API van deze suite.")
         body = _json(response) if response.status_code == 200 else None
         if not isinstance(body, dict) or not body.get("url"):
             raise ValidatieFout.single(field, "bad-url", "De catalogus van het informatieobjecttype is niet op te "
